@@ -1,0 +1,95 @@
+"""Everything a user owns, as vCard, CSV and JSON, and deleting all of it."""
+
+import csv
+import io
+import json
+
+import sqlalchemy as sa
+
+from ..badges import CardData, card_to_vcard
+from ..contacts.search import search_contacts
+from ..contacts.serialize import contact_json
+from ..events.service import my_events
+from ..extensions import db
+from ..models import CustomPrompt, Event, EventMembership, User
+
+CSV_COLUMNS = ("name", "title", "company", "emails", "phones", "urls", "event", "tags", "notes", "met_at")
+
+
+def contacts_vcf(user: User) -> str:
+    cards = []
+    for contact in search_contacts(user):
+        card = CardData(
+            full_name=contact.display_name,
+            title=contact.title,
+            company=contact.company,
+            emails=list(contact.emails),
+            phones=list(contact.phones),
+            urls=list(contact.urls),
+            note=contact.notes,
+        )
+        cards.append(card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}"))
+    return "".join(cards)
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; quote them (CWE-1236)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def contacts_csv(user: User) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for contact in search_contacts(user):
+        row = (
+            contact.display_name,
+            contact.title,
+            contact.company,
+            "; ".join(contact.emails),
+            "; ".join(contact.phones),
+            "; ".join(contact.urls),
+            contact.event.name if contact.event else "",
+            ", ".join(tag.name for tag in contact.tags),
+            contact.notes,
+            contact.created_at.isoformat(),
+        )
+        writer.writerow([_csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def data_json(user: User) -> str:
+    profile = {
+        name: getattr(user, name)
+        for name in ("email", "display_name", "headline", "phone", "website", "bio", "timezone")
+    } | {"reminder_hour": user.reminder_hour, "created_at": user.created_at.isoformat()}
+    events = [
+        {
+            "name": event.name,
+            "kind": event.kind,
+            "starts_on": event.starts_on.isoformat() if event.starts_on else None,
+            "ends_on": event.ends_on.isoformat() if event.ends_on else None,
+            "place": event.place,
+            "timezone": event.timezone,
+            "goal": member.goal,
+        }
+        for event, member in my_events(user)
+    ]
+    prompts = db.session.scalars(sa.select(CustomPrompt.question).where(CustomPrompt.owner_id == user.id))
+    document = {
+        "profile": profile,
+        "events": events,
+        "my_prompts": list(prompts),
+        "contacts": [contact_json(contact) for contact in search_contacts(user)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def delete_account(user: User) -> None:
+    """The user and everything they own (the database cascades), with the events only they
+    attend; events others attend stay for them. The caller commits."""
+    others = sa.select(EventMembership.event_id).where(EventMembership.user_id != user.id)
+    db.session.execute(
+        sa.delete(Event).where(Event.created_by_id == user.id, Event.id.not_in(others))
+    )
+    db.session.delete(user)

@@ -1,0 +1,40 @@
+"""Creating and authenticating accounts."""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import User
+from .passwords import hash_password, verify_password
+
+# Checked against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = hash_password("timing-equaliser-not-a-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(*, email: str, password: str, display_name: str, timezone: str) -> User | None:
+    """The new user, or None when the email is taken."""
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        timezone=timezone,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    return user if verify_password(user.password_hash, password) else None

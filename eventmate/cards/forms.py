@@ -1,0 +1,13 @@
+"""The form a visitor without the app fills to share their details back."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class ShareBackForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Your email", validators=[DataRequired(), Email(), Length(max=254)])
+    note = TextAreaField(
+        "A note (optional)", validators=[Optional(), Length(max=500)], description="Where we met, what we talked about…"
+    )

@@ -1,0 +1,81 @@
+"""Configuration: defaults, environment overrides and the generated secret key."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Config:
+    """Defaults for production; `EVENTMATE_ENV=development` relaxes only cookie transport."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 256 * 1024
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "eventmate_session"
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    FORCE_HTTPS = True
+    # Public base URL encoded in card QR codes, e.g. "https://eventmate.example.org".
+    # Empty: derived from the request (fine behind a proxy that sets X-Forwarded-*).
+    PUBLIC_BASE_URL = ""
+
+
+def database_url(instance_path: str) -> str:
+    """`DATABASE_URL` when set (PostgreSQL in production), else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'eventmate.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def load_secret_key(instance_path: str) -> str:
+    """`SECRET_KEY` from the environment, else one generated once into the instance folder."""
+    configured = os.environ.get("SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    # O_EXCL: when several workers start at once, exactly one writes and the others read.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def apply_environment(config: dict, instance_path: str) -> None:
+    """Fill in what depends on the environment and the instance folder."""
+    config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(instance_path)
+    if os.environ.get("PUBLIC_BASE_URL"):
+        config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"].rstrip("/")
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("EVENTMATE_ENV", "production") == "development" or config.get("TESTING"):
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "FORCE_HTTPS"):
+            config[key] = False
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # One writer at a time: wait for the lock instead of failing with "database is locked".
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}

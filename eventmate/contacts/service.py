@@ -1,0 +1,96 @@
+"""Creating contacts and recording meetings: the one place that decides "same person again"."""
+
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..badges import CardData
+from ..extensions import db
+from ..models import Contact, Event, Meeting, User
+
+
+def dedupe_key(card: CardData | None, raw: str) -> str:
+    """Same email means same person; otherwise the same payload does."""
+    if card and card.emails:
+        return f"email:{card.emails[0].casefold()}"[:300]
+    return "raw:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _find_or_add(criteria, build) -> tuple[Contact, bool]:
+    """Find a contact, else insert one; a concurrent insert of the same one is found instead."""
+    existing = db.session.scalar(sa.select(Contact).where(*criteria))
+    if existing is not None:
+        return existing, False
+    contact = build()
+    try:
+        with db.session.begin_nested():
+            db.session.add(contact)
+    except IntegrityError:
+        return db.session.scalars(sa.select(Contact).where(*criteria)).one(), False
+    return contact, True
+
+
+def card_contact(owner: User, card: CardData | None, *, raw: str, source: str):
+    """The owner's contact for a badge, a shared-back card or an unidentified payload."""
+    key = dedupe_key(card, raw)
+    card = card or CardData()
+
+    def build() -> Contact:
+        return Contact(
+            owner_id=owner.id,
+            source=source,
+            dedupe_key=key,
+            full_name=card.full_name[:120],
+            title=card.title[:120],
+            company=card.company[:120],
+            emails=card.emails[:10],
+            phones=card.phones[:10],
+            urls=card.urls[:10],
+            raw_payload=raw,
+            notes=card.note[:2000],
+        )
+
+    return _find_or_add((Contact.owner_id == owner.id, Contact.dedupe_key == key), build)
+
+
+def linked_contact(owner: User, other: User) -> tuple[Contact, bool]:
+    """The owner's contact for another EventMate user, filled from what their card shows."""
+
+    def build() -> Contact:
+        public = other.public_fields()
+        return Contact(
+            owner_id=owner.id,
+            linked_user_id=other.id,
+            source="exchange",
+            full_name=other.display_name,
+            title=public.get("headline", "")[:120],
+            emails=[public["email"]] if "email" in public else [],
+            phones=[public["phone"]] if "phone" in public else [],
+            urls=[public["website"]] if "website" in public else [],
+        )
+
+    return _find_or_add(
+        (Contact.owner_id == owner.id, Contact.linked_user_id == other.id), build
+    )
+
+
+def record_meeting(
+    contact: Contact, *, kind: str, met_at: datetime, event: Event | None, event_id: int | None
+) -> Meeting:
+    """Another time we met. `event_id` is None when the owner is not in the event."""
+    meeting = Meeting(
+        contact=contact,
+        kind=kind,
+        met_at=met_at,
+        event_id=event_id,
+        event_name=event.name if event else "",
+        face_to_face=kind != "shared_back",
+    )
+    db.session.add(meeting)
+    if kind != "shared_back":
+        contact.met_face_to_face = True
+    if contact.event_id is None and event_id is not None:
+        contact.event_id = event_id
+    return meeting

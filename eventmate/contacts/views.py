@@ -1,0 +1,143 @@
+"""Contact pages: the list with search and filters, and the capture screen."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from ..events.service import my_events
+from ..extensions import db
+from ..models import Contact, CustomPrompt
+from .capture import apply_capture, parse_capture, recent_tags
+from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
+from .search import search_contacts
+
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+
+def get_own(model, object_id: int):
+    """The object when the current user owns it; 404 otherwise, so ids reveal nothing."""
+    found = db.session.get(model, object_id)
+    if found is None or found.owner_id != current_user.id:
+        abort(404)
+    return found
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value and value > 0 else None
+
+
+def capture_form_data(form) -> dict:
+    """The capture form's fields as plain values for `parse_capture`."""
+    event_id = form.get("event_id", type=int)
+    return {
+        "full_name": form.get("full_name", ""),
+        "title": form.get("title", ""),
+        "company": form.get("company", ""),
+        "emails": form.get("emails", "").splitlines(),
+        "phones": form.get("phones", "").splitlines(),
+        "urls": form.get("urls", "").splitlines(),
+        "tags": [*form.getlist("tags"), *form.get("new_tags", "").split(",")],
+        "notes": form.get("notes", ""),
+        "face_to_face": form.get("face_to_face") == "on",
+        "event_id": event_id or None,
+        "answers": {
+            key.removeprefix("answer-"): value
+            for key, value in form.items()
+            if key.startswith("answer-")
+        },
+    }
+
+
+@bp.get("/")
+@login_required
+def index():
+    query = request.args.get("q", "")
+    event_id, tag_id = int_arg("event"), int_arg("tag")
+    contacts = search_contacts(current_user, query, event_id=event_id, tag_id=tag_id)
+    return render_template(
+        "contacts/index.html",
+        contacts=contacts,
+        query=query,
+        event_id=event_id,
+        tag_id=tag_id,
+        events=my_events(current_user),
+        tags=recent_tags(current_user, limit=50),
+    )
+
+
+@bp.route("/<int:contact_id>", methods=["GET", "POST"])
+@login_required
+def detail(contact_id: int):
+    contact = db.session.get(
+        Contact,
+        contact_id,
+        options=[selectinload(Contact.tags), selectinload(Contact.answers)],
+    )
+    if contact is None or contact.owner_id != current_user.id:
+        abort(404)
+    prompts = prompts_for(current_user)
+    events = my_events(current_user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        event_ids = {event.id for event, _ in events}
+        capture, errors = parse_capture(
+            capture_form_data(request.form), prompts=prompts, event_ids=event_ids
+        )
+        if not errors:
+            apply_capture(current_user, contact, capture, prompts)
+            db.session.commit()
+            flash(f"Saved what you noted about {contact.display_name}.", "success")
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+        db.session.rollback()
+    answers = {answer.prompt_key: answer.answer for answer in contact.answers}
+    return render_template(
+        "contacts/detail.html",
+        contact=contact,
+        prompts=prompts,
+        answers=answers,
+        events=events,
+        recent=recent_tags(current_user),
+        errors=errors,
+        form=request.form if errors else None,
+        just_scanned=request.args.get("scanned") == "1",
+    ), 422 if errors else 200
+
+
+@bp.post("/<int:contact_id>/delete")
+@login_required
+def delete(contact_id: int):
+    contact = get_own(Contact, contact_id)
+    name = contact.display_name
+    db.session.delete(contact)
+    db.session.commit()
+    flash(f"Deleted {name} from your contacts.", "info")
+    return redirect(url_for("contacts.index"))
+
+
+@bp.post("/prompts")
+@login_required
+def add_prompt():
+    question = " ".join(request.form.get("question", "").split())
+    back = request.form.get("back_to", type=int)
+    count = db.session.query(CustomPrompt).filter_by(owner_id=current_user.id).count()
+    if not 3 <= len(question) <= 200:
+        flash("Write a question of 3 to 200 characters.", "error")
+    elif count >= MAX_CUSTOM_PROMPTS:
+        flash(f"You can keep {MAX_CUSTOM_PROMPTS} questions of your own; remove one first.", "error")
+    else:
+        db.session.add(CustomPrompt(owner_id=current_user.id, question=question))
+        db.session.commit()
+        flash("Added your question to every contact's prompts.", "success")
+    if back:
+        return redirect(url_for("contacts.detail", contact_id=get_own(Contact, back).id))
+    return redirect(url_for("account.profile"))
+
+
+@bp.post("/prompts/<int:prompt_id>/delete")
+@login_required
+def delete_prompt(prompt_id: int):
+    db.session.delete(get_own(CustomPrompt, prompt_id))
+    db.session.commit()
+    flash("Removed that question. Answers you already noted stay on each contact.", "info")
+    return redirect(url_for("account.profile"))

@@ -1,0 +1,83 @@
+"""Demo data so that a newcomer sees a lived-in app. Names and addresses are fictional."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from .auth.passwords import hash_password
+from .badges import parse_payload
+from .contacts.capture import tags_named
+from .contacts.prompts import BUILTIN_PROMPTS
+from .contacts.service import card_contact, record_meeting
+from .events.service import create_event, join_by_code
+from .extensions import db
+from .models import PromptAnswer, User
+from .models.base import utcnow
+from .scanning.exchange import exchange_cards
+
+DEMO_EMAIL = "demo@eventmate.example"
+DEMO_PASSWORD = "walk-up-and-say-hello"  # printed by the command; a demo login, not a secret
+
+ATTENDEES = (
+    ("Ana Ribeiro", "ana@example.org", "Data engineer at Lisbon Maps", ("data", "maps")),
+    ("Ben Okafor", "ben@example.org", "Founder, Greenroof Labs", ("climate", "startups")),
+    ("Chloé Martin", "chloe@example.org", "Product designer at Atelier Nord", ("design",)),
+)
+BADGE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour Analytics\r\n"
+    "TITLE:Head of Research\r\nEMAIL:dev.patel@example.net\r\nTEL:+44 20 7946 0000\r\nEND:VCARD\r\n"
+)
+
+
+def _user(name: str, email: str, headline: str) -> User:
+    user = User(
+        email=email,
+        password_hash=hash_password(DEMO_PASSWORD),
+        display_name=name,
+        headline=headline,
+        timezone="Europe/Lisbon",
+        public_email=True,
+    )
+    db.session.add(user)
+    return user
+
+
+def seed_demo_data() -> bool:
+    """Create the demo world once; False when it is already there."""
+    if db.session.scalar(sa.select(User.id).where(User.email == DEMO_EMAIL)):
+        return False
+    demo = _user("Sam Demo", DEMO_EMAIL, "Product manager looking for a new team")
+    db.session.flush()
+    today = date.today()
+    event = create_event(
+        demo,
+        name="DevConf Lisbon (demo)",
+        kind="conference",
+        starts_on=today,
+        ends_on=today + timedelta(days=1),
+        place="Lisbon",
+        timezone="Europe/Lisbon",
+    )
+    db.session.flush()
+    answers = iter(
+        (
+            "Seeing a map she built help a city plan bike lanes.",
+            "Saying yes to a small open-source project that grew.",
+            "Talk to users every week, even when it feels slow.",
+        )
+    )
+    for name, email, headline, tag_names in ATTENDEES:
+        attendee = _user(name, email, headline)
+        db.session.flush()
+        join_by_code(attendee, event.join_code)
+        contact = exchange_cards(demo, attendee, met_at=utcnow(), event=event)
+        contact.tags = tags_named(demo, list(tag_names))
+        prompt = BUILTIN_PROMPTS[len(contact.tags) % len(BUILTIN_PROMPTS)]
+        contact.answers.append(
+            PromptAnswer(prompt_key=prompt.key, question=prompt.question, answer=next(answers))
+        )
+    badge, _ = card_contact(demo, parse_payload(BADGE).card, raw=BADGE, source="badge")
+    record_meeting(badge, kind="scan", met_at=utcnow(), event=event, event_id=event.id)
+    badge.notes = "Met at the coffee line. Runs a research team; curious about user interviews."
+    db.session.commit()
+    return True

@@ -1,0 +1,57 @@
+"""One set of error pages: JSON under /api, HTML elsewhere."""
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db, login_manager
+
+MESSAGES = {
+    400: "That request didn't make sense to us.",
+    401: "Please log in again.",
+    403: "You can't do that.",
+    404: "There's nothing here, or it isn't yours.",
+    405: "That action isn't available here.",
+    410: "This is no longer available.",
+    413: "That is too large to send.",
+    429: "Too many tries in a short time. Wait a few minutes and try again.",
+    500: "Something went wrong on our side. Nothing you entered was lost; try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, "Something went wrong.")
+    if wants_json():
+        return jsonify(error=message), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(400, "Your form expired or came from elsewhere. Reload and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.response is not None:  # a view built its own page (e.g. "card no longer valid")
+            return error.response
+        return error_response(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        if app.testing:
+            raise error
+        app.logger.exception("Unhandled error", exc_info=error)
+        return error_response(500)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if wants_json():
+            return error_response(401)
+        flash("Please log in to continue.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

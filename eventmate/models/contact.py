@@ -1,0 +1,135 @@
+"""A user's contacts and what they remember about them."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+# How a contact came to be.
+SOURCES = ("exchange", "badge", "shared_back", "to_identify", "manual")
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # One contact per EventMate user in an owner's list, even under concurrent scans.
+        sa.UniqueConstraint("owner_id", "linked_user_id", name="uq_contacts_owner_linked_user"),
+        # Same for a badge or shared-back card: keyed by email, else by the raw payload's hash.
+        sa.UniqueConstraint("owner_id", "dedupe_key", name="uq_contacts_owner_dedupe_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(20))
+    full_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    company: Mapped[str] = mapped_column(sa.String(120), default="")
+    emails: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    phones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    urls: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    raw_payload: Mapped[str] = mapped_column(sa.Text, default="")
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(300))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    met_face_to_face: Mapped[bool] = mapped_column(default=False)
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event = relationship("Event")
+    linked_user = relationship("User", foreign_keys=[linked_user_id])
+    tags: Mapped[list["Tag"]] = relationship(secondary="contact_tags", order_by="Tag.name")
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Meeting.met_at",
+    )
+    answers: Mapped[list["PromptAnswer"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.company or "Someone to identify"
+
+    @property
+    def needs_identifying(self) -> bool:
+        return self.source == "to_identify"
+
+
+class Meeting(db.Model):
+    """One time we met: a scan, a card exchange or a meeting the user logged."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(20))  # exchange, scan, shared_back
+    met_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
+    # The event's name as the meeting happened: the other side of an exchange may not be a member.
+    event_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    face_to_face: Mapped[bool] = mapped_column(default=True)
+
+    contact: Mapped[Contact] = relationship(back_populates="meetings")
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+    __table_args__ = (sa.UniqueConstraint("owner_id", "key", name="uq_tags_owner_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    key: Mapped[str] = mapped_column(sa.String(40))  # casefolded name: "AI" and "ai" are one tag
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContactTag(db.Model):
+    __tablename__ = "contact_tags"
+
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CustomPrompt(db.Model):
+    """A conversation prompt the user added to the built-in ones."""
+
+    __tablename__ = "custom_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PromptAnswer(db.Model):
+    """What a contact answered to one prompt; keeps the question as it was asked."""
+
+    __tablename__ = "prompt_answers"
+    __table_args__ = (
+        sa.UniqueConstraint("contact_id", "prompt_key", name="uq_prompt_answers_contact_prompt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    prompt_key: Mapped[str] = mapped_column(sa.String(40))  # "enjoy", … or "custom-<id>"
+    question: Mapped[str] = mapped_column(sa.String(200))
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

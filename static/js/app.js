@@ -1,0 +1,25 @@
+// Small progressive enhancements shared by every page. The pages work without them.
+
+function detectTimezone() {
+  const field = document.querySelector("[data-detect-timezone]");
+  if (!field) return;
+  try {
+    field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    field.value = "UTC";
+  }
+}
+
+function confirmDangerousForms() {
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
+detectTimezone();
+confirmDangerousForms();
+if (document.querySelector("[data-scan-form]")) {
+  import("./scan-form.js").then((module) => module.enhanceScanForm());
+}
