@@ -42,7 +42,16 @@ def register_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     from .scanning.views import bp as scanning_bp
 
-    blueprints = (home_bp, auth.bp, cards_bp, scanning_bp, contacts_bp, events_bp, account_bp, api_bp)
+    blueprints = (
+        home_bp,
+        auth.bp,
+        cards_bp,
+        scanning_bp,
+        contacts_bp,
+        events_bp,
+        account_bp,
+        api_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

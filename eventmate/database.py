@@ -6,6 +6,8 @@ can fail at once with "database is locked" when another connection committed in 
 with `BEGIN IMMEDIATE`, which waits for the write lock up front. PostgreSQL needs none of it.
 """
 
+from pathlib import Path
+
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -45,7 +47,8 @@ def begin_write() -> None:
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    migrations = Path(app.root_path).parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     with app.app_context():
         if is_sqlite():
             _tune_sqlite(db.engine)

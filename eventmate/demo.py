@@ -16,7 +16,7 @@ from .models.base import utcnow
 from .scanning.exchange import exchange_cards
 
 DEMO_EMAIL = "demo@eventmate.example"
-DEMO_PASSWORD = "walk-up-and-say-hello"  # printed by the command; a demo login, not a secret
+DEMO_PASSWORD = "walk-up-and-say-hello"  # noqa: S105 -- printed by seed-demo; a demo login
 
 ATTENDEES = (
     ("Ana Ribeiro", "ana@example.org", "Data engineer at Lisbon Maps", ("data", "maps")),

@@ -33,7 +33,9 @@ def error_response(status: int, message: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(400, "Your form expired or came from elsewhere. Reload and try again.")
+        return error_response(
+            400, "Your form expired or came from elsewhere. Reload and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

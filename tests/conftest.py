@@ -83,10 +83,17 @@ class Accounts:
     def __init__(self, app):
         self.app = app
 
-    def register(self, client, email="ana@example.org", name="Ana Ribeiro", password=STRONG_PASSWORD):
+    def register(
+        self, client, email="ana@example.org", name="Ana Ribeiro", password=STRONG_PASSWORD
+    ):
         response = client.post(
             "/register",
-            data={"email": email, "password": password, "display_name": name, "timezone": "Europe/Lisbon"},
+            data={
+                "email": email,
+                "password": password,
+                "display_name": name,
+                "timezone": "Europe/Lisbon",
+            },
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response

@@ -8,6 +8,7 @@ at the end, so an existing database is never touched.
 import atexit
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,13 +36,17 @@ def _probe() -> str | None:
 
 
 POSTGRES_PROBLEM = _probe()
+
+
 def _backends():
     import pytest
 
     reason = f"PostgreSQL not reachable at {_server_url().render_as_string()} ({POSTGRES_PROBLEM})"
     postgres = pytest.param(
         "postgresql",
-        marks=pytest.mark.skipif(POSTGRES_PROBLEM is not None, reason=reason if POSTGRES_PROBLEM else ""),
+        marks=pytest.mark.skipif(
+            POSTGRES_PROBLEM is not None, reason=reason if POSTGRES_PROBLEM else ""
+        ),
     )
     return ["sqlite", postgres]
 
@@ -90,3 +95,20 @@ def reset_database(db) -> None:
             connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     else:
         db.create_all()
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_path: Path):
+    """An empty database of its own (for migration tests), dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    name = f"eventmate_fresh_{secrets.token_hex(4)}"
+    admin = sa.create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield _server_url().set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop(name)
+        admin.dispose()

@@ -13,7 +13,18 @@ from ..events.service import my_events
 from ..extensions import db
 from ..models import CustomPrompt, Event, EventMembership, User
 
-CSV_COLUMNS = ("name", "title", "company", "emails", "phones", "urls", "event", "tags", "notes", "met_at")
+CSV_COLUMNS = (
+    "name",
+    "title",
+    "company",
+    "emails",
+    "phones",
+    "urls",
+    "event",
+    "tags",
+    "notes",
+    "met_at",
+)
 
 
 def contacts_vcf(user: User) -> str:
@@ -75,7 +86,9 @@ def data_json(user: User) -> str:
         }
         for event, member in my_events(user)
     ]
-    prompts = db.session.scalars(sa.select(CustomPrompt.question).where(CustomPrompt.owner_id == user.id))
+    prompts = db.session.scalars(
+        sa.select(CustomPrompt.question).where(CustomPrompt.owner_id == user.id)
+    )
     document = {
         "profile": profile,
         "events": events,

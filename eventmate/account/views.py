@@ -33,7 +33,9 @@ def download(body: str, mimetype: str, filename: str) -> Response:
 
 
 def email_taken(email: str) -> bool:
-    other = db.session.scalar(sa.select(User.id).where(User.email == email, User.id != current_user.id))
+    other = db.session.scalar(
+        sa.select(User.id).where(User.email == email, User.id != current_user.id)
+    )
     return other is not None
 
 

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from ..badges import MAX_PAYLOAD_BYTES
 from ..scanning.service import ScanRequest
 
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 EARLIEST_SCAN = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(days=1)
 

@@ -13,7 +13,7 @@ _FIELD = re.compile(r"(?:\\.|[^\\;])+", re.S)
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _LAST_FIRST = re.compile(r"((?:\\.|[^\\,])*),(.*)", re.S)
 
-Fields = list[tuple[str, str]]
+_Fields = list[tuple[str, str]]
 
 
 def parse_mecard(body: str) -> CardData:
@@ -47,7 +47,7 @@ def mebkm_url(body: str) -> str:
     return _first(_fields(body), "URL")
 
 
-def _fields(body: str) -> Fields:
+def _fields(body: str) -> _Fields:
     """(KEY, still-escaped value) pairs in order; pieces without a ":" are skipped."""
     pairs = (field.partition(":") for field in _FIELD.findall(body))
     return [(key.strip().upper(), value) for key, colon, value in pairs if colon]
@@ -57,15 +57,15 @@ def _unescape(value: str) -> str:
     return _ESCAPE.sub(r"\1", value).strip()
 
 
-def _first_raw(fields: Fields, key: str) -> str:
+def _first_raw(fields: _Fields, key: str) -> str:
     return next((value for k, value in fields if k == key), "")
 
 
-def _first(fields: Fields, key: str) -> str:
+def _first(fields: _Fields, key: str) -> str:
     return _unescape(_first_raw(fields, key))
 
 
-def _all(fields: Fields, *keys: str) -> list[str]:
+def _all(fields: _Fields, *keys: str) -> list[str]:
     return [_unescape(value) for key, value in fields if key in keys]
 
 

@@ -1,7 +1,12 @@
 """Data types shared by every reader and writer in this package."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
 
 
 @dataclass
@@ -51,19 +56,20 @@ def make_card(
 ) -> CardData:
     """Build a CardData the same way for every format.
 
-    Values are trimmed, blanks and duplicates dropped (first one wins), several notes
-    joined by a line break, and the full name falls back to the company so that every
-    card has something to show in a list.
+    Values are trimmed, blanks and duplicates dropped (first one wins), and tel: URIs
+    (vCard 4.0) turned into phone numbers. Line breaks become a space, except in the
+    note, where they become "\\n" and also join several notes. The full name falls back
+    to the company, so that every card has something to show in a list.
     """
-    company = company.strip()
+    company = _one_line(company)
     return CardData(
-        full_name=full_name.strip() or company,
-        title=title.strip(),
+        full_name=_one_line(full_name) or company,
+        title=_one_line(title),
         company=company,
-        emails=_unique(emails),
-        phones=_unique(phones),
-        urls=_unique(urls),
-        note="\n".join(_unique(notes)),
+        emails=_unique(map(_one_line, emails)),
+        phones=_unique(_phone(_one_line(phone)) for phone in phones),
+        urls=_unique(map(_one_line, urls)),
+        note="\n".join(_unique(_CARRIAGE_RETURN.sub("\n", note).strip() for note in notes)),
     )
 
 
@@ -72,6 +78,21 @@ def has_contact(card: CardData) -> bool:
     return bool(card.full_name or card.emails or card.phones)
 
 
+def _one_line(value: str) -> str:
+    return _LINE_BREAK.sub(" ", value).strip()
+
+
+def _phone(value: str) -> str:
+    """The number of a tel: URI, keeping an extension as " ext. 102"; else the value.
+
+    Other URIs (e.g. sip:) are kept whole: they are still a way to call someone.
+    """
+    if not value.lower().startswith("tel:"):
+        return value
+    number, *params = unquote(value[4:]).split(";")
+    ext = next((param[4:] for param in params if param.lower().startswith("ext=")), "")
+    return f"{number.strip()} ext. {ext.strip()}" if ext.strip() else number.strip()
+
+
 def _unique(values: Iterable[str]) -> list[str]:
-    stripped = (value.strip() for value in values)
-    return list(dict.fromkeys(value for value in stripped if value))
+    return list(dict.fromkeys(value for value in values if value))

@@ -27,7 +27,7 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import unquote
+from functools import cached_property
 
 import vobject
 from vobject.base import VObjectError
@@ -50,7 +50,11 @@ _CODEC_FOR = {"shift_jis": "cp932"}
 class _Property:
     name: str
     params: list[bytes]
-    value: bytes
+    pieces: list[bytes]  # the value's physical lines, joined on demand: files may be large
+
+    @property
+    def value(self) -> bytes:
+        return b"".join(self.pieces)
 
     def param(self, key: bytes) -> bytes | None:
         """Value of KEY=value, case-insensitive; None when absent."""
@@ -60,7 +64,7 @@ class _Property:
                 return param[len(prefix) :].strip(b'"')
         return None
 
-    @property
+    @cached_property
     def quoted_printable(self) -> bool:
         encoding = self.param(b"ENCODING") or b""
         return encoding.upper() == b"QUOTED-PRINTABLE" or any(
@@ -107,22 +111,23 @@ def _properties(data: bytes) -> Iterator[_Property]:
     """Split the file into logical properties (steps 1 to 4 of the module docstring)."""
     current: _Property | None = None
     for line in _LINE_END.split(data.removeprefix(codecs.BOM_UTF8)):
-        if current and current.quoted_printable and current.value.endswith(b"="):
-            current.value = current.value[:-1] + line
+        if current and current.quoted_printable and current.pieces[-1].endswith(b"="):
+            current.pieces[-1] = current.pieces[-1][:-1]
+            current.pieces.append(line)
         elif current and line[:1] in (b" ", b"\t"):
-            current.value += line[1:]
+            current.pieces.append(line[1:])
         elif not line.strip() or line.startswith(b"#"):
             continue
         elif match := _PROPERTY.fullmatch(line):
             if current:
                 yield current
             name, params, value = match.groups()
-            current = _Property(name.decode("ascii").upper(), _PARAM.findall(params), value)
+            current = _Property(name.decode("ascii").upper(), _PARAM.findall(params), [value])
         elif current:
-            value = current.value
-            if (len(value) - len(value.rstrip(b"\\"))) % 2:
-                value = value[:-1]
-            current.value = value + b"\\n" + line
+            last = current.pieces[-1]
+            if (len(last) - len(last.rstrip(b"\\"))) % 2:
+                current.pieces[-1] = last[:-1]
+            current.pieces += [b"\\n", line]
     if current:
         yield current
 
@@ -132,12 +137,12 @@ def _card_blocks(properties: Iterable[_Property]) -> Iterator[list[_Property]]:
     depth = 0
     block: list[_Property] = []
     for prop in properties:
-        marker = prop.value.strip().upper() == b"VCARD"
+        marker = prop.name in ("BEGIN", "END") and prop.value.strip().upper() == b"VCARD"
         if marker and prop.name == "BEGIN":
             depth += 1
             if depth == 1:
                 block = []
-        elif marker and prop.name == "END" and depth:
+        elif marker and depth:
             depth -= 1
             if depth == 0:
                 yield block
@@ -172,7 +177,7 @@ def _decode(raw: bytes, charset: str) -> str:
     """Use the declared charset, else UTF-8, else Windows-1252 (what Outlook writes)."""
     try:
         codec = codecs.lookup(charset).name if charset else ""
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not even a name
         codec = ""
     if codec:
         return raw.decode(_CODEC_FOR.get(codec, codec), errors="replace")
@@ -192,7 +197,7 @@ def _to_card(component: vobject.base.Component) -> CardData:
         title=next(iter(values("title")), ""),
         company=next(iter(values("org")), [""])[0],  # the organisation, not its units
         emails=values("email"),
-        phones=[_phone(tel) for tel in values("tel")],
+        phones=values("tel"),
         urls=values("url"),
         notes=values("note"),
     )
@@ -202,15 +207,3 @@ def _name_from_n(name: vobject.vcard.Name) -> str:
     parts = (name.prefix, name.given, name.additional, name.family, name.suffix)
     words = [word for part in parts for word in (part if isinstance(part, list) else [part])]
     return " ".join(word.strip() for word in words if word.strip())
-
-
-def _phone(value: str) -> str:
-    """The number of a 4.0 tel: URI, keeping an extension as " ext. 102"; else the value.
-
-    Other URIs (e.g. sip:) are kept whole: they are still a way to call someone.
-    """
-    if not value.lower().startswith("tel:"):
-        return value
-    number, *params = unquote(value[4:]).split(";")
-    ext = next((p[4:] for p in params if p.lower().startswith("ext=")), "")
-    return f"{number} ext. {ext}" if ext else number

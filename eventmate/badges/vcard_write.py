@@ -21,9 +21,9 @@ def card_to_vcard(card: CardData, *, uid: str | None = None) -> str:
     FN is required, so without a full name it falls back to the company (as the readers
     do) and may be empty. N is left out: splitting a full name into family and given
     names would be a guess. TEL stays free-form text, which RFC 6350 allows; a tel: URI
-    would need a country code that "(905) 555-1234" does not have. URL values are URIs
-    and so are not backslash-escaped. uid (e.g. "urn:uuid:...") is written as a URI when
-    it starts with a scheme, else as text.
+    would need a country code that "(905) 555-1234" does not have. URL values are URIs,
+    so their commas and semicolons are not escaped. uid (e.g. "urn:uuid:...") is written
+    as a URI when it starts with a scheme, else as text.
     """
     lines = ["BEGIN:VCARD", "VERSION:4.0"]
     if uid and _URI_SCHEME.match(uid):
@@ -51,8 +51,8 @@ def _text(value: str) -> str:
 
 
 def _uri(value: str) -> str:
-    """A URI cannot hold a line break; drop any rather than break the file."""
-    return _NEWLINES.sub("", value)
+    """Escape only a backslash, and drop line breaks: neither is valid in a URI."""
+    return _NEWLINES.sub("", value.replace("\\", "\\\\"))
 
 
 def _fold(line: str) -> str:

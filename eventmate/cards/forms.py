@@ -9,5 +9,7 @@ class ShareBackForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=80)])
     email = EmailField("Your email", validators=[DataRequired(), Email(), Length(max=254)])
     note = TextAreaField(
-        "A note (optional)", validators=[Optional(), Length(max=500)], description="Where we met, what we talked about…"
+        "A note (optional)",
+        validators=[Optional(), Length(max=500)],
+        description="Where we met, what we talked about…",
     )

@@ -8,7 +8,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 
 def _qr(data: str) -> qrcode.QRCode:
-    # Medium error correction survives a scratched screen; a 4-module border is the spec's quiet zone.
+    # Medium error correction survives a scratched screen; 4 modules of border: the quiet zone.
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
     code.add_data(data)
     code.make(fit=True)

@@ -68,7 +68,9 @@ def parse_capture(
         if len(value) > limit:
             errors[name] = f"Keep this under {limit} characters."
         setattr(capture, name, value)
-    capture.emails = _clean_list(data.get("emails", []), "emails", errors, check=EMAIL_PATTERN.match)
+    capture.emails = _clean_list(
+        data.get("emails", []), "emails", errors, check=EMAIL_PATTERN.match
+    )
     capture.phones = _clean_list(data.get("phones", []), "phones", errors)
     capture.urls = _clean_list(data.get("urls", []), "urls", errors)
     capture.tags = _clean_tags(data.get("tags", []), errors)
@@ -136,4 +138,6 @@ def apply_capture(owner: User, contact: Contact, capture: CaptureInput, prompts:
         if key in answers:
             answers[key].answer = text
         elif text:
-            contact.answers.append(PromptAnswer(prompt_key=key, question=questions[key], answer=text))
+            contact.answers.append(
+                PromptAnswer(prompt_key=key, question=questions[key], answer=text)
+            )

@@ -71,9 +71,7 @@ def linked_contact(owner: User, other: User) -> tuple[Contact, bool]:
             urls=[public["website"]] if "website" in public else [],
         )
 
-    return _find_or_add(
-        (Contact.owner_id == owner.id, Contact.linked_user_id == other.id), build
-    )
+    return _find_or_add((Contact.owner_id == owner.id, Contact.linked_user_id == other.id), build)
 
 
 def record_meeting(

@@ -1,5 +1,6 @@
 """Contact pages: the list with search and filters, and the capture screen."""
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -119,19 +120,26 @@ def delete(contact_id: int):
 @login_required
 def add_prompt():
     question = " ".join(request.form.get("question", "").split())
-    back = request.form.get("back_to", type=int)
-    count = db.session.query(CustomPrompt).filter_by(owner_id=current_user.id).count()
+    back_to = request.form.get("back_to", type=int)
+    destination = (
+        url_for("contacts.detail", contact_id=get_own(Contact, back_to).id)
+        if back_to
+        else url_for("account.profile")
+    )
+    count = db.session.scalar(
+        sa.select(sa.func.count()).where(CustomPrompt.owner_id == current_user.id)
+    )
     if not 3 <= len(question) <= 200:
         flash("Write a question of 3 to 200 characters.", "error")
     elif count >= MAX_CUSTOM_PROMPTS:
-        flash(f"You can keep {MAX_CUSTOM_PROMPTS} questions of your own; remove one first.", "error")
+        flash(
+            f"You can keep {MAX_CUSTOM_PROMPTS} questions of your own; remove one first.", "error"
+        )
     else:
         db.session.add(CustomPrompt(owner_id=current_user.id, question=question))
         db.session.commit()
         flash("Added your question to every contact's prompts.", "success")
-    if back:
-        return redirect(url_for("contacts.detail", contact_id=get_own(Contact, back).id))
-    return redirect(url_for("account.profile"))
+    return redirect(destination)
 
 
 @bp.post("/prompts/<int:prompt_id>/delete")

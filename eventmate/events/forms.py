@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models.event import EVENT_KINDS
@@ -10,7 +11,9 @@ from ..timezones import is_valid_timezone
 
 class EventForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[(kind, kind.capitalize()) for kind in EVENT_KINDS])
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(kind, kind.capitalize()) for kind in EVENT_KINDS]
+    )
     starts_on = DateField("Starts", validators=[Optional()])
     ends_on = DateField("Ends", validators=[Optional()])
     place = StringField("Place", validators=[Optional(), Length(max=120)])

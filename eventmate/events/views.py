@@ -41,7 +41,9 @@ def create():
     form = EventForm()
     if not form.validate_on_submit():
         return render_events(form, status=422)
-    fields = {name: form[name].data for name in ("name", "kind", "starts_on", "ends_on", "timezone")}
+    fields = {
+        name: form[name].data for name in ("name", "kind", "starts_on", "ends_on", "timezone")
+    }
     event = service.create_event(current_user, place=form.place.data or "", **fields)
     service.membership(current_user, event.id).goal = form.goal.data
     db.session.commit()

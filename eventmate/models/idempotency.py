@@ -19,7 +19,5 @@ class ClientRequest(db.Model):
     client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     fingerprint: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the request's content
-    contact_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("contacts.id", ondelete="CASCADE")
-    )
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

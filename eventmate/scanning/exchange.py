@@ -24,5 +24,7 @@ def exchange_cards(scanner: User, owner: User, *, met_at: datetime, event: Event
     record_meeting(scanner_contact, kind="exchange", met_at=met_at, event=event, event_id=event_id)
     owner_contact, _ = linked_contact(owner, scanner)
     owner_event_id = event_id if event and membership(owner, event.id) else None
-    record_meeting(owner_contact, kind="exchange", met_at=met_at, event=event, event_id=owner_event_id)
+    record_meeting(
+        owner_contact, kind="exchange", met_at=met_at, event=event, event_id=owner_event_id
+    )
     return scanner_contact

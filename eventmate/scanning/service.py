@@ -72,7 +72,8 @@ def _contact_for_payload(
         owner = db.session.scalar(sa.select(User).where(User.card_token == token))
         if owner is None:
             raise ScanError(
-                "This card is no longer valid. Ask them to open EventMate and show their card again.",
+                "This card is no longer valid. "
+                "Ask them to open EventMate and show their card again.",
                 status=410,
             )
         try:

@@ -1,5 +1,7 @@
 """Small helpers the HTTP tests share."""
 
+import html
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -51,3 +53,9 @@ def create_event(client, name="DevConf", *, goal=1, timezone="UTC", kind="confer
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def visible_text(response) -> str:
+    """The page's text as a person reads it: tags removed, entities decoded, spaces folded."""
+    text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(html.unescape(text).split())

@@ -86,7 +86,9 @@ def test_same_id_with_other_content_is_a_conflict(app, ben):
 def test_idempotency_key_is_scoped_to_the_user(app, ana, ben):
     scan_id = str(uuid.uuid4())
     anas = scan(ana, VCARD_BADGE, scan_id=scan_id)
-    bens = scan(ben, "MECARD:N:Owen,Sean;TEL:+12125658770;EMAIL:srowen@example.com;;", scan_id=scan_id)
+    bens = scan(
+        ben, "MECARD:N:Owen,Sean;TEL:+12125658770;EMAIL:srowen@example.com;;", scan_id=scan_id
+    )
     assert bens.status_code == 201
     assert bens.get_json()["id"] != anas.get_json()["id"]
     assert bens.get_json()["name"] == "Sean Owen"
@@ -149,20 +151,52 @@ def test_url_or_text_is_kept_to_identify(app, ben, payload):
         ({"id": "U", "payload": "x", "scanned_at": "yesterday"}, 400, "ISO 8601"),
         ({"id": "U", "payload": "x", "scanned_at": "2026-11-23T09:30:00"}, 400, "time zone"),
         ({"id": "U", "payload": "x", "scanned_at": "1999-01-01T00:00:00Z"}, 400, "plausible"),
-        ({"id": "U", "payload": "x", "scanned_at": "2026-11-23T09:30:00Z", "event_id": "7"}, 400, "event_id"),
-        ({"id": "U", "payload": "x" * 2954, "scanned_at": "2026-11-23T09:30:00Z"}, 400, "larger than any QR"),
-        ({"id": "U", "payload": "é" * 1477, "scanned_at": "2026-11-23T09:30:00Z"}, 400, "larger than any QR"),
-        ({"id": "U", "payload": "\x00\x01\x02garbage", "scanned_at": "2026-11-23T09:30:00Z"}, 422, ""),
-        ({"id": "U", "payload": "BEGIN:VCARD\r\nVERSION:3.0\r\nNOPE", "scanned_at": "2026-11-23T09:30:00Z"}, 422, ""),
-        ({"id": "U", "payload": "x", "scanned_at": "2026-11-23T09:30:00Z", "event_id": 999}, 404, "event"),
+        (
+            {"id": "U", "payload": "x", "scanned_at": "2026-11-23T09:30:00Z", "event_id": "7"},
+            400,
+            "event_id",
+        ),
+        (
+            {"id": "U", "payload": "x" * 2954, "scanned_at": "2026-11-23T09:30:00Z"},
+            400,
+            "larger than any QR",
+        ),
+        (
+            {"id": "U", "payload": "é" * 1477, "scanned_at": "2026-11-23T09:30:00Z"},
+            400,
+            "larger than any QR",
+        ),
+        (
+            {"id": "U", "payload": "\x00\x01\x02garbage", "scanned_at": "2026-11-23T09:30:00Z"},
+            422,
+            "",
+        ),
+        (
+            {
+                "id": "U",
+                "payload": "BEGIN:VCARD\r\nVERSION:3.0\r\nNOPE",
+                "scanned_at": "2026-11-23T09:30:00Z",
+            },
+            422,
+            "",
+        ),
+        (
+            {"id": "U", "payload": "x", "scanned_at": "2026-11-23T09:30:00Z", "event_id": 999},
+            404,
+            "event",
+        ),
     ],
 )
 def test_bad_requests_get_a_sentence_and_change_nothing(app, ben, body, status, message):
     if isinstance(body, dict) and body.get("id") == "U":
         body = body | {"id": str(uuid.uuid4())}
     if body == "not json":
-        response = ben.post("/api/scans", data="{nope", content_type="application/json",
-                            headers={"X-CSRFToken": ben.csrf_token()})
+        response = ben.post(
+            "/api/scans",
+            data="{nope",
+            content_type="application/json",
+            headers={"X-CSRFToken": ben.csrf_token()},
+        )
     else:
         response = ben.post("/api/scans", json=body)
     assert response.status_code == status

@@ -430,24 +430,30 @@ def test_payload_urls_and_text(text: str, kind: str, url: str) -> None:
 # --- vCard files --------------------------------------------------------------------------
 
 VCARD_FILES = {
-    "bom-and-cp1252": (b"\xef\xbb\xbfBEGIN:VCARD\r\nFN:Ren\xe9\r\nEND:VCARD\r\n", ["René"]),
+    "bom-and-cp1252": (
+        b"\xef\xbb\xbfBEGIN:VCARD\r\nFN:Ren\xe9\r\nEND:VCARD\r\n",
+        [CardData(full_name="René")],
+    ),
+    "bare-comma-and-escaped-colon": (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Doe, John\r\nORG:Doe, Inc.;Sales\r\n"
+        b"URL:http\\://example.com/?ll=1,2\r\nEND:VCARD\r\n",
+        [CardData(full_name="Doe, John", company="Doe, Inc.", urls=["http://example.com/?ll=1,2"])],
+    ),
     "broken-last-card-skipped": (
         b"BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Bob\r\n",
-        ["Ann"],
+        [CardData(full_name="Ann")],
     ),
     "nested-agent-ignored": (
         b"BEGIN:VCARD\nVERSION:2.1\nFN:Boss\nAGENT:\nBEGIN:VCARD\nFN:Assistant\n"
         b"EMAIL:assistant@example.com\nEND:VCARD\nEND:VCARD\n",
-        ["Boss"],
+        [CardData(full_name="Boss")],
     ),
 }
 
 
-@pytest.mark.parametrize(("data", "names"), VCARD_FILES.values(), ids=VCARD_FILES)
-def test_vcard_bytes(data: bytes, names: list[str]) -> None:
-    cards = parse_vcard_bytes(data)
-    assert [card.full_name for card in cards] == names
-    assert all(not card.emails for card in cards)
+@pytest.mark.parametrize(("data", "cards"), VCARD_FILES.values(), ids=VCARD_FILES)
+def test_vcard_bytes(data: bytes, cards: list[CardData]) -> None:
+    assert parse_vcard_bytes(data) == cards
 
 
 @pytest.mark.parametrize(
@@ -507,3 +513,14 @@ def test_card_to_vcard_without_name_uses_company() -> None:
     text = card_to_vcard(CardData(company="Solo Ltd"), uid="badge 42, day 1")
     assert "\r\nUID;VALUE=text:badge 42\\, day 1\r\nFN:Solo Ltd\r\n" in text
     assert parse_vcard_bytes(text.encode()) == [CardData(full_name="Solo Ltd", company="Solo Ltd")]
+
+
+def test_card_to_vcard_keeps_line_breaks_from_adding_properties() -> None:
+    card = CardData(
+        full_name="Ann\r\nEMAIL:evil@example.com",
+        urls=["https://example.com/\nEMAIL:evil@example.com"],
+        note="line 1\rEMAIL:evil@example.com",
+    )
+    text = card_to_vcard(card)
+    assert "\r\nEMAIL" not in text
+    assert parse_vcard_bytes(text.encode())[0].emails == []

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up and run every check: lint, format, unit, HTTP, PostgreSQL (when a server answers on
+# 127.0.0.1:5432 or DATABASE_URL) and browser tests (installs Debian's Chromium when missing).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k scans`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-venv.sh requirements-dev.txt
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== Installing Debian's Chromium for the browser tests"
+  sudo_cmd=""
+  if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+echo "== ruff"
+ruff check .
+ruff format --check .
+
+echo "== pytest"
+python -m pytest "$@"

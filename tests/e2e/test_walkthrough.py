@@ -1,0 +1,102 @@
+"""A new user's first event, on a phone: sign up, show the card, exchange, note, export."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from .flows import create_event, exchange_cards, join_event, public_card_path, sign_up, tab
+
+EVENT = "Lisbon Product Summit"
+
+
+def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
+    ana = new_phone().new_page()
+    sign_up(ana, "Ana Ribeiro", "ana.walk@example.org")
+    expect(ana.get_by_role("status")).to_contain_text("This is your card")
+    qr = ana.get_by_role("img", name=re.compile("QR code of your card"))
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR image loads"
+    qr_response = ana.request.get(qr.get_attribute("src"))
+    assert qr_response.ok and qr_response.headers["content-type"].startswith("image/svg+xml")
+
+    code = create_event(ana, EVENT, place="FIL, Lisbon", starts_on="2026-11-23", goal=3)
+    card = public_card_path(ana)
+
+    ben = new_phone().new_page()
+    sign_up(ben, "Ben Okafor", "ben.walk@example.org")
+    join_event(ben, code, EVENT)
+    exchange_cards(ben, card, "Ana Ribeiro")
+    expect(ben.locator(".meetings")).to_contain_text(f"You exchanged cards with Ana Ribeiro at {EVENT}")
+
+    # Capture: a new tag, an answer and notes; then a chip toggled off again.
+    ben.get_by_label("Add tags").fill("product, hiring")
+    ben.get_by_label("What do they enjoy most about their work?").fill("Talking to users every week")
+    ben.get_by_label("Notes").fill("Send her the onboarding study.")
+    ben.get_by_role("button", name="Save", exact=True).click()
+    expect(ben.get_by_role("status")).to_have_text("Saved what you noted about Ana Ribeiro.")
+    expect(ben.get_by_role("checkbox", name="product")).to_be_checked()
+    expect(ben.get_by_role("checkbox", name="hiring")).to_be_checked()
+    expect(ben.get_by_label("What do they enjoy most about their work?")).to_have_value(
+        "Talking to users every week"
+    )
+    ben.locator("label.chip", has_text="hiring").click()  # a tap on the chip, as a thumb would
+    ben.get_by_role("button", name="Save", exact=True).click()
+    expect(ben.get_by_role("status")).to_have_text("Saved what you noted about Ana Ribeiro.")
+    expect(ben.get_by_role("checkbox", name="hiring")).not_to_be_checked()
+    expect(ben.get_by_role("checkbox", name="product")).to_be_checked()
+    tab(ben, "People")
+    ben.get_by_label("Tag").select_option(label="product")
+    ben.get_by_role("button", name="Search").click()
+    expect(ben.locator(".people")).to_contain_text("Ana Ribeiro")
+
+    # Ana got Ben too, at the same event, and her progress counts him.
+    tab(ana, "People")
+    person = ana.get_by_role("link", name=re.compile("Ben Okafor"))
+    expect(person).to_contain_text(EVENT)
+    person.click()
+    expect(ana.get_by_role("heading", level=1)).to_have_text("Ben Okafor")
+    expect(ana.locator(".meetings")).to_contain_text(f"You exchanged cards with Ben Okafor at {EVENT}")
+    tab(ana, "Home")
+    expect(ana.locator(".progress-card")).to_contain_text("1 of 3 new people")
+
+    # Export: everything as JSON, with Ben in it.
+    ana.get_by_role("link", name="Profile and settings").click()
+    with ana.expect_download() as download_info:
+        ana.get_by_role("link", name="Everything as JSON").click()
+    download = download_info.value
+    assert download.suggested_filename == "eventmate-data.json"
+    with open(download.path(), encoding="utf-8") as handle:
+        data = json.load(handle)
+    assert data["profile"]["email"] == "ana.walk@example.org"
+    assert [event["name"] for event in data["events"]] == [EVENT]
+    assert "Ben Okafor" in json.dumps(data["contacts"], ensure_ascii=False)
+
+
+def test_anonymous_visitor_saves_the_contact_and_shares_back(new_phone):
+    owner = new_phone().new_page()
+    sign_up(owner, "Carla Mendes", "carla.walk@example.org")
+    card = public_card_path(owner)
+
+    visitor = new_phone().new_page()
+    visitor.goto(card)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Carla Mendes")
+    with visitor.expect_download() as download_info:
+        visitor.get_by_role("link", name="Save contact").click()
+    vcard = download_info.value
+    assert vcard.suggested_filename == "Carla Mendes.vcf"
+    with open(vcard.path(), encoding="utf-8") as handle:
+        text = handle.read()
+    assert text.startswith("BEGIN:VCARD") and "FN:Carla Mendes" in text
+
+    expect(visitor.get_by_role("heading", name="Share your details back")).to_be_visible()
+    visitor.get_by_label("Your name").fill("Dario Costa")
+    visitor.get_by_label("Your email").fill("dario@example.org")
+    visitor.get_by_label("A note (optional)").fill("We talked about trams.")
+    visitor.get_by_role("button", name="Share my details").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Thanks — Carla has your details")
+
+    tab(owner, "People")
+    owner.get_by_role("link", name=re.compile("Dario Costa")).click()
+    expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")
+    expect(owner.get_by_role("link", name="dario@example.org")).to_be_visible()

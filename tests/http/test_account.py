@@ -1,0 +1,120 @@
+"""Profile, export (vCard, CSV, JSON) and deleting my account with everything I own."""
+
+import csv
+import html
+import io
+import json
+
+from eventmate.badges import parse_vcard_bytes
+from eventmate.models import Contact, Event, LoginSession, User
+from tests.conftest import STRONG_PASSWORD
+
+from .helpers import card_link, contacts_of, count, create_event, scan
+
+BADGE = "MECARD:N:Owen,Sean;TEL:+12125658770;EMAIL:srowen@example.com;;"
+
+
+def _profile(**overrides):
+    return {
+        "display_name": "Ben Okafor",
+        "email": "ben@example.org",
+        "timezone": "Africa/Lagos",
+        "reminder_hour": 7,
+        **overrides,
+    }
+
+
+def test_profile_update_and_validation(app, ana, ben):
+    assert ben.post("/account/", data=_profile(headline="Founder")).status_code == 302
+    page = html.unescape(ben.get("/account/").get_data(as_text=True))
+    assert 'value="Founder"' in page and 'value="Africa/Lagos"' in page
+    bad = ben.post(
+        "/account/",
+        data=_profile(timezone="Mars/Base", reminder_hour=24, website="javascript:alert(1)"),
+    )
+    assert bad.status_code == 422
+    text = html.unescape(bad.get_data(as_text=True))
+    assert "Pick a time zone" in text and "Start with https://" in text
+    taken = ben.post("/account/", data=_profile(email="ana@example.org"))
+    assert "Another account uses this email" in taken.get_data(as_text=True)
+
+
+def test_reminder_hour_zero_is_allowed(app, ben, accounts):
+    assert ben.post("/account/", data=_profile(reminder_hour=0)).status_code == 302
+    assert accounts.user("ben@example.org").reminder_hour == 0
+
+
+def test_exports_hold_all_my_contacts_and_only_mine(app, ana, ben):
+    scan(ana, "MECARD:N:Secret,Anas;EMAIL:anas-secret@example.com;;")
+    event_id = create_event(ben, "DevConf")
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    ben.post(
+        f"/contacts/{contact_id}",
+        data={
+            "full_name": "Sean Owen",
+            "new_tags": "barcodes",
+            "event_id": event_id,
+            "notes": '=HYPERLINK("http://x")',
+        },
+    )
+    scan(ben, card_link(app, "ana@example.org"))
+
+    vcf = ben.get("/account/export/contacts.vcf")
+    assert vcf.mimetype == "text/vcard"
+    cards = parse_vcard_bytes(vcf.data)
+    assert sorted(card.full_name for card in cards) == ["Ana Ribeiro", "Sean Owen"]
+
+    rows = list(
+        csv.DictReader(io.StringIO(ben.get("/account/export/contacts.csv").get_data(as_text=True)))
+    )
+    assert sorted(row["name"] for row in rows) == ["Ana Ribeiro", "Sean Owen"]
+    sean = next(row for row in rows if row["name"] == "Sean Owen")
+    assert sean["tags"] == "barcodes" and sean["event"] == "DevConf"
+    assert sean["notes"].startswith("'=")  # no formula injection in spreadsheets
+
+    data = json.loads(ben.get("/account/export/data.json").data)
+    assert data["profile"]["email"] == "ben@example.org"
+    assert [event["name"] for event in data["events"]] == ["DevConf"]
+    assert sorted(contact["name"] for contact in data["contacts"]) == ["Ana Ribeiro", "Sean Owen"]
+    assert "anas-secret" not in json.dumps(data)
+
+
+def test_delete_account_needs_password_and_confirmation(app, ben):
+    response = ben.post(
+        "/account/delete", data={"password": "wrong password!!", "confirm": "DELETE"}
+    )
+    assert response.status_code == 422
+    response = ben.post("/account/delete", data={"password": STRONG_PASSWORD, "confirm": "delete"})
+    assert response.status_code == 422
+    assert count(app, User) == 1
+
+
+def test_delete_account_removes_everything_i_own(app, ana, ben, accounts, make_client):
+    create_event(ben, "Only Ben")
+    shared_event = create_event(ana, "Shared")
+    with app.app_context():
+        from eventmate.extensions import db
+
+        code = db.session.get(Event, shared_event).join_code
+    ben.post("/events/join", data={"code": code})
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    ben.post(
+        f"/contacts/{contact_id}",
+        data={"full_name": "Sean Owen", "new_tags": "x", "answer-enjoy": "y"},
+    )
+    scan(ben, card_link(app, "ana@example.org"))
+    response = ben.post("/account/delete", data={"password": STRONG_PASSWORD, "confirm": "DELETE"})
+    assert response.status_code == 302
+
+    assert accounts.user("ben@example.org") is None
+    assert count(app, LoginSession) == 1  # Ana's
+    [anas_copy] = contacts_of(app, "ana@example.org")
+    assert anas_copy.full_name == "Ben Okafor" and anas_copy.linked_user_id is None
+    assert count(app, Contact) == 1
+    with app.app_context():
+        from eventmate.extensions import db
+
+        names = db.session.scalars(db.select(Event.name)).all()
+    assert names == ["Shared"]
+    assert accounts.login(make_client()).status_code == 302  # Ana still fine
+    assert accounts.login(make_client(), email="ben@example.org").status_code == 400

@@ -1,0 +1,184 @@
+"""The capture screen, the contacts list with search and filters, and privacy between users."""
+
+import html
+
+import pytest
+
+from eventmate.models import Contact, Tag
+
+from .helpers import card_link, contacts_of, count, create_event, scan
+
+BADGE = "MECARD:N:Owen,Sean;ORG:ZXing;TEL:+12125658770;EMAIL:srowen@example.com;;"
+
+
+def capture(client, contact_id, **fields):
+    data = {"face_to_face": "on", **fields}
+    return client.post(f"/contacts/{contact_id}", data=data)
+
+
+def test_capture_saves_tags_notes_prompts_and_event(app, ben):
+    event_id = create_event(ben, "DevConf")
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    page = ben.get(f"/contacts/{contact_id}?scanned=1").get_data(as_text=True)
+    assert "What do they enjoy most about their work?" in html.unescape(page)
+    response = capture(
+        ben,
+        contact_id,
+        full_name="Sean Owen",
+        new_tags="Open source, barcodes, open SOURCE",
+        notes="Talked about decoders.",
+        event_id=str(event_id),
+        **{"answer-enjoy": "Hard problems with simple answers", "answer-advice": "Ship small"},
+    )
+    assert response.status_code == 302
+    [contact] = contacts_of(app, "ben@example.org")
+    assert sorted(tag.name for tag in contact.tags) == ["Open source", "barcodes"]
+    assert contact.notes == "Talked about decoders."
+    assert contact.event_id == event_id
+    assert contact.met_face_to_face is True
+    answers = {answer.prompt_key: answer.answer for answer in contact.answers}
+    assert answers == {"enjoy": "Hard problems with simple answers", "advice": "Ship small"}
+
+
+def test_face_to_face_can_be_unticked_and_tags_removed(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    capture(ben, contact_id, full_name="Sean Owen", new_tags="one, two")
+    ben.post(f"/contacts/{contact_id}", data={"full_name": "Sean Owen", "tags": ["one"]})
+    [contact] = contacts_of(app, "ben@example.org")
+    assert [tag.name for tag in contact.tags] == ["one"]
+    assert contact.met_face_to_face is False
+
+
+def test_recent_tags_are_offered_first(app, ben):
+    first = scan(ben, BADGE).get_json()["id"]
+    capture(ben, first, full_name="Sean Owen", new_tags="older")
+    capture(ben, first, full_name="Sean Owen", new_tags="newer")
+    second = scan(ben, "https://speaker.example/9").get_json()["id"]
+    page = ben.get(f"/contacts/{second}").get_data(as_text=True)
+    assert page.index('value="newer"') < page.index('value="older"')
+
+
+def test_custom_prompt_appears_and_can_be_answered(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    ben.post(
+        "/contacts/prompts", data={"question": "What are they reading?", "back_to": contact_id}
+    )
+    page = ben.get(f"/contacts/{contact_id}").get_data(as_text=True)
+    assert "What are they reading?" in page
+    key = page.split('name="answer-custom-')[1].split('"')[0]
+    capture(ben, contact_id, full_name="Sean Owen", **{f"answer-custom-{key}": "Dune"})
+    [contact] = contacts_of(app, "ben@example.org")
+    assert [(a.question, a.answer) for a in contact.answers] == [("What are they reading?", "Dune")]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"notes": "x" * 5001}, "5,000 characters"),
+        ({"new_tags": "y" * 41}, "40 characters"),
+        ({"new_tags": ",".join(f"t{i}" for i in range(21))}, "at most 20 tags"),
+        ({"full_name": "n" * 121}, "under 120"),
+        ({"emails": "not an email"}, "doesn't look right"),
+        ({"event_id": "999"}, "Choose one of your events"),
+        ({"answer-nope": "x"}, "no longer exists"),
+        ({"answer-enjoy": "z" * 2001}, "2,000 characters"),
+    ],
+)
+def test_capture_validation_keeps_what_was_typed(app, ben, fields, message):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    response = capture(ben, contact_id, **({"full_name": "Typed Name"} | fields))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
+    if "full_name" not in fields:
+        assert 'value="Typed Name"' in page
+    [contact] = contacts_of(app, "ben@example.org")
+    assert contact.full_name == "Sean Owen"
+
+
+def test_identifying_an_unknown_payload(app, ben):
+    contact_id = scan(ben, "https://speaker.example/42").get_json()["id"]
+    capture(ben, contact_id, full_name="Maria Lopez", company="Speaker Co")
+    [contact] = contacts_of(app, "ben@example.org")
+    assert contact.needs_identifying is False
+    assert contact.raw_payload == "https://speaker.example/42"
+
+
+def _names(client, **params):
+    page = html.unescape(client.get("/contacts/", query_string=params).get_data(as_text=True))
+    return [
+        name
+        for name in ("Sean Owen", "Dev Patel", "Ana Ribeiro")
+        if f"<strong>{name}</strong>" in page
+    ]
+
+
+def test_search_by_name_company_tag_note_and_answer_and_filters(app, ana, ben):
+    devconf = create_event(ben, "DevConf")
+    sean = scan(ben, BADGE).get_json()["id"]
+    capture(
+        ben, sean, full_name="Sean Owen", company="ZXing", new_tags="barcodes", event_id=devconf
+    )
+    other = create_event(ben, "Meetup")
+    dev = scan(
+        ben, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour\r\nEND:VCARD\r\n"
+    ).get_json()["id"]
+    capture(
+        ben,
+        dev,
+        full_name="Dev Patel",
+        company="Harbour",
+        notes="Loves sailing",
+        event_id=other,
+        **{"answer-success": "Mentors early on"},
+    )
+    scan(ben, card_link(app, "ana@example.org"))
+    assert _names(ben, q="sean") == ["Sean Owen"]
+    assert _names(ben, q="harbour") == ["Dev Patel"]
+    assert _names(ben, q="BARCODES") == ["Sean Owen"]
+    assert _names(ben, q="sailing") == ["Dev Patel"]
+    assert _names(ben, q="mentors") == ["Dev Patel"]
+    assert _names(ben, q="100%_") == []
+    assert _names(ben, event=devconf) == ["Sean Owen"]
+    with app.app_context():
+        from eventmate.extensions import db
+
+        tag_id = db.session.scalar(db.select(Tag.id).where(Tag.key == "barcodes"))
+    assert _names(ben, tag=tag_id) == ["Sean Owen"]
+    assert sorted(_names(ben)) == ["Ana Ribeiro", "Dev Patel", "Sean Owen"]
+
+
+def test_delete_contact(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    assert ben.post(f"/contacts/{contact_id}/delete").status_code == 302
+    assert count(app, Contact) == 0
+
+
+def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, ben):
+    """Ana's contact, prompt and event ids, used by Ben, reveal and change nothing."""
+    contact_id = scan(ana, BADGE).get_json()["id"]
+    ana.post("/contacts/prompts", data={"question": "Ana's own question?"})
+    event_id = create_event(ana, "Ana's event")
+    prompt_id = contacts_page_prompt_id(ana)
+    attempts = [
+        ("get", f"/contacts/{contact_id}", None),
+        ("post", f"/contacts/{contact_id}", {"full_name": "Hacked", "notes": "x"}),
+        ("post", f"/contacts/{contact_id}/delete", None),
+        ("post", "/contacts/prompts", {"question": "Sneaky question?", "back_to": contact_id}),
+        ("post", f"/contacts/prompts/{prompt_id}/delete", None),
+        ("get", f"/events/{event_id}", None),
+        ("post", f"/events/{event_id}/current", None),
+        ("post", f"/events/{event_id}/goal", {"goal": 9}),
+    ]
+    for method, path, data in attempts:
+        response = getattr(ben, method)(path, data=data or {})
+        assert response.status_code == 404, (method, path)
+    [contact] = contacts_of(app, "ana@example.org")
+    assert contact.full_name == "Sean Owen" and contact.notes == ""
+    assert "Ana&#39;s own question?" in ana.get("/account/").get_data(as_text=True)
+    assert ben.get("/api/contacts").get_json()["contacts"] == []
+
+
+def contacts_page_prompt_id(client) -> int:
+    page = client.get("/account/").get_data(as_text=True)
+    return int(page.split("/contacts/prompts/")[1].split("/delete")[0])

@@ -1,0 +1,100 @@
+"""Events: create, join by code, current event, goal and progress on the home screen."""
+
+from datetime import UTC, datetime
+
+from eventmate.events.service import progress
+from eventmate.extensions import db
+from eventmate.models import Event, EventMembership, User
+
+from .helpers import create_event, scan
+from .helpers import visible_text as _text
+
+
+def test_create_event_makes_it_current_with_its_goal(app, ben):
+    event_id = create_event(ben, "DevConf", goal=3, timezone="Europe/Paris")
+    page = _text(ben.get("/"))
+    assert "DevConf" in page and "0 of 3 new people" in page
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert (event.timezone, event.kind) == ("Europe/Paris", "conference")
+        assert len(event.join_code) == 8
+
+
+def test_event_validation(app, ben):
+    response = ben.post(
+        "/events/",
+        data={
+            "name": "",
+            "kind": "party",
+            "timezone": "Nowhere/City",
+            "goal": 0,
+            "starts_on": "2026-11-25",
+            "ends_on": "2026-11-24",
+        },
+    )
+    assert response.status_code == 422
+    page = _text(response)
+    assert "Pick a time zone" in page and "end before it starts" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
+
+
+def test_join_by_code_and_progress(app, ana, ben):
+    event_id = create_event(ana, "Alumni evening", goal=2)
+    with app.app_context():
+        code = db.session.get(Event, event_id).join_code
+    response = ben.post("/events/join", data={"code": code.lower()[:4] + "-" + code.lower()[4:]})
+    assert response.status_code == 302
+    assert "Alumni evening" in _text(ben.get(f"/events/{event_id}"))
+    assert "0 of 1 new person" in _text(ben.get("/"))  # goals are personal: Ana's 2 is hers
+    ben.post(f"/events/{event_id}/goal", data={"goal": 2})
+    scan(ben, "MECARD:N:Owen,Sean;EMAIL:sean@example.com;;")
+    scan(ben, "https://someone.example")
+    page = _text(ben.get("/"))
+    assert "2 of 2 new people" in page and "Goal reached" in page
+
+
+def test_unknown_code(app, ben):
+    response = ben.post("/events/join", data={"code": "NOPE1234"}, follow_redirects=True)
+    assert "No event has that code" in _text(response)
+
+
+def test_goal_and_current_event(app, ben):
+    first = create_event(ben, "First")
+    create_event(ben, "Second")
+    ben.post(f"/events/{first}/current")
+    ben.post(f"/events/{first}/goal", data={"goal": 5})
+    assert "0 of 5 new people" in _text(ben.get("/"))
+    assert "First" in _text(ben.get("/"))
+    response = ben.post(f"/events/{first}/goal", data={"goal": 0}, follow_redirects=True)
+    assert "whole number" in _text(response)
+
+
+def test_progress_counts_today_in_the_users_time_zone(app, ben):
+    """A contact met at 23:30 in Tokyo on the 23rd is 'today' on the 23rd there, not in UTC."""
+    event_id = create_event(ben, "Tokyo meetup")
+    scan(ben, "https://a.example", scanned_at="2026-11-23T14:30:00+00:00")
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "ben@example.org"))
+        user.timezone = "Asia/Tokyo"
+        member = db.session.get(EventMembership, (event_id, user.id))
+        contact_created = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
+        from eventmate.models import Contact
+
+        contact = db.session.scalar(db.select(Contact))
+        contact.created_at = contact_created
+        same_day = progress(
+            user, member.event, member, now=datetime(2026, 11, 23, 14, 50, tzinfo=UTC)
+        )
+        next_day = progress(
+            user, member.event, member, now=datetime(2026, 11, 23, 15, 10, tzinfo=UTC)
+        )
+    assert (same_day.new_people, same_day.new_today) == (1, 1)
+    assert (next_day.new_people, next_day.new_today) == (1, 0)
+
+
+def test_event_summary_page(app, ben):
+    event_id = create_event(ben, "DevConf", goal=3)
+    scan(ben, "https://a.example")
+    page = _text(ben.get(f"/events/{event_id}"))
+    assert "1 of 3 new people" in page and "1 met face to face" in page
