@@ -19,12 +19,14 @@ def exchange_cards(scanner: User, owner: User, *, met_at: datetime, event: Event
     """
     if scanner.id == owner.id:
         raise ExchangeError("That's your own card. Scan the card of the person you're meeting.")
+    # Lowest owner id first: two people scanning each other at once take the same locks in
+    # the same order, so PostgreSQL never sees a deadlock.
+    pairs = sorted(((scanner, owner), (owner, scanner)), key=lambda pair: pair[0].id)
+    contacts = {me.id: linked_contact(me, other)[0] for me, other in pairs}
     event_id = event.id if event else None
-    scanner_contact, _ = linked_contact(scanner, owner)
-    record_meeting(scanner_contact, kind="exchange", met_at=met_at, event=event, event_id=event_id)
-    owner_contact, _ = linked_contact(owner, scanner)
     owner_event_id = event_id if event and membership(owner, event.id) else None
-    record_meeting(
-        owner_contact, kind="exchange", met_at=met_at, event=event, event_id=owner_event_id
-    )
-    return scanner_contact
+    for me, me_event_id in ((scanner, event_id), (owner, owner_event_id)):
+        record_meeting(
+            contacts[me.id], kind="exchange", met_at=met_at, event=event, event_id=me_event_id
+        )
+    return contacts[scanner.id]
