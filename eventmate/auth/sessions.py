@@ -16,6 +16,11 @@ def start_session(user: User, *, remember: bool) -> None:
     """A fresh session: the pre-login cookie's contents are discarded (no session fixation)."""
     session.clear()
     lifetime: timedelta = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.execute(  # housekeeping: this user's expired sessions
+        sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.expires_at <= utcnow()
+        )
+    )
     row = LoginSession(
         id=secrets.token_urlsafe(32),
         user_id=user.id,
