@@ -12,4 +12,4 @@ app = Flask(__name__)
 @app.post("/api/echo")
 def echo():
     body = request.get_json(silent=True) or {}
-    return jsonify(ok=True, id=body.get("id")), 201
+    return jsonify(ok=True, id=body.get("id"))

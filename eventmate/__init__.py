@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, database, errors, security, templating
+from . import auth, database, errors, push, security, templating
 from .config import Config, apply_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     register_blueprints(app)
+    push.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     register_commands(app)
@@ -39,7 +40,11 @@ def register_blueprints(app: Flask) -> None:
     from .cards.views import bp as cards_bp
     from .contacts.views import bp as contacts_bp
     from .events.views import bp as events_bp
+    from .followups.views import bp as inbox_bp
     from .home.views import bp as home_bp
+    from .introductions.views import bp as introductions_bp
+    from .pwa import bp as pwa_bp
+    from .relationships.views import bp as relationships_bp
     from .scanning.views import bp as scanning_bp
 
     blueprints = (
@@ -51,6 +56,10 @@ def register_blueprints(app: Flask) -> None:
         events_bp,
         account_bp,
         api_bp,
+        relationships_bp,
+        introductions_bp,
+        inbox_bp,
+        pwa_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -58,5 +67,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .commands import seed_demo
+    from .reminders.cli import reminders
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(reminders)

@@ -30,6 +30,12 @@ class Config:
     # Public base URL encoded in card QR codes, e.g. "https://eventmate.example.org".
     # Empty: derived from the request (fine behind a proxy that sets X-Forwarded-*).
     PUBLIC_BASE_URL = ""
+    # Web Push (see eventmate/push/vapid.py): empty means a key generated into the instance
+    # folder and a subject derived from PUBLIC_BASE_URL.
+    VAPID_PRIVATE_KEY = ""
+    VAPID_PUBLIC_KEY = ""
+    VAPID_SUBJECT = ""
+    PUSH_ALLOW_LOOPBACK = False  # EVENTMATE_PUSH_ALLOW_LOOPBACK=1: tests and local trials only
 
 
 def database_url(instance_path: str) -> str:
@@ -74,6 +80,11 @@ def apply_environment(config: dict, instance_path: str) -> None:
         config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"].rstrip("/")
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT"):
+        if os.environ.get(name, "").strip():
+            config[name] = os.environ[name].strip()
+    if os.environ.get("EVENTMATE_PUSH_ALLOW_LOOPBACK") == "1":
+        config["PUSH_ALLOW_LOOPBACK"] = True
     if os.environ.get("EVENTMATE_ENV", "production") == "development" or config.get("TESTING"):
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "FORCE_HTTPS"):
             config[key] = False

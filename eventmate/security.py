@@ -6,7 +6,8 @@ from .extensions import csrf, limiter, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    # WebAssembly (the scanner's decoder) may compile; JavaScript eval stays forbidden.
+    "script-src": "'self' 'wasm-unsafe-eval'",
     "style-src": "'self'",
     "img-src": "'self' data: blob:",
     "connect-src": "'self'",

@@ -11,6 +11,8 @@ from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
 from ..events.service import my_events
 from ..extensions import db
+from ..followups.service import follow_ups_json
+from ..introductions.export import introductions_json
 from ..models import CustomPrompt, Event, EventMembership, User
 
 CSV_COLUMNS = (
@@ -73,7 +75,13 @@ def data_json(user: User) -> str:
     profile = {
         name: getattr(user, name)
         for name in ("email", "display_name", "headline", "phone", "website", "bio", "timezone")
-    } | {"reminder_hour": user.reminder_hour, "created_at": user.created_at.isoformat()}
+    } | {
+        "reminder_hour": user.reminder_hour,
+        "quiet_days": user.quiet_days,
+        "push_enabled": user.push_enabled,
+        "calendar_feed": user.ics_token is not None,  # the secret address itself stays out
+        "created_at": user.created_at.isoformat(),
+    }
     events = [
         {
             "name": event.name,
@@ -94,6 +102,8 @@ def data_json(user: User) -> str:
         "events": events,
         "my_prompts": list(prompts),
         "contacts": [contact_json(contact) for contact in search_contacts(user)],
+        "follow_ups": follow_ups_json(user),
+        "introductions": introductions_json(user),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 

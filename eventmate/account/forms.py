@@ -6,9 +6,11 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -21,6 +23,25 @@ from wtforms.validators import (
 )
 
 from ..timezones import is_valid_timezone
+
+WEEKDAYS = [
+    SelectChoice(str(number), name)
+    for number, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), start=1)
+]
+
+
+class QuietDaysField(SelectMultipleField):
+    """Weekday checkboxes kept as a string of ISO weekday digits: "67" is the weekend."""
+
+    def process_formdata(self, valuelist):
+        known = {choice.value for choice in WEEKDAYS}
+        if any(value not in known for value in valuelist):
+            raise ValueError("Choose days from the list.")
+        self.data = "".join(sorted(set(valuelist)))
+
+    def pre_validate(self, form):
+        if any(day not in "1234567" for day in self.data or ""):
+            raise ValidationError("Choose days from the list.")
 
 
 class ProfileForm(FlaskForm):
@@ -39,6 +60,8 @@ class ProfileForm(FlaskForm):
     reminder_hour = IntegerField(
         "Morning reminder hour", validators=[InputRequired(), NumberRange(min=0, max=23)]
     )
+    quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
+    push_enabled = BooleanField("Remind me on my devices (push notifications)")
     public_headline = BooleanField("Show on my card")
     public_email = BooleanField("Show on my card")
     public_phone = BooleanField("Show on my card")

@@ -9,7 +9,9 @@ from ..auth.passwords import verify_password
 from ..auth.sessions import end_session
 from ..contacts.prompts import prompts_for
 from ..extensions import db
+from ..followups.service import reschedule_for_settings
 from ..models import User
+from ..models.base import utcnow
 from ..timezones import timezone_names
 from .export import contacts_csv, contacts_vcf, data_json, delete_account
 from .forms import DeleteAccountForm, ProfileForm
@@ -17,6 +19,7 @@ from .forms import DeleteAccountForm, ProfileForm
 bp = Blueprint("account", __name__, url_prefix="/account")
 PROFILE_FIELDS = (
     "display_name", "headline", "email", "phone", "website", "bio", "timezone", "reminder_hour",
+    "quiet_days", "push_enabled",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
 
@@ -48,8 +51,12 @@ def profile():
         if email_taken(form.email.data):
             form.email.errors.append("Another account uses this email.")
         else:
+            old_zone, old_hour = current_user.timezone, current_user.reminder_hour
             for name in PROFILE_FIELDS:
                 setattr(current_user, name, form[name].data)
+            reschedule_for_settings(
+                current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow()
+            )
             db.session.commit()
             flash("Profile saved.", "success")
             return redirect(url_for("account.profile"))

@@ -2,12 +2,14 @@
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..cards.links import card_hosts
 from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
 from ..models.base import utcnow
 from ..scanning.service import ScanError, record_scan
+from .captures import CaptureError, capture_request, record_capture
 from .validation import InvalidRequest, scan_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -25,6 +27,18 @@ def invalid_request(exc: InvalidRequest):
 @bp.errorhandler(ScanError)
 def scan_failed(exc: ScanError):
     return error(exc.message, exc.status)
+
+
+@bp.errorhandler(CaptureError)
+def capture_failed(exc: CaptureError):
+    return error(exc.message, exc.status)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(exc: CSRFError):
+    """Not the request's fault: `"csrf": true` tells the outbox to fetch a token and resend."""
+    message = "Your form expired or came from elsewhere. Reload and try again."
+    return jsonify(error=message, csrf=True), 400
 
 
 def json_body():
@@ -48,3 +62,22 @@ def create_scan():
 def list_contacts():
     contacts = search_contacts(current_user)
     return jsonify(contacts=[contact_json(contact) for contact in contacts])
+
+
+@bp.get("/csrf")
+@login_required
+def csrf_token():
+    """A fresh CSRF token for the outbox to replay writes queued hours ago, and whose they are."""
+    response = jsonify(csrf_token=generate_csrf(), user=current_user.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/captures")
+@login_required
+def create_capture():
+    """Tags, notes and answers from the phone; merge rules in `captures.py`."""
+    capture = capture_request(json_body())
+    outcome = record_capture(current_user, capture)
+    body = contact_json(outcome.contact) | {"client_id": capture.client_id}
+    return jsonify(body), 201 if outcome.created else 200

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..badges import CardData
 from ..extensions import db
+from ..followups.service import plan_for_new_contact
 from ..models import Contact, Event, Meeting, User
 
 
@@ -77,7 +78,11 @@ def linked_contact(owner: User, other: User) -> tuple[Contact, bool]:
 def record_meeting(
     contact: Contact, *, kind: str, met_at: datetime, event: Event | None, event_id: int | None
 ) -> Meeting:
-    """Another time we met. `event_id` is None when the owner is not in the event."""
+    """Another time we met. `event_id` is None when the owner is not in the event.
+
+    A contact's first meeting is the one that made them a contact: it plans their follow-up.
+    """
+    is_new = not contact.meetings
     meeting = Meeting(
         contact=contact,
         kind=kind,
@@ -91,4 +96,6 @@ def record_meeting(
         contact.met_face_to_face = True
     if contact.event_id is None and event_id is not None:
         contact.event_id = event_id
+    if is_new:
+        plan_for_new_contact(contact, met_at=met_at, event=event)
     return meeting

@@ -7,7 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from ..events.service import my_events
 from ..extensions import db
+from ..followups.service import apply_choice, choice_from_form, choice_view, user_today
 from ..models import Contact, CustomPrompt
+from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, recent_tags
 from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
 from .search import search_contacts
@@ -80,13 +82,18 @@ def detail(contact_id: int):
     prompts = prompts_for(current_user)
     events = my_events(current_user)
     errors: dict[str, str] = {}
+    now = utcnow()
     if request.method == "POST":
         event_ids = {event.id for event, _ in events}
         capture, errors = parse_capture(
             capture_form_data(request.form), prompts=prompts, event_ids=event_ids
         )
+        follow_up, problem = choice_from_form(request.form, today=user_today(current_user, now))
+        if problem:
+            errors["follow_up"] = problem
         if not errors:
             apply_capture(current_user, contact, capture, prompts)
+            apply_choice(current_user, contact, follow_up, now)
             db.session.commit()
             flash(f"Saved what you noted about {contact.display_name}.", "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -102,6 +109,7 @@ def detail(contact_id: int):
         errors=errors,
         form=request.form if errors else None,
         just_scanned=request.args.get("scanned") == "1",
+        follow_up=choice_view(current_user, contact, now),
     ), 422 if errors else 200
 
 

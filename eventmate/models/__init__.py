@@ -2,7 +2,10 @@
 
 from .contact import Contact, ContactTag, CustomPrompt, Meeting, PromptAnswer, Tag
 from .event import Event, EventMembership
+from .followup import FollowUp
 from .idempotency import ClientRequest
+from .introduction import Introduction, IntroductionSide
+from .push import PushSubscription, ReminderDelivery, ReminderDigest
 from .user import LoginSession, User
 
 __all__ = [
@@ -12,9 +15,15 @@ __all__ = [
     "CustomPrompt",
     "Event",
     "EventMembership",
+    "FollowUp",
+    "Introduction",
+    "IntroductionSide",
     "LoginSession",
     "Meeting",
     "PromptAnswer",
+    "PushSubscription",
+    "ReminderDelivery",
+    "ReminderDigest",
     "Tag",
     "User",
 ]

@@ -9,7 +9,10 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 
 # How a contact came to be.
-SOURCES = ("exchange", "badge", "shared_back", "to_identify", "manual")
+SOURCES = ("exchange", "badge", "shared_back", "to_identify", "manual", "introduction")
+# The most trusted allies a user keeps: a small circle of time-tested relationships.
+MAX_ALLIES = 12
+KEEP_IN_TOUCH_DAYS = 60
 
 
 class Contact(db.Model):
@@ -37,6 +40,14 @@ class Contact(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     met_face_to_face: Mapped[bool] = mapped_column(default=False)
+    # Set by the owner: never suggest or accept an introduction to this person.
+    do_not_introduce: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # One of the owner's trusted allies (at most MAX_ALLIES), reminded to keep in touch.
+    is_ally: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    ally_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    keep_in_touch_days: Mapped[int] = mapped_column(
+        default=KEEP_IN_TOUCH_DAYS, server_default=str(KEEP_IN_TOUCH_DAYS)
+    )
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -74,7 +85,8 @@ class Meeting(db.Model):
     contact_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(sa.String(20))  # exchange, scan, shared_back
+    # exchange, scan, shared_back; or logged by the user: meeting, call, message
+    kind: Mapped[str] = mapped_column(sa.String(20))
     met_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
     # The event's name as the meeting happened: the other side of an exchange may not be a member.

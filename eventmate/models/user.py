@@ -34,6 +34,13 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(sa.String(500), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     reminder_hour: Mapped[int] = mapped_column(default=9)
+    # ISO weekdays without reminders, e.g. "67" for Saturday and Sunday.
+    quiet_days: Mapped[str] = mapped_column(sa.String(7), default="", server_default="")
+    push_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The secret of the user's iCalendar feed URL; None when the feed is off.
+    ics_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # "I don't want to be introduced": other users' introductions to me are refused.
+    no_introductions: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     public_headline: Mapped[bool] = mapped_column(default=True)
     public_email: Mapped[bool] = mapped_column(default=False)
     public_phone: Mapped[bool] = mapped_column(default=False)

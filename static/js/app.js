@@ -1,4 +1,5 @@
 // Small progressive enhancements shared by every page. The pages work without them.
+import { start } from "./sync.js";
 
 function detectTimezone() {
   const field = document.querySelector("[data-detect-timezone]");
@@ -20,6 +21,10 @@ function confirmDangerousForms() {
 
 detectTimezone();
 confirmDangerousForms();
+start(); // service worker, outbox sync, "waiting to sync" badge
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
+}
+if (document.querySelector("[data-offline-capture], form.capture")) {
+  import("./offline-capture.js").then((module) => module.enhance());
 }

@@ -1,24 +1,59 @@
-// The Scan screen's text form, sent through the same API the camera scanner and outbox use.
-import { newId, postJson } from "./api.js";
+// A scan, from the camera (scanner.js) or the paste form: saved in the outbox before any
+// network, then sent. Online, the contact's capture screen opens; offline, the capture screen
+// for the pending scan, so tags and notes can be taken against its client id.
+import { newId } from "./api.js";
+import * as outbox from "./outbox.js";
+import { currentEvent, requestBackgroundSync, syncNow, user } from "./sync.js";
+
+// Resolves {ok: false, error} when the server rejected the scan (it stays listed as rejected,
+// with Fix and Discard); otherwise navigates away and resolves {ok: true, id, queued}.
+export async function submitScan(text) {
+  const body = { id: newId(), payload: text, scanned_at: new Date().toISOString() };
+  if (currentEvent()) body.event_id = currentEvent();
+  await outbox.add({ kind: "scan", url: "/api/scans", body, user });
+  const report = await syncNow({ wait: true });
+  const contact = report.sent[body.id];
+  if (contact) {
+    window.location.assign(`${contact.url}?scanned=1`);
+    return { ok: true, id: body.id, queued: false };
+  }
+  if (report.rejected[body.id]) return { ok: false, id: body.id, error: report.rejected[body.id] };
+  if (!(await outbox.get(body.id))) {
+    // Another tab or the service worker sent it meanwhile: it is in the list.
+    window.location.assign("/contacts/");
+    return { ok: true, id: body.id, queued: false };
+  }
+  requestBackgroundSync();
+  window.location.assign(`/offline/capture?scan=${body.id}`);
+  return { ok: true, id: body.id, queued: true };
+}
 
 export function enhanceScanForm() {
   const form = document.querySelector("[data-scan-form]");
+  if (!form) return;
   const errorBox = form.querySelector("[data-scan-error]");
+  const button = form.querySelector("button[type=submit]");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errorBox.hidden = true;
-    const payload = form.elements.payload.value;
-    const scan = { id: newId(), payload, scanned_at: new Date().toISOString() };
-    try {
-      const { response, data } = await postJson("/api/scans", scan);
-      if (data && data.url && response.ok) {
-        window.location.assign(`${data.url}?scanned=1`);
-        return;
-      }
-      errorBox.textContent = data?.error ?? "That didn't work. Check your connection and try again.";
-    } catch {
-      errorBox.textContent = "No connection. Try again when you're back online.";
+    const text = form.elements.payload.value;
+    if (!text.trim()) {
+      errorBox.textContent = "Paste or type what the QR code or badge says.";
+      errorBox.hidden = false;
+      return;
     }
-    errorBox.hidden = false;
+    button.disabled = true;
+    try {
+      const result = await submitScan(text);
+      if (!result.ok) {
+        errorBox.textContent = result.error;
+        errorBox.hidden = false;
+      }
+    } catch {
+      errorBox.textContent = "This phone couldn't save the scan. Try again.";
+      errorBox.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
   });
 }

@@ -51,7 +51,7 @@ EXPECTED_CONSOLE = ("Failed to load resource: the server responded with a status
 
 
 def pytest_collection_modifyitems(config, items):
-    here = os.path.dirname(__file__)
+    here = os.path.dirname(__file__) + os.sep
     for item in items:
         if str(item.path).startswith(here):
             item.add_marker(pytest.mark.e2e)
@@ -82,7 +82,9 @@ class LiveServer:
     def take_errors(self) -> list[str]:
         """What the server logged as errors since the last call, then forget it."""
         found = [
-            f"{record.getMessage()} ({record.exc_info[1]!r})" if record.exc_info else record.getMessage()
+            f"{record.getMessage()} ({record.exc_info[1]!r})"
+            if record.exc_info
+            else record.getMessage()
             for record in self.errors.records
         ]
         self.errors.records.clear()

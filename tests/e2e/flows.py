@@ -14,6 +14,11 @@ STRONG_PASSWORD = "violet kettle orbit lantern"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def expect_flash(page: Page, text: str, timeout: float = 5_000) -> None:
+    """The page shows the server's one-line message (a flash) containing `text`."""
+    expect(page.locator(".flash").filter(has_text=text)).to_be_visible(timeout=timeout)
+
+
 def tab(page: Page, name: str) -> None:
     """Tap a tab of the bottom tab bar."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
@@ -61,7 +66,7 @@ def create_event(
     page.get_by_label("New people I want to meet").fill(str(goal))
     page.get_by_role("button", name="Create event").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
-    expect(page.get_by_role("status")).to_contain_text(f"{name} is your current event")
+    expect_flash(page, f"{name} is your current event")
     code = page.locator(".code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{6,12}", code), code
     return code
@@ -72,7 +77,7 @@ def join_event(page: Page, code: str, name: str) -> None:
     page.get_by_label("Event code").fill(code)
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
-    expect(page.get_by_role("status")).to_contain_text(f"You joined {name}")
+    expect_flash(page, f"You joined {name}")
 
 
 def exchange_cards(page: Page, card_path: str, owner_name: str) -> None:
@@ -81,15 +86,79 @@ def exchange_cards(page: Page, card_path: str, owner_name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(owner_name)
     page.get_by_role("button", name="Exchange cards").click()
     expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
-    expect(page.get_by_role("status")).to_contain_text(f"You exchanged cards with {owner_name}")
+    expect_flash(page, f"You exchanged cards with {owner_name}")
     expect(page.get_by_role("heading", level=1)).to_have_text(owner_name)
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    """Save docs/screenshots/<name>.png when EVENTMATE_SCREENSHOTS=1; otherwise only check that
-    the page rendered (so CI runs the flows without rewriting files)."""
+def save_capture(page: Page) -> None:
+    """Tap Save on a contact's capture screen and wait for the saved page to load."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state("load")
+
+
+# What a thumb has to hit: at least 44 CSS pixels tall (links inside sentences are exempt).
+TAP_TARGETS = ", ".join(
+    (
+        ".button, .link-button, .tabbar a, .topbar a, .links a, .export-links a",
+        ".check, .chip span, summary, select",
+        "input:not([type=hidden]):not([type=checkbox]):not([type=file]):not(.visually-hidden)",
+    )
+)
+LAYOUT_PROBLEMS = """(selector) => {
+  const problems = [];
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  if (root.scrollWidth > width) {
+    problems.push(`the page scrolls sideways: ${root.scrollWidth}px > ${width}px`);
+  }
+  const describe = (el) => `<${el.tagName.toLowerCase()} class="${el.className}"> ` +
+    JSON.stringify((el.textContent || el.name || el.id || "").trim().slice(0, 40));
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not shown (closed <details>, hidden)
+    const height = Math.round(box.height);
+    if (height < 44) problems.push(`tap target ${height}px tall: ${describe(el)}`);
+    if (box.right > width + 1) problems.push(`sticks out on the right: ${describe(el)}`);
+  }
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    const named = el.labels?.length || el.ariaLabel || el.getAttribute("aria-labelledby");
+    if (el.type !== "hidden" && !named) problems.push(`no label: ${describe(el)}`);
+  }
+  for (const img of document.querySelectorAll("img")) {
+    if (!img.hasAttribute("alt")) problems.push(`image without alt: ${img.src}`);
+  }
+  const headings = document.querySelectorAll("h1").length;
+  if (headings !== 1) problems.push(`${headings} <h1> on the page, want 1`);
+  return problems;
+}"""
+
+
+def check_phone_layout(page: Page) -> None:
+    """Fail on what makes a screen hard to use on a phone: sideways scrolling, small tap
+    targets, unlabelled fields, images without alt text, not exactly one <h1>."""
+    problems = page.evaluate(LAYOUT_PROBLEMS, TAP_TARGETS)
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Check the screen's phone layout, and save docs/screenshots/<name>.png when
+    EVENTMATE_SCREENSHOTS=1 (CI runs the flows without rewriting the files)."""
+    page.wait_for_load_state("load")
+    check_phone_layout(page)
     if os.environ.get("EVENTMATE_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page, animations="disabled")
+    path = SCREENSHOTS / f"{name}.png"
+    viewport = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if not full_page or viewport is None or height <= viewport["height"]:
+        page.screenshot(path=path, animations="disabled")
+        return
+    # A phone as tall as the page, rather than Playwright's full_page stitching: that keeps
+    # the fixed tab bar at the bottom instead of painting it across the middle of the page.
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    try:
+        page.screenshot(path=path, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)

@@ -3,9 +3,19 @@
 import json
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from .flows import create_event, exchange_cards, join_event, public_card_path, sign_up, tab
+from .flows import (
+    create_event,
+    exchange_cards,
+    expect_flash,
+    join_event,
+    public_card_path,
+    save_capture,
+    sign_up,
+    tab,
+)
 
 EVENT = "Lisbon Product Summit"
 
@@ -13,10 +23,12 @@ EVENT = "Lisbon Product Summit"
 def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     ana = new_phone().new_page()
     sign_up(ana, "Ana Ribeiro", "ana.walk@example.org")
-    expect(ana.get_by_role("status")).to_contain_text("This is your card")
+    expect_flash(ana, "This is your card")
     qr = ana.get_by_role("img", name=re.compile("QR code of your card"))
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR image loads"
+    ana.wait_for_function(  # the image really loaded and decoded, not just its box
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle()
+    )
     qr_response = ana.request.get(qr.get_attribute("src"))
     assert qr_response.ok and qr_response.headers["content-type"].startswith("image/svg+xml")
 
@@ -27,22 +39,24 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     sign_up(ben, "Ben Okafor", "ben.walk@example.org")
     join_event(ben, code, EVENT)
     exchange_cards(ben, card, "Ana Ribeiro")
-    expect(ben.locator(".meetings")).to_contain_text(f"You exchanged cards with Ana Ribeiro at {EVENT}")
+    expect(ben.locator(".meetings")).to_contain_text(
+        f"You exchanged cards with Ana Ribeiro at {EVENT}"
+    )
 
     # Capture: a new tag, an answer and notes; then a chip toggled off again.
     ben.get_by_label("Add tags").fill("product, hiring")
-    ben.get_by_label("What do they enjoy most about their work?").fill("Talking to users every week")
+    ben.get_by_label("What do they enjoy most about their work?").fill(
+        "Talking to users every week"
+    )
     ben.get_by_label("Notes").fill("Send her the onboarding study.")
-    ben.get_by_role("button", name="Save", exact=True).click()
-    expect(ben.get_by_role("status")).to_have_text("Saved what you noted about Ana Ribeiro.")
+    save_capture(ben)
     expect(ben.get_by_role("checkbox", name="product")).to_be_checked()
     expect(ben.get_by_role("checkbox", name="hiring")).to_be_checked()
     expect(ben.get_by_label("What do they enjoy most about their work?")).to_have_value(
         "Talking to users every week"
     )
     ben.locator("label.chip", has_text="hiring").click()  # a tap on the chip, as a thumb would
-    ben.get_by_role("button", name="Save", exact=True).click()
-    expect(ben.get_by_role("status")).to_have_text("Saved what you noted about Ana Ribeiro.")
+    save_capture(ben)
     expect(ben.get_by_role("checkbox", name="hiring")).not_to_be_checked()
     expect(ben.get_by_role("checkbox", name="product")).to_be_checked()
     tab(ben, "People")
@@ -56,7 +70,9 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     expect(person).to_contain_text(EVENT)
     person.click()
     expect(ana.get_by_role("heading", level=1)).to_have_text("Ben Okafor")
-    expect(ana.locator(".meetings")).to_contain_text(f"You exchanged cards with Ben Okafor at {EVENT}")
+    expect(ana.locator(".meetings")).to_contain_text(
+        f"You exchanged cards with Ben Okafor at {EVENT}"
+    )
     tab(ana, "Home")
     expect(ana.locator(".progress-card")).to_contain_text("1 of 3 new people")
 
@@ -100,3 +116,21 @@ def test_anonymous_visitor_saves_the_contact_and_shares_back(new_phone):
     owner.get_by_role("link", name=re.compile("Dario Costa")).click()
     expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")
     expect(owner.get_by_role("link", name="dario@example.org")).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: static/js/offline-capture.js saves with fetch(), which follows the redirect "
+    "and consumes the flash, then loads the page again without it, so Save shows no confirmation",
+)
+def test_saving_notes_confirms_it(new_phone):
+    ana = new_phone().new_page()
+    sign_up(ana, "Elena Sousa", "elena.walk@example.org")
+    card = public_card_path(ana)
+    ben = new_phone().new_page()
+    sign_up(ben, "Filipe Lima", "filipe.walk@example.org")
+    exchange_cards(ben, card, "Elena Sousa")
+    ben.get_by_label("Notes").fill("Met at the coffee queue.")
+    save_capture(ben)
+    expect(ben.get_by_label("Notes")).to_have_value("Met at the coffee queue.")
+    expect_flash(ben, "Saved what you noted about Elena Sousa.", timeout=1_000)  # page is loaded

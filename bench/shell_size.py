@@ -1,0 +1,109 @@
+"""The app shell's size against its 100 KB budget (uncompressed; gzip shown for reference).
+
+    python bench/shell_size.py
+
+Two figures, both without the scanner's lazily loaded decoder (static/vendor/):
+- "home page": the HTML of the home screen (the demo user, with an event and contacts) plus
+  the CSS and the JavaScript modules it loads at start (its module graph, followed through
+  static `import … from`), i.e. what a phone downloads to show Home;
+- "precached shell": what the service worker stores at install: every CSS and JS file of
+  static/, and the offline page (icons listed apart).
+"""
+
+import gzip
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eventmate import create_app  # noqa: E402
+from eventmate.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo_data  # noqa: E402
+from eventmate.extensions import db  # noqa: E402
+
+BUDGET = 100 * 1024
+STATIC = ROOT / "static"
+VERSIONED = re.compile(r"/static/v/[0-9a-f]+/")
+STATIC_IMPORT = re.compile(r"""^\s*import\s[^;]*?from\s+["'](\./[^"']+)["']""", re.M)
+
+
+def kb(size: int) -> str:
+    return f"{size / 1024:6.1f} KB"
+
+
+def module_graph(entry: str) -> list[str]:
+    """Static imports reachable from a module (paths relative to static/)."""
+    seen, todo = [], [entry]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.append(path)
+        source = (STATIC / path).read_text(encoding="utf-8")
+        folder = Path(path).parent
+        todo += [
+            (folder / name).as_posix().replace("/./", "/") for name in STATIC_IMPORT.findall(source)
+        ]
+    return [str(Path(p)) for p in seen]
+
+
+def home_html() -> tuple[bytes, list[str]]:
+    """The demo user's home page and the static files it links to."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/shell.sqlite3",
+                "RATELIMIT_ENABLED": False,
+                "WTF_CSRF_ENABLED": False,
+                "TESTING": True,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            seed_demo_data()
+        client = app.test_client()
+        client.post("/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+        html = client.get("/").data
+        with app.app_context():
+            db.engine.dispose()
+    linked = re.findall(rb'(?:href|src)="(/static/v/[0-9a-f]+/[^"]+\.(?:css|js))"', html)
+    return html, sorted({VERSIONED.sub("", url.decode()) for url in linked})
+
+
+def report(title: str, rows: list[tuple[str, bytes]]) -> int:
+    total = sum(len(data) for _, data in rows)
+    zipped = sum(len(gzip.compress(data, 9)) for _, data in rows)
+    print(f"\n{title}")
+    for name, data in rows:
+        print(f"  {kb(len(data))}  {name}")
+    verdict = "within" if total <= BUDGET else "OVER"
+    print(f"  {kb(total)}  total ({kb(zipped).strip()} gzipped) — {verdict} the 100 KB budget")
+    return total
+
+
+def main() -> int:
+    html, linked = home_html()
+    scripts = [path for path in linked if path.endswith(".js")]
+    loaded = sorted({*linked, *(m for entry in scripts for m in module_graph(entry))})
+    home = [("home page HTML", html), *((path, (STATIC / path).read_bytes()) for path in loaded)]
+    home_total = report("Home page (HTML + CSS + JS loaded at start)", home)
+
+    shell_files = sorted(
+        path.relative_to(STATIC).as_posix()
+        for folder in ("css", "js")
+        for path in (STATIC / folder).rglob("*")
+        if path.is_file()
+    )
+    offline = create_app({"SECRET_KEY": "bench", "TESTING": True}).test_client().get("/offline")
+    precached = [("/offline", offline.data), *((p, (STATIC / p).read_bytes()) for p in shell_files)]
+    shell_total = report("Precached shell (CSS + all JS + offline page)", precached)
+    icons = sum(path.stat().st_size for path in (STATIC / "icons").glob("*.png"))
+    print(f"\n  icons, precached too: {kb(icons).strip()}")
+    return 0 if max(home_total, shell_total) <= BUDGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

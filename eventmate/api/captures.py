@@ -1,0 +1,288 @@
+"""Notes, tags and prompt answers written on the phone, possibly offline, sent by the outbox.
+
+`POST /api/captures` takes one capture about a contact, named by its server id or by the
+client id of the scan that made it (the scan may have been queued in the same outbox):
+
+    {"id": "<client UUID>", "contact_id": 12 | null, "scan_id": "<scan's UUID>" | null,
+     "tags_add": ["AI"], "tags_remove": ["old"], "face_to_face": true,
+     "notes": "…", "answers": {"enjoy": "…"},
+     "fields": {"company": "…"},                       # full_name, title, company, emails,
+                                                       # phones, urls (lists one per line)
+     "base": {"notes": "…", "answers": {…}, "fields": {…}}}   # what the phone showed before
+
+Merge rules, chosen so that an edit made offline never loses text, neither the phone's nor what
+was saved on the server meanwhile:
+- tags are added and removed by name, never replaced as a set; face to face is set when given;
+- a text (notes, each answer) replaces the server's when the server still holds the `base` the
+  phone started from, or holds nothing, or the new text extends it; when the new text is already
+  in it nothing changes; otherwise (edited on both sides) the new text is appended after a blank
+  line. An empty text never erases a server text it didn't start from;
+- a contact detail (name, title, company, emails, phones, websites) is set when the server still
+  holds the base value or nothing; otherwise the server's value stays and the phone's is
+  appended to the notes as "Company (noted offline): …".
+
+Applied once per user and client id (`ClientRequest` of kind "capture"): a replay answers 200
+with the contact as it is now; the same id with other content answers 409.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
+from ..contacts.prompts import prompts_for
+from ..extensions import db
+from ..models import ClientRequest, Contact, PromptAnswer, User
+from .validation import UUID_PATTERN, InvalidRequest, client_id, optional_id, require_object
+
+TEXT_FIELDS = ("full_name", "title", "company")
+LIST_FIELDS = ("emails", "phones", "urls")
+FIELD_LABELS = {
+    "full_name": "Name",
+    "title": "Title",
+    "company": "Company",
+    "emails": "Emails",
+    "phones": "Phones",
+    "urls": "Websites",
+}
+MAX_TEXT = 10_000  # a type check only: the real limits are parse_capture's
+
+
+class CaptureError(Exception):
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CaptureRequest:
+    client_id: str
+    fingerprint: str
+    contact_id: int | None = None
+    scan_id: str | None = None
+    tags_add: list[str] = field(default_factory=list)
+    tags_remove: list[str] = field(default_factory=list)
+    face_to_face: bool | None = None
+    notes: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    base: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaptureOutcome:
+    contact: Contact
+    created: bool  # False when this client id was already applied
+
+
+def _text(value, name: str, *, optional: bool = True) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise InvalidRequest(f'"{name}" must be text.')
+    return value
+
+
+def _names(body: dict, name: str) -> list[str]:
+    value = body.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidRequest(f'"{name}" must be a list of tag names.')
+    if len(value) > MAX_TAGS * 2:
+        raise InvalidRequest(f"Use at most {MAX_TAGS} tags per person.")
+    return value
+
+
+def _texts(value, name: str, allowed: tuple[str, ...] | None = None, *, base=False) -> dict:
+    """An object of texts (for a `base`, a text may be null: "the phone didn't know")."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 50:
+        raise InvalidRequest(f'"{name}" must be an object of texts.')
+    for key, text in value.items():
+        if allowed is not None and key not in allowed:
+            raise InvalidRequest(f'"{name}" can only hold {", ".join(allowed)}.')
+        _text(text, f"{name}.{key}", optional=base)
+    return value
+
+
+def capture_request(body) -> CaptureRequest:
+    """Check the JSON's shape (400 with a sentence); content rules are checked when applied."""
+    body = require_object(body)
+    request_id = client_id(body)
+    contact_id = optional_id(body, "contact_id")
+    scan_id = body.get("scan_id")
+    if scan_id is not None and (not isinstance(scan_id, str) or not UUID_PATTERN.match(scan_id)):
+        raise InvalidRequest('"scan_id" must be the UUID of a scan made by the app, or null.')
+    if (contact_id is None) == (scan_id is None):
+        raise InvalidRequest('Name the contact: give either "contact_id" or "scan_id".')
+    face_to_face = body.get("face_to_face")
+    if face_to_face is not None and not isinstance(face_to_face, bool):
+        raise InvalidRequest('"face_to_face" must be true, false or null.')
+    base = body.get("base") or {}
+    if not isinstance(base, dict):
+        raise InvalidRequest('"base" must be an object.')
+    content = {key: value for key, value in body.items() if key != "id"}
+    return CaptureRequest(
+        client_id=request_id,
+        fingerprint=hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest(),
+        contact_id=contact_id,
+        scan_id=scan_id.lower() if scan_id else None,
+        tags_add=_names(body, "tags_add"),
+        tags_remove=_names(body, "tags_remove"),
+        face_to_face=face_to_face,
+        notes=_text(body.get("notes"), "notes"),
+        answers=_texts(body.get("answers"), "answers"),
+        fields=_texts(body.get("fields"), "fields", TEXT_FIELDS + LIST_FIELDS),
+        base={
+            "notes": _text(base.get("notes"), "base.notes"),
+            "answers": _texts(base.get("answers"), "base.answers", base=True),
+            "fields": _texts(base.get("fields"), "base.fields", base=True),
+        },
+    )
+
+
+def merge_text(current: str, new: str | None, base: str | None) -> str:
+    """The text to keep when the phone sends `new`, having started from `base` (see module doc)."""
+    if new is None or new == current:
+        return current
+    if base == current or not current.strip() or new.startswith(current):
+        return new
+    if not new.strip() or new in current:
+        return current
+    return f"{current.rstrip()}\n\n{new}"
+
+
+def _contact_for(user: User, capture: CaptureRequest) -> Contact:
+    if capture.contact_id is not None:
+        contact = db.session.get(Contact, capture.contact_id)
+        if contact is None or contact.owner_id != user.id:
+            raise CaptureError("That contact doesn't exist or isn't yours.", status=404)
+        return contact
+    scan = db.session.get(ClientRequest, (user.id, capture.scan_id))
+    contact = db.session.get(Contact, scan.contact_id) if scan and scan.kind == "scan" else None
+    if contact is None:
+        raise CaptureError(
+            "The scan these notes belong to was not recorded. Fix or discard that scan first.",
+            status=404,
+        )
+    return contact
+
+
+def _validated(user: User, capture: CaptureRequest) -> tuple:
+    """parse_capture's checks (lengths, tag count, known prompts) on what was sent."""
+    fields = {
+        name: value.splitlines() if name in LIST_FIELDS else value
+        for name, value in capture.fields.items()
+    }
+    prompts = prompts_for(user)
+    cleaned, errors = parse_capture(
+        {
+            **fields,
+            "tags": capture.tags_add,
+            "notes": capture.notes or "",
+            "answers": capture.answers,
+        },
+        prompts=prompts,
+        event_ids=set(),
+    )
+    if errors:
+        raise CaptureError(next(iter(errors.values())))
+    return cleaned, prompts
+
+
+def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[str]:
+    """Set contact details; returns lines for the notes when the server's value differs."""
+    conflicts = []
+    bases = capture.base["fields"]
+    for name in capture.fields:
+        value = getattr(cleaned, name)
+        current = getattr(contact, name)
+        shown = "\n".join(current) if name in LIST_FIELDS else current
+        if value == current:
+            continue
+        if not current or bases.get(name) == shown:
+            setattr(contact, name, value)
+        else:
+            text = ", ".join(value) if name in LIST_FIELDS else value
+            conflicts.append(f"{FIELD_LABELS[name]} (noted offline): {text}")
+    if contact.needs_identifying and (contact.full_name or contact.emails or contact.company):
+        contact.source = "badge" if contact.raw_payload else "manual"
+    return conflicts
+
+
+def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
+    cleaned, prompts = _validated(user, capture)
+    conflicts = _apply_fields(contact, cleaned, capture)
+    removed = {" ".join(name.split()).lstrip("#").casefold() for name in capture.tags_remove}
+    tags = {tag.key: tag for tag in contact.tags if tag.key not in removed}
+    tags.update({tag.key: tag for tag in tags_named(user, cleaned.tags)})
+    if len(tags) > MAX_TAGS:
+        raise CaptureError(f"Use at most {MAX_TAGS} tags per person.")
+    contact.tags = list(tags.values())
+    if capture.face_to_face is not None:
+        contact.met_face_to_face = capture.face_to_face
+    notes = merge_text(contact.notes, capture.notes, capture.base["notes"])
+    if conflicts:
+        notes = "\n\n".join(part for part in (notes.rstrip(), *conflicts) if part)
+    if len(notes) > MAX_NOTES:
+        raise CaptureError(
+            f"With what is already saved, the notes would pass {MAX_NOTES:,} characters. "
+            "Shorten them."
+        )
+    contact.notes = notes
+    questions = {prompt.key: prompt.question for prompt in prompts}
+    saved = {answer.prompt_key: answer for answer in contact.answers}
+    for key, text in cleaned.answers.items():
+        base = capture.base["answers"].get(key)
+        if key in saved:
+            saved[key].answer = merge_text(saved[key].answer, text, base)
+        elif text:
+            contact.answers.append(
+                PromptAnswer(prompt_key=key, question=questions[key], answer=text)
+            )
+
+
+def _already_applied(user: User, capture: CaptureRequest) -> CaptureOutcome | None:
+    seen = db.session.get(ClientRequest, (user.id, capture.client_id))
+    if seen is None:
+        return None
+    if seen.kind != "capture" or seen.fingerprint != capture.fingerprint:
+        raise CaptureError("This note's id was already used for different content.", status=409)
+    contact = db.session.get(Contact, seen.contact_id)
+    if contact is None:
+        raise CaptureError("That contact was deleted.", status=410)
+    return CaptureOutcome(contact, created=False)
+
+
+def record_capture(user: User, capture: CaptureRequest) -> CaptureOutcome:
+    """Apply a capture once and commit; raise CaptureError (nothing changed) when it can't be."""
+    outcome = _already_applied(user, capture)
+    if outcome:
+        return outcome
+    try:
+        contact = _contact_for(user, capture)
+        _apply(user, contact, capture)
+        db.session.add(
+            ClientRequest(
+                user_id=user.id,
+                client_id=capture.client_id,
+                kind="capture",
+                fingerprint=capture.fingerprint,
+                contact_id=contact.id,
+            )
+        )
+        db.session.commit()
+    except CaptureError:
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        # The same id arrived twice at once: the other request applied it.
+        db.session.rollback()
+        outcome = _already_applied(user, capture)
+        if outcome is None:
+            raise
+        return outcome
+    return CaptureOutcome(contact, created=True)

@@ -1,0 +1,122 @@
+"""The morning digest: who is due, and one short summary of them.
+
+Used by the in-app badge and banner, and by the push dispatcher, so both say the same thing:
+"Follow up with Ana, Ben and 3 others from DevConf". The summary carries first names and event
+names only (no notes, emails or ids) and stays far below the 3 KB a push payload may hold.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Contact, FollowUp, User
+from .planning import is_quiet, local_day
+
+INBOX_URL = "/inbox"
+NAMES_SHOWN = 2
+MAX_NAMES = 20
+MAX_NAME = 40
+MAX_EVENT = 60
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    title: str
+    body: str
+    url: str = INBOX_URL
+    count: int = 0
+    names: list[str] = field(default_factory=list)
+
+
+def due_follow_ups(user: User, now: datetime) -> list[FollowUp]:
+    """The user's open follow-ups due at `now` or earlier, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(FollowUp)
+            .where(
+                FollowUp.owner_id == user.id,
+                FollowUp.state == "open",
+                FollowUp.due_at <= now,
+            )
+            .options(
+                selectinload(FollowUp.contact).options(
+                    selectinload(Contact.event), selectinload(Contact.meetings)
+                )
+            )
+            .order_by(FollowUp.due_at, FollowUp.id)
+        )
+    )
+
+
+def due_count(user: User, now: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            FollowUp.owner_id == user.id, FollowUp.state == "open", FollowUp.due_at <= now
+        )
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_name(contact: Contact) -> str:
+    """How the digest names someone: their first name, else their company."""
+    if contact.full_name.strip():
+        return _clip(contact.full_name.split()[0], MAX_NAME)
+    if contact.company.strip():
+        return _clip(f"someone from {contact.company}", MAX_NAME)
+    return "someone you scanned"
+
+
+def event_name(contact: Contact) -> str:
+    """The event where we first met, as it was named then."""
+    for meeting in sorted(contact.meetings, key=lambda meeting: meeting.met_at):
+        if meeting.event_name:
+            return meeting.event_name
+    return contact.event.name if contact.event else ""
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def digest_summary(user: User, follow_ups: list[FollowUp]) -> DigestSummary:
+    """One line for all of them: "Follow up with Ana, Ben and 3 others from DevConf"."""
+    seen: dict[int, FollowUp] = {}
+    for follow_up in follow_ups:
+        seen.setdefault(follow_up.contact_id, follow_up)
+    contacts = [follow_up.contact for follow_up in seen.values()]
+    count = len(contacts)
+    if count == 0:
+        return DigestSummary("No follow-ups today", "Nobody to follow up with today.", count=0)
+    names = [short_name(contact) for contact in contacts]
+    shown = names[:NAMES_SHOWN] if count > NAMES_SHOWN + 1 else names
+    others = count - len(shown)
+    if others:
+        who = f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
+    else:
+        who = shown[0] if count == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    events = list(dict.fromkeys(filter(None, (event_name(contact) for contact in contacts))))
+    where = ""
+    if len(events) == 1:
+        where = f" from {_clip(events[0], MAX_EVENT)}"
+    elif len(events) == 2:
+        where = f" from {_clip(events[0], MAX_EVENT)} and {_clip(events[1], MAX_EVENT)}"
+    title = f"{_people(count)} to follow up with today"
+    return DigestSummary(
+        title=title,
+        body=f"Follow up with {who}{where}",
+        url=INBOX_URL,
+        count=count,
+        names=names[:MAX_NAMES],
+    )
+
+
+def is_quiet_day(user: User, now: datetime) -> bool:
+    """Whether `now` falls on one of the user's quiet days, in their time zone."""
+    return is_quiet(local_day(now, user.timezone), user.quiet_days)

@@ -1,0 +1,297 @@
+"""Follow-up operations the views, the contact service and the CLI call; the caller commits."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Contact, Event, FollowUp, Meeting, User
+from . import planning
+from .planning import Choice, Venue
+
+SNOOZE_DAYS = (1, 3, 7)
+DONE_SHOWN = 20
+
+
+def _owner(contact: Contact) -> User:
+    return db.session.get(User, contact.owner_id)
+
+
+def _first_meeting(contact: Contact) -> Meeting | None:
+    return min(contact.meetings, key=lambda meeting: meeting.met_at, default=None)
+
+
+def _meeting_place(contact: Contact) -> tuple[datetime, Venue | None]:
+    """When and at which event the user first met the contact (the contact's own row else)."""
+    meeting = _first_meeting(contact)
+    event = None
+    if meeting is not None and meeting.event_id is not None:
+        event = db.session.get(Event, meeting.event_id)
+    event = event or contact.event
+    met_at = meeting.met_at if meeting is not None else contact.created_at
+    return met_at, Venue.of(event)
+
+
+def plan_for_new_contact(contact: Contact, *, met_at: datetime, event: Event | None) -> FollowUp:
+    """The open follow-up every new contact gets: the morning after the day we met."""
+    owner = _owner(contact)
+    due = planning.plan_due(
+        met_at, home_zone=owner.timezone, hour=owner.reminder_hour, venue=Venue.of(event)
+    )
+    follow_up = FollowUp(owner_id=owner.id, contact=contact, due_at=due)
+    db.session.add(follow_up)
+    return follow_up
+
+
+def open_follow_up(contact: Contact) -> FollowUp | None:
+    return db.session.scalar(
+        sa.select(FollowUp)
+        .where(FollowUp.contact_id == contact.id, FollowUp.state == "open")
+        .order_by(FollowUp.due_at, FollowUp.id)
+        .limit(1)
+    )
+
+
+def latest_follow_up(contact: Contact) -> FollowUp | None:
+    return db.session.scalar(
+        sa.select(FollowUp)
+        .where(FollowUp.contact_id == contact.id)
+        .order_by(FollowUp.created_at.desc(), FollowUp.id.desc())
+        .limit(1)
+    )
+
+
+def user_today(user: User, now: datetime) -> date:
+    return planning.local_day(now, user.timezone)
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """The capture screen's follow-up choice: what is selected, and what each option means."""
+
+    selected: Choice
+    options: dict[str, datetime]  # tomorrow/3days/week → due time
+    due_at: datetime | None
+    today: date
+    done_at: datetime | None = None
+
+
+def choice_view(user: User, contact: Contact, now: datetime) -> ChoiceView:
+    met_at, venue = _meeting_place(contact)
+    common = {"met_at": met_at, "home_zone": user.timezone, "hour": user.reminder_hour}
+    options = {
+        name: planning.plan_due(**common, venue=venue, days=days, now=now)
+        for name, days in planning.CHOICE_DAYS.items()
+    }
+    current = open_follow_up(contact)
+    due = current.due_at if current else None
+    selected = planning.choice_for(due, **common, venue=venue, now=now)
+    latest = latest_follow_up(contact)
+    done_at = latest.done_at if latest is not None and latest.state == "done" else None
+    return ChoiceView(selected, options, due, user_today(user, now), done_at)
+
+
+def apply_choice(user: User, contact: Contact, choice: Choice | None, now: datetime) -> None:
+    """Re-plan the contact's follow-up as chosen on the capture screen (None: leave it)."""
+    if choice is None:
+        return
+    current = open_follow_up(contact)
+    met_at, venue = _meeting_place(contact)
+    common = {"met_at": met_at, "home_zone": user.timezone, "hour": user.reminder_hour}
+    if (
+        current is not None
+        and planning.choice_for(current.due_at, **common, venue=venue, now=now) == choice
+    ):
+        return  # unchanged: saving the form again must not move it
+    due = planning.due_for_choice(choice, **common, venue=venue, now=now)
+    if due is None:
+        if current is not None:
+            current.state = "dismissed"
+        return
+    if current is None:
+        current = FollowUp(owner_id=user.id, contact_id=contact.id, reason="planned")
+        db.session.add(current)
+    current.due_at = due
+
+
+# --- inbox actions ----------------------------------------------------------------------------
+
+
+def mark_done(follow_up: FollowUp, now: datetime) -> bool:
+    """Done, recorded as an interaction with the contact. False when it was not open."""
+    if follow_up.state != "open":
+        return False
+    follow_up.state = "done"
+    follow_up.done_at = now
+    db.session.add(
+        Meeting(
+            contact_id=follow_up.contact_id,
+            kind="follow_up",
+            met_at=now,
+            event_id=None,
+            event_name="",
+            face_to_face=False,
+        )
+    )
+    return True
+
+
+def snooze(follow_up: FollowUp, days: int, now: datetime) -> bool:
+    if follow_up.state != "open" or days not in SNOOZE_DAYS:
+        return False
+    owner = db.session.get(User, follow_up.owner_id)
+    follow_up.due_at = planning.snoozed_due(
+        follow_up.due_at, days=days, now=now, home_zone=owner.timezone, hour=owner.reminder_hour
+    )
+    return True
+
+
+def dismiss(follow_up: FollowUp) -> bool:
+    if follow_up.state != "open":
+        return False
+    follow_up.state = "dismissed"
+    return True
+
+
+def reopen(follow_up: FollowUp, now: datetime) -> bool:
+    """Undo a dismissal: open again, due now unless it was still ahead."""
+    if follow_up.state != "dismissed":
+        return False
+    follow_up.state = "open"
+    follow_up.due_at = max(follow_up.due_at, now)
+    return True
+
+
+def reschedule_for_settings(user: User, *, old_zone: str, old_hour: int, now: datetime) -> int:
+    """After the user changed their time zone or reminder hour: planned follow-ups keep their
+    day and move to the new morning (overdue ones stay as they are). Returns how many moved."""
+    if old_zone == user.timezone and old_hour == user.reminder_hour:
+        return 0
+    planned = db.session.scalars(
+        sa.select(FollowUp).where(
+            FollowUp.owner_id == user.id, FollowUp.state == "open", FollowUp.due_at > now
+        )
+    )
+    moved = 0
+    for follow_up in planned:
+        follow_up.due_at = planning.moved_for_settings(
+            follow_up.due_at, old_zone=old_zone, new_zone=user.timezone, new_hour=user.reminder_hour
+        )
+        moved += 1
+    return moved
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+@dataclass
+class Inbox:
+    today: list[FollowUp] = field(default_factory=list)
+    overdue: list[FollowUp] = field(default_factory=list)
+    upcoming: list[FollowUp] = field(default_factory=list)
+    done: list[FollowUp] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.today or self.overdue or self.upcoming or self.done)
+
+
+def _with_contact():
+    return selectinload(FollowUp.contact).options(
+        selectinload(Contact.tags),
+        selectinload(Contact.answers),
+        selectinload(Contact.meetings),
+        selectinload(Contact.event),
+    )
+
+
+def inbox(user: User, now: datetime) -> Inbox:
+    """The user's follow-ups by section; "today" is the user's local day."""
+    zone = ZoneInfo(user.timezone)
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time(), zone)
+    end = datetime.combine(today + timedelta(days=1), time(), zone)
+    result = Inbox()
+    open_ones = db.session.scalars(
+        sa.select(FollowUp)
+        .where(FollowUp.owner_id == user.id, FollowUp.state == "open")
+        .options(_with_contact())
+        .order_by(FollowUp.due_at, FollowUp.id)
+    )
+    for follow_up in open_ones:
+        if follow_up.due_at < start:
+            result.overdue.append(follow_up)
+        elif follow_up.due_at < end:
+            result.today.append(follow_up)
+        else:
+            result.upcoming.append(follow_up)
+    result.done = list(
+        db.session.scalars(
+            sa.select(FollowUp)
+            .where(FollowUp.owner_id == user.id, FollowUp.state.in_(("done", "dismissed")))
+            .options(_with_contact())
+            .order_by(sa.func.coalesce(FollowUp.done_at, FollowUp.due_at).desc(), FollowUp.id)
+            .limit(DONE_SHOWN)
+        )
+    )
+    return result
+
+
+def own_follow_up(user: User, follow_up_id: int) -> FollowUp | None:
+    """The follow-up when the user owns it; None hides others' ids (404)."""
+    found = db.session.get(FollowUp, follow_up_id)
+    return found if found is not None and found.owner_id == user.id else None
+
+
+# --- the calendar feed's secret ----------------------------------------------------------------
+
+
+def new_feed_token() -> str:
+    """192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def rotate_feed(user: User) -> str:
+    """Turn the feed on, or give it a new address: the old one stops working at once."""
+    user.ics_token = new_feed_token()
+    return user.ics_token
+
+
+def revoke_feed(user: User) -> None:
+    user.ics_token = None
+
+
+def choice_from_form(form, *, today: date) -> tuple[Choice | None, str | None]:
+    """The capture form's follow-up choice. A date typed in counts even when the user left the
+    radio button where it was: typing a date is the clearer intent."""
+    value = form.get("follow_up", "")
+    on = form.get("follow_up_on", "").strip()
+    if on and value != "date" and value == form.get("follow_up_initial", ""):
+        value = "date"
+    return planning.parse_choice(value, on, today=today)
+
+
+def follow_ups_json(user: User) -> list[dict]:
+    """Every follow-up of the user, for the data export."""
+    rows = db.session.scalars(
+        sa.select(FollowUp)
+        .where(FollowUp.owner_id == user.id)
+        .options(selectinload(FollowUp.contact))
+        .order_by(FollowUp.due_at, FollowUp.id)
+    )
+    return [
+        {
+            "contact_id": follow_up.contact_id,
+            "contact": follow_up.contact.display_name,
+            "due_at": follow_up.due_at.isoformat(),
+            "state": follow_up.state,
+            "reason": follow_up.reason,
+            "created_at": follow_up.created_at.isoformat(),
+            "done_at": follow_up.done_at.isoformat() if follow_up.done_at else None,
+        }
+        for follow_up in rows
+    ]

@@ -1,0 +1,90 @@
+"""One dispatcher pass: plan the digests due now, then claim, send and record in batches.
+
+The database work (claims and records) stays on the calling thread; the sends run in a thread
+pool, because a push is mostly waiting for the push service and encrypting, and that is where
+a dispatcher's throughput comes from. While one batch is being sent, the next is claimed.
+"""
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from ..models.base import utcnow
+from ..push.sender import GONE, RETRY, PushSender, SendResult
+from ..push.vapid import vapid_keys
+from .claims import Job, Tally, claim, record
+from .planning import plan_digests
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    threads: int = 16
+    batch_size: int = 200
+    stall: timedelta = timedelta(minutes=5)  # well above the longest a batch can take
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def default_sender() -> PushSender:
+    return PushSender(vapid_keys(), allow_loopback=current_app.config["PUSH_ALLOW_LOOPBACK"])
+
+
+class Dispatcher:
+    """Sends what is due. `clock` gives the real time for claims and retries (tests move it);
+    the `now` of a pass says which mornings are due (operators catch up with `--now`)."""
+
+    def __init__(
+        self,
+        sender: PushSender | None = None,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        name: str | None = None,
+    ):
+        self.sender = sender or default_sender()
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.name = name or worker_name()
+
+    def send_one(self, job: Job) -> SendResult:
+        if job.subscription_info is None:  # the device was removed after the digest was planned
+            return SendResult(GONE)
+        try:
+            return self.sender.send(job.subscription_info, job.payload, topic=job.topic)
+        except Exception as error:  # a bug must not lose the batch: retry it later
+            logger.exception("sending push %s failed", job.delivery_id)
+            return SendResult(RETRY, detail=repr(error))
+
+    def _claim(self) -> tuple[list[Job], int]:
+        return claim(
+            self.name, self.clock(), limit=self.settings.batch_size, stall=self.settings.stall
+        )
+
+    def run_once(self, now: datetime | None = None, stop: threading.Event | None = None) -> Tally:
+        tally = Tally()
+        tally.planned = plan_digests(now or self.clock(), clock_now=self.clock())
+        with ThreadPoolExecutor(self.settings.threads, thread_name_prefix="push") as pool:
+            jobs, dropped = self._claim()
+            tally.dropped += dropped
+            while jobs:
+                futures: list[Future] = [pool.submit(self.send_one, job) for job in jobs]
+                upcoming, dropped = ([], 0) if stop and stop.is_set() else self._claim()
+                tally.dropped += dropped
+                results = [
+                    (job, future.result()) for job, future in zip(jobs, futures, strict=True)
+                ]
+                tally.add(record(self.name, self.clock(), results))
+                jobs = upcoming
+        return tally

@@ -1,0 +1,186 @@
+"""Planning the morning digests: who gets one now, written once per user per local date.
+
+A user gets a digest when, at `now`, their local clock (mornings.py) has reached their reminder
+hour on a day that is not one of their quiet days, push is on, they have a device, at least one
+follow-up is due, and no digest exists yet for that local date. The unique (user, local date)
+key makes the last condition hold however many dispatchers plan at once: the one whose insert
+lands writes the digest and its deliveries, the others skip it.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..database import begin_write
+from ..extensions import db
+from ..followups.digest import digest_summary
+from ..models import (
+    Contact,
+    Event,
+    FollowUp,
+    PushSubscription,
+    ReminderDelivery,
+    ReminderDigest,
+    User,
+)
+from .mornings import Clock, morning_of, possible_dates
+
+CHUNK = 200  # users per transaction
+
+
+@dataclass(frozen=True)
+class Morning:
+    user_id: int
+    local_date: date
+
+
+def _due_mornings(now: datetime) -> list[Morning]:
+    """Users who get a digest now if they have none yet for the date.
+
+    SQL narrows to push on, a device and an open follow-up due by `now`; the local clock
+    (time zones, travel, daylight saving, quiet days) is Python's job.
+    """
+    has_device = sa.exists().where(PushSubscription.user_id == User.id)
+    has_due = sa.exists().where(
+        FollowUp.owner_id == User.id,
+        FollowUp.state == "open",
+        FollowUp.due_at <= now,
+    )
+    rows = db.session.execute(
+        sa.select(
+            User.id,
+            User.timezone,
+            User.reminder_hour,
+            User.quiet_days,
+            Event.timezone,
+            Event.starts_on,
+            Event.ends_on,
+        )
+        .outerjoin(Event, Event.id == User.current_event_id)
+        .where(User.push_enabled.is_(True), has_device, has_due)
+        .order_by(User.id)
+    )
+    return [Morning(row[0], day) for row in rows if (day := morning_of(Clock(*row[1:]), now))]
+
+
+def _existing(user_ids: list[int], days: set[date]) -> set[Morning]:
+    rows = db.session.execute(
+        sa.select(ReminderDigest.user_id, ReminderDigest.local_date).where(
+            ReminderDigest.user_id.in_(user_ids), ReminderDigest.local_date.in_(days)
+        )
+    )
+    return {Morning(user_id, day) for user_id, day in rows}
+
+
+def _insert_digests(rows: list[dict]) -> list[int]:
+    """Insert, skipping any (user, date) another dispatcher wrote first; the new ids."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = ReminderDigest.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+        .returning(table.c.id)
+    )
+    return list(db.session.scalars(statement, rows))
+
+
+def _insert_deliveries(digest_ids: list[int], now: datetime) -> None:
+    """One pending delivery per device of each new digest's user."""
+    select = sa.select(
+        ReminderDigest.id,
+        PushSubscription.id,
+        sa.literal("pending"),
+        sa.literal(0),
+        sa.false(),
+        sa.literal(now, ReminderDelivery.next_attempt_at.type),
+    ).join(PushSubscription, PushSubscription.user_id == ReminderDigest.user_id)
+    columns = ["digest_id", "subscription_id", "state", "attempts", "recovered", "next_attempt_at"]
+    db.session.execute(
+        sa.insert(ReminderDelivery).from_select(
+            columns, select.where(ReminderDigest.id.in_(digest_ids))
+        )
+    )
+
+
+def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
+    """`followups.digest.due_follow_ups` for many users in one query (same rule, same order:
+    open, due at `now` or earlier, oldest first; tests hold the two equal)."""
+    query = (
+        sa.select(FollowUp)
+        .where(FollowUp.owner_id.in_(user_ids), FollowUp.state == "open", FollowUp.due_at <= now)
+        .options(
+            selectinload(FollowUp.contact).options(
+                selectinload(Contact.event), selectinload(Contact.meetings)
+            )
+        )
+        .order_by(FollowUp.owner_id, FollowUp.due_at, FollowUp.id)
+    )
+    found: dict[int, list[FollowUp]] = {}
+    for follow_up in db.session.scalars(query):
+        found.setdefault(follow_up.owner_id, []).append(follow_up)
+    return found
+
+
+def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> int:
+    begin_write()
+    existing = _existing([m.user_id for m in mornings], {m.local_date for m in mornings})
+    wanted = {m.user_id: m.local_date for m in mornings if m not in existing}
+    if not wanted:
+        db.session.commit()
+        return 0
+    users = db.session.scalars(sa.select(User).where(User.id.in_(wanted)).order_by(User.id))
+    due = due_by_user(wanted, now)
+    rows = []
+    for user in users:
+        if not due.get(user.id):
+            continue
+        summary = digest_summary(user, due[user.id])
+        rows.append(
+            {
+                "user_id": user.id,
+                "local_date": wanted[user.id],
+                "title": summary.title[:200],
+                "body": summary.body[:1000],
+                "url": summary.url[:200],
+                "follow_up_count": summary.count,
+                "created_at": clock_now,
+            }
+        )
+    digest_ids = _insert_digests(rows) if rows else []
+    if digest_ids:
+        _insert_deliveries(digest_ids, clock_now)
+    db.session.commit()
+    return len(digest_ids)
+
+
+def plan_digests(now: datetime, *, clock_now: datetime, shuffle: bool = True) -> int:
+    """Write the digests due at `now`; how many this call wrote.
+
+    Chunks go in random order, so that dispatchers planning at the same moment mostly work on
+    different users instead of waiting for each other's inserts.
+    """
+    due = _due_mornings(now)
+    if due:
+        known = _existing_recent(now)
+        due = [morning for morning in due if morning not in known]
+    db.session.commit()  # end the read; each chunk is its own write transaction
+    chunks = [due[i : i + CHUNK] for i in range(0, len(due), CHUNK)]
+    if shuffle:
+        random.shuffle(chunks)
+    return sum(_plan_chunk(chunk, now, clock_now) for chunk in chunks)
+
+
+def _existing_recent(now: datetime) -> set[Morning]:
+    """Digests already written for any local date `now` falls on."""
+    rows = db.session.execute(
+        sa.select(ReminderDigest.user_id, ReminderDigest.local_date).where(
+            ReminderDigest.local_date.in_(possible_dates(now))
+        )
+    )
+    return {Morning(user_id, day) for user_id, day in rows}

@@ -1,0 +1,186 @@
+// Tags, notes and answers that work with no network, through the outbox:
+// - the capture screen of a scan still waiting to sync (/offline/capture?scan=<id>), also used
+//   to fix a rejected item (?item=<id>);
+// - a contact's own capture form, which falls back to the outbox when the network fails.
+// Each save queues a capture with what the phone showed before ("base"), so the server can
+// merge without losing text (rules in eventmate/api/captures.py).
+import { newId } from "./api.js";
+import * as outbox from "./outbox.js";
+import { describe, requestBackgroundSync, syncNow, toast, user } from "./sync.js";
+
+const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
+
+// What a capture form holds now: {tags, notes, answers, fields, face_to_face}.
+function read(form) {
+  const data = new FormData(form);
+  const typed = String(data.get("new_tags") ?? "").split(",");
+  const tags = [...data.getAll("tags"), ...typed].map((tag) => tag.trim()).filter(Boolean);
+  const answers = {};
+  const fields = {};
+  for (const [name, value] of data) {
+    if (name.startsWith("answer-")) answers[name.slice("answer-".length)] = value;
+    if (FIELDS.includes(name)) fields[name] = value;
+  }
+  const notes = String(data.get("notes") ?? "");
+  return { tags, notes, answers, fields, face_to_face: data.has("face_to_face") };
+}
+
+function fill(form, body) {
+  const chips = [...form.querySelectorAll('input[name="tags"]')];
+  const others = body.tags_add.filter((tag) => !chips.some((chip) => chip.value === tag));
+  for (const chip of chips) chip.checked = body.tags_add.includes(chip.value);
+  form.elements.new_tags.value = others.join(", ");
+  form.elements.face_to_face.checked = body.face_to_face !== false;
+  form.elements.notes.value = body.notes ?? "";
+  for (const [key, text] of Object.entries(body.answers ?? {})) {
+    const field = form.elements[`answer-${key}`];
+    if (field) field.value = text;
+  }
+}
+
+// The name to show for a scan: a vCard's FN, a MECARD's N, else its first line.
+function scanLabel(payload) {
+  const mecard = payload.match(/^MECARD:N:([^;]+)/)?.[1].split(",").reverse().join(" ");
+  const name = payload.match(/^FN(?:;[^:\n]*)?:(.+)$/m)?.[1] ?? mecard;
+  return (name ?? payload.trim().split("\n")[0]).trim().slice(0, 80);
+}
+
+// ---- The capture screen of a pending scan --------------------------------------------------
+
+async function pendingCapture(form) {
+  const params = new URLSearchParams(window.location.search);
+  const fixing = params.get("item") ? await outbox.get(params.get("item")) : null;
+  const scanId = fixing?.body.scan_id ?? params.get("scan");
+  const contactId = fixing?.body.contact_id ?? null;
+  const scan = scanId ? await outbox.get(scanId) : null;
+  const captures = (await outbox.list({ user })).filter((item) => scanId && item.body.scan_id === scanId);
+  const previous = fixing ?? captures.at(-1) ?? null;
+  const show = (name) => form.querySelector(`[data-capture-${name}]`);
+  const title = fixing?.label || (scan ? scanLabel(scan.body.payload) : "Scanned person");
+  show("title").textContent = title;
+
+  if (!fixing && !scanId) {
+    show("state").textContent = "Nothing to show";
+    show("error").textContent = "This was synced or discarded already. Find the person under People.";
+    show("error").hidden = false;
+    form.querySelector("button[type=submit]").disabled = true;
+    return;
+  }
+  show("state").textContent = scan ? "Waiting to sync" : "Synced";
+  const problem = fixing?.state === "rejected" ? fixing : scan?.state === "rejected" ? scan : null;
+  if (problem) {
+    show("state").textContent = "Couldn't sync";
+    show("error").textContent = problem.lastError;
+    show("error").hidden = false;
+  }
+  if (scan) {
+    show("payload").hidden = false;
+    form.elements.payload.value = scan.body.payload;
+    form.elements.payload.readOnly = scan.state !== "rejected"; // it may be on its way
+    show("payload-hint").hidden = scan.state !== "rejected";
+  }
+  if (previous) fill(form, previous.body);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (scan?.state === "rejected" && form.elements.payload.value !== scan.body.payload) {
+      await outbox.update(scan.id, {
+        body: { ...scan.body, payload: form.elements.payload.value },
+        state: "pending",
+        lastError: "",
+        attempts: 0,
+        nextTry: 0,
+      });
+      const others = captures.filter((capture) => capture.state === "rejected" && capture !== previous);
+      for (const item of others) {
+        await outbox.update(item.id, { state: "pending", lastError: "", nextTry: 0 });
+      }
+    }
+    const now = read(form);
+    // The server never applied a rejected item: it is replaced, with the same starting point.
+    const base = previous?.state === "rejected" ? previous.body.base : previous ? baseOf(previous.body) : {};
+    const body = {
+      id: newId(),
+      contact_id: contactId,
+      scan_id: contactId ? null : scanId,
+      tags_add: now.tags,
+      face_to_face: now.face_to_face,
+      notes: now.notes,
+      answers: Object.fromEntries(Object.entries(now.answers).filter(([, text]) => text.trim())),
+      base,
+    };
+    if (fixing?.body.fields) body.fields = fixing.body.fields;
+    if (fixing?.body.tags_remove) body.tags_remove = fixing.body.tags_remove;
+    await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: title });
+    if (previous?.state === "rejected") await outbox.remove(previous.id);
+    await syncNow({ wait: true });
+    requestBackgroundSync();
+    window.location.assign("/contacts/");
+  });
+}
+
+function baseOf(body) {
+  return { notes: body.notes ?? null, answers: body.answers ?? {}, fields: body.fields ?? {} };
+}
+
+// ---- A contact's capture form --------------------------------------------------------------
+
+function changes(before, now) {
+  const changed = (map, previous) =>
+    Object.fromEntries(Object.entries(map).filter(([key, value]) => value !== previous[key]));
+  const answers = changed(now.answers, before.answers);
+  const fields = changed(now.fields, before.fields);
+  const pick = (map, keys) => Object.fromEntries(keys.map((key) => [key, map[key] ?? ""]));
+  return {
+    tags_add: now.tags.filter((tag) => !before.tags.includes(tag)),
+    tags_remove: before.tags.filter((tag) => !now.tags.includes(tag)),
+    face_to_face: now.face_to_face,
+    notes: now.notes,
+    answers,
+    fields,
+    base: {
+      notes: before.notes,
+      answers: pick(before.answers, Object.keys(answers)),
+      fields: pick(before.fields, Object.keys(fields)),
+    },
+  };
+}
+
+function contactForm(form) {
+  const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
+  const name = document.querySelector("h1")?.textContent.trim() ?? "";
+  let before = read(form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    let response = null;
+    try {
+      response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    } catch {
+      // no network: queued below
+    }
+    const landed = response?.redirected ? new URL(response.url).pathname : "";
+    if (response?.ok && landed === window.location.pathname) {
+      window.location.assign(response.url); // saved: show the page as the server has it now
+      return;
+    }
+    if (response?.status === 422) {
+      form.submit(); // the server's sentences next to the fields
+      return;
+    }
+    // Offline, a Wi-Fi login page, an expired session or token: keep it on the phone.
+    const body = { id: newId(), contact_id: contactId, scan_id: null, ...changes(before, read(form)) };
+    await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
+    before = read(form);
+    requestBackgroundSync();
+    const login = landed === "/login" ? " Log in again to sync it." : "";
+    toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login} It syncs when you're back online.`);
+    syncNow();
+  });
+}
+
+export function enhance() {
+  const pending = document.querySelector("[data-offline-capture]");
+  if (pending) return pendingCapture(pending);
+  const form = document.querySelector("form.capture");
+  if (form && /^\/contacts\/\d+$/.test(window.location.pathname)) contactForm(form);
+}

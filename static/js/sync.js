@@ -1,0 +1,258 @@
+// The page's side of working offline: the service worker and its updates, the "waiting to
+// sync" badge and list, when to send the outbox (app start, back online, a timer, after each
+// save; the service worker adds Background Sync), and logging out without leaking data.
+import * as outbox from "./outbox.js";
+
+export const PAGES_CACHE = "eventmate-pages"; // the service worker's per-user page cache
+const TIMER_MS = 20_000;
+const WARMED_KEY = "eventmate-offline-pages";
+const USER_KEY = "eventmate-user";
+const SHOW_PENDING = ["/", "/contacts/", "/scan"];
+
+const me = document.querySelector('meta[name="eventmate-user"]');
+export const user = me?.content ?? "";
+export const currentEvent = () => Number(me?.dataset.event) || null;
+
+let status = "done"; // the last flush: "done", "retry" (no network) or "login"
+let reloading = false;
+
+// ---- Small UI helpers -------------------------------------------------------------------
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name === "onclick") node.addEventListener("click", value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+export function toast(message, action = null, onAction = null) {
+  const box = document.querySelector("[data-toast]");
+  if (!box) return;
+  box.replaceChildren(element("span", { text: message }));
+  if (action) {
+    box.append(element("button", { class: "button", type: "button", text: action, onclick: onAction }));
+  } else {
+    setTimeout(() => (box.hidden = true), 4000);
+  }
+  box.hidden = false;
+}
+
+const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+const short = (text, length = 60) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+
+export function describe(item) {
+  if (item.kind === "scan") return `Scan: ${short(item.body.payload.trim().replace(/\s+/g, " "))}`;
+  return `Notes about ${short(item.label || "a contact")}`;
+}
+
+export function fixUrl(item) {
+  const key = item.kind === "scan" ? "scan" : "item";
+  return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
+}
+
+// ---- Badge and list ---------------------------------------------------------------------
+
+async function discard(item) {
+  const also = item.kind === "scan" ? " and the notes you took about it" : "";
+  if (!window.confirm(`Discard ${describe(item)}${also}? It will not be synced.`)) return;
+  const dependents = (await outbox.list({ user })).filter((other) => other.body.scan_id === item.id);
+  for (const other of [item, ...dependents]) await outbox.remove(other.id);
+}
+
+function row(item) {
+  const li = element("li", { class: `sync-item sync-${item.state}`, "data-outbox-item": item.id });
+  if (item.state === "rejected") {
+    li.append(
+      element("strong", { text: describe(item) }),
+      element("p", { class: "error", role: "alert", text: item.lastError }),
+      element(
+        "span",
+        { class: "sync-actions" },
+        element("a", { class: "button", href: fixUrl(item), text: "Fix" }),
+        element("button", { class: "button", type: "button", text: "Discard", onclick: () => discard(item) }),
+      ),
+    );
+  } else {
+    li.append(
+      element("a", { href: fixUrl(item), text: describe(item) }),
+      element("span", { class: "sync-tag", text: "waiting to sync" }),
+    );
+  }
+  return li;
+}
+
+export async function render() {
+  if (!user) return;
+  const items = await outbox.list({ user });
+  const rejected = items.filter((item) => item.state === "rejected");
+  const pending = items.filter((item) => item.state === "pending");
+  const badge = document.querySelector("[data-sync-badge]");
+  if (badge) {
+    badge.hidden = items.length === 0;
+    badge.classList.toggle("sync-badge-problem", rejected.length > 0 || status === "login");
+    badge.textContent = `${items.length} to sync`;
+    badge.setAttribute("aria-label", `${plural(items.length, "item", "items")} waiting to sync`);
+  }
+  const panel = document.querySelector("[data-sync-panel]");
+  if (!panel) return;
+  const showPending = SHOW_PENDING.includes(location.pathname) && pending.length > 0;
+  const parts = [];
+  if (status === "login" && pending.length) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    parts.push(
+      element(
+        "p",
+        { class: "flash flash-error", role: "alert" },
+        `Log in again to sync ${plural(pending.length, "item", "items")}. `,
+        element("a", { href: `/login?next=${next}`, text: "Log in" }),
+      ),
+    );
+  }
+  if (rejected.length) {
+    parts.push(
+      element("h2", { text: "Couldn't sync" }),
+      element("ul", { class: "sync-list" }, ...rejected.map(row)),
+    );
+  }
+  if (showPending) {
+    const offline = status === "retry" ? " You're offline or the network isn't reaching EventMate." : "";
+    parts.push(
+      element("h2", { text: "Waiting to sync" }),
+      element("p", { class: "muted small", text: `Saved on this phone; they sync when you're back online.${offline}` }),
+      element("ul", { class: "sync-list" }, ...pending.map(row)),
+    );
+  }
+  panel.replaceChildren(...parts);
+  panel.hidden = parts.length === 0;
+}
+
+// ---- Sending ----------------------------------------------------------------------------
+
+function remember(report) {
+  if (["done", "retry", "login"].includes(report?.status)) status = report.status;
+}
+
+// Send what waits now; resolves with the flush's report ({status, sent, rejected, error}).
+export async function syncNow({ force = true, wait = false } = {}) {
+  try {
+    const report = await outbox.flush({ force, wait });
+    remember(report);
+    return report;
+  } finally {
+    render();
+  }
+}
+
+// Ask the service worker to send the outbox when connectivity returns, even with no page open.
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    await registration?.sync?.register("outbox");
+  } catch {
+    // No Background Sync (iOS, Firefox): the page's triggers cover it.
+  }
+}
+
+function startTriggers() {
+  outbox.onChange((message) => {
+    remember(message?.report);
+    render();
+  });
+  window.addEventListener("online", () => syncNow());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") syncNow();
+  });
+  setInterval(() => syncNow({ force: false }), TIMER_MS);
+  syncNow();
+}
+
+// ---- Service worker, offline pages, log-out -----------------------------------------------
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const wasControlled = Boolean(navigator.serviceWorker.controller);
+  const registration = await navigator.serviceWorker.register("/service-worker.js", {
+    type: "module",
+    scope: "/",
+  });
+  const offerUpdate = (worker) =>
+    toast("New version available.", "Reload", () => {
+      reloading = true;
+      worker.postMessage({ type: "skip-waiting" });
+    });
+  if (registration.waiting && wasControlled) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      if (worker.state === "activated" && !wasControlled) toast("Ready to work offline.");
+    });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading) window.location.reload();
+  });
+}
+
+// Keep my card (with its QR), the people list and the offline capture screen on the phone,
+// once per app launch, even if they weren't visited yet.
+async function keepPagesForOffline() {
+  const urls = (me?.dataset.offline ?? "").split(" ").filter(Boolean);
+  if (!urls.length || !navigator.onLine || sessionStorage.getItem(WARMED_KEY) === user) return;
+  await navigator.serviceWorker?.ready;
+  const cache = await caches.open(PAGES_CACHE);
+  await Promise.all(
+    urls.map(async (url) => {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    }),
+  );
+  sessionStorage.setItem(WARMED_KEY, user);
+}
+
+// Pages kept for one account are never shown to another on this phone.
+async function forgetOtherAccount() {
+  const previous = localStorage.getItem(USER_KEY);
+  if (previous && previous !== user && "caches" in window) await caches.delete(PAGES_CACHE);
+  localStorage.setItem(USER_KEY, user);
+}
+
+async function logOut(form) {
+  if (!navigator.onLine) {
+    window.alert("You're offline. Log out when you're back online, so nothing is lost.");
+    return;
+  }
+  await syncNow({ wait: true });
+  const waiting = await outbox.list({ user });
+  const question =
+    `${plural(waiting.length, "scan or note hasn't", "scans or notes haven't")} synced yet. ` +
+    "Logging out deletes them from this phone. Log out anyway?";
+  if (waiting.length && !window.confirm(question)) return;
+  await outbox.clear(user);
+  if ("caches" in window) await caches.delete(PAGES_CACHE);
+  sessionStorage.removeItem(WARMED_KEY);
+  localStorage.removeItem(USER_KEY);
+  form.submit(); // doesn't fire "submit" again
+}
+
+function guardLogOut() {
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.action.endsWith("/logout")) return;
+    event.preventDefault();
+    logOut(form);
+  });
+}
+
+export function start() {
+  registerWorker().catch(() => {});
+  if (!user) return;
+  guardLogOut();
+  forgetOtherAccount()
+    .then(keepPagesForOffline)
+    .catch(() => {});
+  startTriggers();
+}

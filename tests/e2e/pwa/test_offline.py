@@ -1,0 +1,508 @@
+"""Offline first: the service worker keeps the app and my pages; scans, tags and notes made with
+no network wait in the outbox and reach the server exactly once, whatever the network answers.
+"""
+
+import contextlib
+import json
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from eventmate.extensions import db
+from eventmate.models import ClientRequest, Contact, Meeting, User
+from eventmate.pwa import shell, views
+
+from .. import conftest as e2e
+from ..flows import STRONG_PASSWORD, public_card_path, sign_up, tab
+
+BADGE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\n"
+    "ORG:Tidewater Labs\r\nEMAIL:camille@tidewater.example\r\nEND:VCARD\r\n"
+)
+SECOND_BADGE = "MECARD:N:Okoro,Ada;ORG:Lagos Robotics;EMAIL:ada@lagos.example;;"
+PORTAL = "<!doctype html><title>Conference Wi-Fi</title><p>Accept the terms to continue"
+
+
+@pytest.fixture(autouse=True)
+def offline_console_errors_are_expected(monkeypatch):
+    """Chromium logs each fetch that fails for lack of network or that a test aborts or
+    answers with a fake server error."""
+    expected = (
+        "Failed to load resource: net::ERR_",
+        "Failed to load resource: the server responded with a status of 503",
+    )
+    monkeypatch.setattr(e2e, "EXPECTED_CONSOLE", (*e2e.EXPECTED_CONSOLE, *expected))
+
+
+# ---- Helpers --------------------------------------------------------------------------------
+
+
+def install(page: Page) -> None:
+    """Wait until the service worker controls the page and my pages are kept for offline."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => sessionStorage.getItem('eventmate-offline-pages') !== null")
+
+
+def outbox(page: Page) -> list[dict]:
+    """The outbox as IndexedDB holds it (read through the app's own module)."""
+    return page.evaluate(
+        """async () => {
+            const href = document.querySelector('link[rel=modulepreload][href$="/outbox.js"]').href;
+            return (await import(href)).list();
+        }"""
+    )
+
+
+def wait_for_outbox(page: Page, predicate, timeout: float = 30) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        items = outbox(page)
+        if predicate(items):
+            return items
+        assert time.monotonic() < deadline, f"outbox never matched: {json.dumps(items)[:2000]}"
+        page.wait_for_timeout(200)
+
+
+def sync(page: Page) -> None:
+    """What the phone does when the network returns (the `online` event)."""
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def paste(page: Page, payload: str) -> None:
+    """Open the Scan tab and send a code's text with the paste form."""
+    tab(page, "Scan")
+    expect(page.locator("[data-scanner]")).to_be_visible()  # it has folded the paste form
+    field = page.get_by_label("QR or badge text")
+    if not field.is_visible():
+        page.get_by_text("Type or paste instead").click()
+    field.fill(payload)
+    page.get_by_role("button", name="Add this person").click()
+
+
+def scan_offline(page: Page, payload: str) -> str:
+    """Paste a code on the Scan screen with no network: lands on its offline capture screen."""
+    paste(page, payload)
+    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"))
+    return page.url.rsplit("=", 1)[1]
+
+
+def note(page: Page, *, tags: str = "", notes: str = "", enjoy: str = "") -> None:
+    """Fill the offline capture screen and save; ends on People."""
+    if tags:
+        page.get_by_label("Add tags").fill(tags)
+    if enjoy:
+        page.get_by_label("What do they enjoy most about their work?").fill(enjoy)
+    if notes:
+        page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/contacts/$"))
+
+
+def fake(response: dict, seen: list[str]):
+    """A route handler answering every request with `response` (and noting its URL)."""
+
+    def answer(route: Route) -> None:
+        seen.append(route.request.url)
+        route.fulfill(content_type="text/html", **response)
+
+    return answer
+
+
+def on_server(live_server, email: str) -> dict:
+    """What the server holds for this user: contacts (with tags, notes, answers, meetings)
+    and the client ids it recorded, by kind."""
+    with live_server.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        contacts = db.session.scalars(sa.select(Contact).where(Contact.owner_id == user.id)).all()
+        requests = db.session.scalars(
+            sa.select(ClientRequest).where(ClientRequest.user_id == user.id)
+        ).all()
+        meetings = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Meeting)
+            .join(Contact)
+            .where(Contact.owner_id == user.id)
+        )
+        return {
+            "contacts": {
+                c.display_name: {
+                    "tags": sorted(tag.name for tag in c.tags),
+                    "notes": c.notes,
+                    "answers": {a.prompt_key: a.answer for a in c.answers},
+                    "face_to_face": c.met_face_to_face,
+                }
+                for c in contacts
+            },
+            "contact_count": len(contacts),
+            "meetings": meetings,
+            "requests": sorted(r.kind for r in requests),
+        }
+
+
+# ---- The shell and my pages offline ----------------------------------------------------------
+
+
+def test_installed_app_opens_my_card_and_people_offline(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    page.goto("/")
+    expect(page.get_by_role("status").filter(has_text="Ready to work offline")).to_be_visible()
+    sign_up(page, "Olga Offline", "olga.offline@example.org")
+    install(page)
+    response = page.request.get("/service-worker.js")
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == "no-cache"
+
+    phone.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Olga Offline")
+    qr = page.get_by_role("img", name=re.compile("QR code of your card"))
+    expect(qr).to_be_visible()
+    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    tab(page, "People")
+    expect(page.get_by_role("heading", level=1)).to_have_text("People")
+    page.goto("/events/3/not-kept")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+    page.get_by_role("link", name="My card").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Olga Offline")
+
+
+# ---- Scan, tag and note offline; sync exactly once ---------------------------------------------
+
+
+def test_scans_and_notes_made_offline_sync_once(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    email = "pia.offline@example.org"
+    sign_up(page, "Pia Offline", email)
+    install(page)
+
+    phone.set_offline(True)
+    scan_offline(page, BADGE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    note(page, tags="AI, Lisbon", notes="Wants the onboarding study.", enjoy="Field research")
+    scan_offline(page, SECOND_BADGE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ada Okoro")
+    note(page, tags="robotics")
+
+    # People lists the pending scans, marked; the badge counts scans and notes.
+    waiting = page.get_by_role("region", name="Waiting to sync")
+    expect(waiting.get_by_text("waiting to sync", exact=True)).to_have_count(4)
+    expect(waiting).to_contain_text("Scan: BEGIN:VCARD")
+    expect(waiting).to_contain_text("Notes about Camille Moreau")
+    expect(page.get_by_role("link", name="4 items waiting to sync")).to_be_visible()
+    assert on_server(live_server, email)["contact_count"] == 0
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    expect(page.get_by_role("link", name=re.compile("waiting to sync"))).to_be_hidden()
+    state = on_server(live_server, email)
+    assert state["contact_count"] == 2 and state["meetings"] == 2
+    assert state["requests"] == ["capture", "capture", "scan", "scan"]
+    camille = state["contacts"]["Camille Moreau"]
+    assert camille["tags"] == ["AI", "Lisbon"]
+    assert camille["notes"] == "Wants the onboarding study."
+    assert camille["answers"] == {"enjoy": "Field research"}
+    assert state["contacts"]["Ada Okoro"]["tags"] == ["robotics"]
+
+    page.reload()
+    expect(page.locator(".people")).to_contain_text("Camille Moreau")
+    expect(page.get_by_role("region", name="Waiting to sync")).to_be_hidden()
+
+
+def test_a_flush_cut_off_after_the_server_answered_is_replayed_once(new_phone, live_server):
+    # The page alone sends here (no service worker, so no Background Sync racing it), and the
+    # network is "down" by refusing every request to the API.
+    phone = new_phone(service_workers="block")
+    page = phone.new_page()
+    email = "quinn.offline@example.org"
+    sign_up(page, "Quinn Offline", email)
+    phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    scan_offline(page, BADGE)
+    note(page, notes="Met at the coffee queue.")
+    phone.unroute("**/api/**")
+
+    # The server applies each item, but its answer never reaches the phone.
+    cut: list[str] = []
+
+    def lose_the_answer(route: Route) -> None:
+        if route.request.url in cut:
+            route.continue_()
+            return
+        route.fetch()
+        cut.append(route.request.url)
+        route.abort("connectionreset")
+
+    phone.route("**/api/*s", lose_the_answer)
+    tries = outbox(page)[0]["attempts"]
+    sync(page)
+    wait_for_outbox(page, lambda items: cut and items[0]["attempts"] > tries)
+    assert len(outbox(page)) == 2
+    assert on_server(live_server, email)["requests"] == ["scan"]
+    tries = outbox(page)[1]["attempts"]
+    sync(page)  # the scan is answered now; the note is applied, its answer lost
+    wait_for_outbox(
+        page, lambda items: len(items) == 1 and items[0]["attempts"] > tries and len(cut) == 2
+    )
+    assert on_server(live_server, email)["requests"] == ["capture", "scan"]
+    phone.unroute("**/api/*s")
+
+    # Closed mid-sync: the app is closed while the note is on its way again.
+    held: list[Route] = []
+    phone.route("**/api/captures", lambda route: held.append(route))
+    sync(page)
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the note was not sent"
+    page.close()
+    phone.unroute("**/api/captures")
+    for route in held:  # the connection drops with the app
+        with contextlib.suppress(Exception):  # already gone with the page
+            route.abort("connectionreset")
+
+    # Opening the app again sends what is left; the server applied everything once.
+    page = phone.new_page()
+    page.goto("/contacts/")
+    wait_for_outbox(page, lambda items: not items)
+    state = on_server(live_server, email)
+    assert state["contact_count"] == 1 and state["meetings"] == 1
+    assert state["requests"] == ["capture", "scan"]
+    assert state["contacts"]["Camille Moreau"]["notes"] == "Met at the coffee queue."
+
+
+def test_background_sync_sends_the_outbox_with_the_app_closed(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    email = "nia.offline@example.org"
+    sign_up(page, "Nia Offline", email)
+    install(page)
+    phone.set_offline(True)
+    scan_offline(page, BADGE)
+    note(page, tags="synced-in-background")
+    page.close()
+
+    phone.set_offline(False)  # the browser wakes the service worker with a "sync" event
+    deadline = time.monotonic() + 30
+    while on_server(live_server, email)["requests"] != ["capture", "scan"]:
+        assert time.monotonic() < deadline, on_server(live_server, email)
+        time.sleep(0.2)
+    assert on_server(live_server, email)["contacts"]["Camille Moreau"]["tags"] == [
+        "synced-in-background"
+    ]
+
+
+def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    email = "xia.offline@example.org"
+    sign_up(page, "Xia Offline", email)
+    install(page)
+    paste(page, BADGE)  # online: straight to Camille's page, which the phone keeps
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    contact_page = page.url.split("?")[0]
+
+    phone.set_offline(True)
+    page.goto(contact_page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    page.get_by_label("Add tags").fill("met-offline")
+    page.get_by_label("Notes").fill("Ask about the field study.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
+    [item] = outbox(page)
+    assert item["body"]["contact_id"] == int(contact_page.rsplit("/", 1)[1])
+    assert item["body"]["base"]["notes"] == ""
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
+    assert camille["tags"] == ["met-offline"]
+    assert camille["notes"] == "Ask about the field study."
+
+
+# ---- What the network answers: rejections, captive portals, expired sessions -------------------
+
+
+def test_a_rejected_scan_shows_the_servers_sentence_until_fixed(
+    new_phone, phone: BrowserContext, live_server
+):
+    page = phone.new_page()
+    email = "rita.offline@example.org"
+    sign_up(page, "Rita Offline", email)
+    own_card = live_server.url + public_card_path(page)
+    install(page)
+
+    phone.set_offline(True)
+    scan_offline(page, own_card)
+    note(page, tags="x" * 45)  # too long a tag: the server refuses the note too
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: all(item["state"] == "rejected" for item in items))
+
+    # Shown with the server's own sentences, on every page, and kept across reloads.
+    page.reload()
+    problems = page.get_by_role("region", name="Waiting to sync")
+    expect(problems.get_by_role("alert").first).to_contain_text("your own card")
+    expect(problems.get_by_role("alert").nth(1)).to_contain_text("scan these notes belong to")
+    tab(page, "My card")
+    expect(problems.get_by_role("alert").first).to_contain_text("your own card")
+    assert len(outbox(page)) == 2
+
+    # Fix: correct the scanned text and the tag, save; both sync.
+    problems.get_by_role("link", name="Fix").first.click()
+    expect(page.locator("form").get_by_role("alert")).to_contain_text("your own card")
+    page.get_by_label("What the code says").fill(BADGE)
+    page.get_by_label("Add tags").fill("design")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/contacts/$"))
+    wait_for_outbox(page, lambda items: not items)
+    state = on_server(live_server, email)
+    assert state["contacts"]["Camille Moreau"]["tags"] == ["design"]
+    assert state["requests"] == ["capture", "scan"]
+
+
+def test_a_rejected_item_can_be_discarded(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    sign_up(page, "Sami Offline", "sami.offline@example.org")
+    own_card = live_server.url + public_card_path(page)
+    install(page)
+    # Online, the paste form says why at once; the scan stays listed as rejected.
+    paste(page, own_card)
+    expect(page.locator("[data-scan-error]")).to_contain_text("your own card")
+    problems = page.get_by_role("region", name="Waiting to sync")
+    expect(problems.get_by_role("alert")).to_contain_text("your own card")
+    page.once("dialog", lambda dialog: dialog.accept())
+    problems.get_by_role("button", name="Discard").click()
+    expect(problems).to_be_hidden()
+    assert outbox(page) == []
+
+
+def test_captive_portal_and_login_redirect_keep_every_item(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    email = "tom.offline@example.org"
+    sign_up(page, "Tom Offline", email)
+    install(page)
+    phone.set_offline(True)
+    scan_offline(page, BADGE)
+    note(page, notes="Portal-proof.")
+
+    answers = {
+        "portal page for everything": ("**/api/**", {"status": 200, "body": PORTAL}),
+        "portal page for the writes": ("**/api/*s", {"status": 200, "body": PORTAL}),
+        "login redirect": (
+            "**/api/*s",
+            {"status": 302, "headers": {"Location": "/login?next=/api/scans"}},
+        ),
+        "server error": ("**/api/*s", {"status": 503, "body": "Service Unavailable"}),
+    }
+    for name, (pattern, response) in answers.items():
+        seen: list[str] = []
+        phone.route(pattern, fake(response, seen))
+        phone.set_offline(False)  # back online, behind that answer
+        before = outbox(page)
+        sync(page)
+        items = wait_for_outbox(
+            page, lambda items, before=before: items[0]["attempts"] > before[0]["attempts"]
+        )
+        assert seen, name
+        assert [(i["kind"], i["state"]) for i in items] == [
+            ("scan", "pending"),
+            ("capture", "pending"),
+        ], name
+        assert on_server(live_server, email)["contact_count"] == 0, name
+        phone.unroute(pattern)
+
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    state = on_server(live_server, email)
+    assert state["requests"] == ["capture", "scan"]
+    assert state["contacts"]["Camille Moreau"]["notes"] == "Portal-proof."
+
+
+def test_an_expired_session_asks_to_log_in_then_syncs(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    email = "uma.offline@example.org"
+    sign_up(page, "Uma Offline", email)
+    install(page)
+    phone.set_offline(True)
+    scan_offline(page, BADGE)
+    phone.clear_cookies()  # the session ended while the phone was offline
+    phone.set_offline(False)
+    sync(page)
+    alert = page.get_by_role("alert").filter(has_text="Log in again to sync 1 item")
+    expect(alert).to_be_visible()
+    assert len(outbox(page)) == 1
+
+    alert.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(STRONG_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"))
+    wait_for_outbox(page, lambda items: not items)
+    assert on_server(live_server, email)["requests"] == ["scan"]
+
+
+# ---- Log-out and updates --------------------------------------------------------------------
+
+
+def test_log_out_warns_about_unsynced_items_then_clears_this_phone(
+    phone: BrowserContext, live_server
+):
+    page = phone.new_page()
+    sign_up(page, "Vic Offline", "vic.offline@example.org")
+    install(page)
+    phone.set_offline(True)
+    scan_offline(page, BADGE)
+    phone.route("**/api/**", lambda route: route.fulfill(status=503, body="down"))
+    phone.set_offline(False)
+
+    page.goto("/account/")
+    dialogs: list[str] = []
+
+    def refuse(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_timeout(500)
+    assert "1 scan or note hasn't synced yet" in dialogs[0]
+    expect(page).to_have_url(re.compile(r"/account/$"))
+    assert len(outbox(page)) == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert outbox(page) == []
+    kept = (
+        "caches.open('eventmate-pages').then((cache) => cache.keys()).then((keys) => keys.length)"
+    )
+    assert page.evaluate(kept) == 0
+    phone.unroute("**/api/**")
+
+    phone.set_offline(True)  # my card is no longer on this phone
+    page.goto("/card")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+
+
+def test_a_new_version_waits_for_reload(phone: BrowserContext, live_server, monkeypatch):
+    page = phone.new_page()
+    sign_up(page, "Wes Offline", "wes.offline@example.org")
+    install(page)
+    old = page.evaluate("caches.keys()")
+    [old_shell] = [name for name in old if name.startswith("eventmate-shell-")]
+
+    monkeypatch.setattr(shell, "shell_version", lambda: "feedc0ffee00")
+    monkeypatch.setattr(views, "shell_version", lambda: "feedc0ffee00")
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    toast = page.get_by_role("status").filter(has_text="New version available")
+    expect(toast).to_be_visible()
+    # Nothing swapped under the running page: the old worker still answers.
+    assert old_shell in page.evaluate("caches.keys()")
+    with page.expect_navigation():
+        toast.get_by_role("button", name="Reload").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wes Offline")
+    names = page.evaluate("caches.keys()")
+    assert old_shell not in names
+    assert "eventmate-shell-feedc0ffee00" in names and "eventmate-pages" in names

@@ -1,0 +1,221 @@
+""" "Remind me" in a real browser: permission only after the tap, a subscription made with the
+served VAPID key and posted through the real endpoint, a digest sent by the real dispatcher to
+the local fake push service (which decrypts it with the browser's key), then delivered to the
+service worker, shown as a notification, and a tap on it opening the inbox.
+
+Headless Chromium cannot `pushManager.subscribe()` (no vendor push service: AbortError), so an
+init script replaces it with a WebCrypto P-256 key pair pointing at the fake push service, and
+the DevTools protocol's `ServiceWorker.deliverPushMessage` plays the push service's part of
+waking the worker.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from eventmate.extensions import db
+from eventmate.models import PushSubscription, User
+from eventmate.models.base import utcnow
+from eventmate.push.vapid import vapid_keys
+from eventmate.reminders.dispatch import Dispatcher, Settings
+
+from ...push_service import (  # noqa: F401 -- autouse fixture
+    PushService,
+    Receiver,
+    add_follow_up,
+    new_vapid_private_key,
+    no_outside_push,
+)
+from ..flows import sign_up
+
+# Stands in for the browser's push service subscription: a real P-256 key pair and auth secret
+# made with WebCrypto, kept on `window.__push` so the test can hand the private half to the fake
+# push service (a browser keeps it to itself). Also counts permission prompts.
+STUB = """
+(() => {
+  const origin = %(origin)r;
+  const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  window.__push = { asked: 0, subscribed: 0 };
+  if (window.Notification) {
+    const ask = Notification.requestPermission.bind(Notification);
+    Notification.requestPermission = (...args) => {
+      window.__push.asked += 1;
+      return ask(...args);
+    };
+  }
+  if (!window.PushManager) return;
+  let current = null;
+  PushManager.prototype.getSubscription = async function () { return current; };
+  PushManager.prototype.subscribe = async function (options) {
+    window.__push.subscribed += 1;
+    const pair = await crypto.subtle.generateKey(
+      { name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const publicKey = await crypto.subtle.exportKey("raw", pair.publicKey);
+    const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
+    const auth = crypto.getRandomValues(new Uint8Array(16));
+    const token = "e2e-" + b64url(crypto.getRandomValues(new Uint8Array(9)));
+    const json = {
+      endpoint: origin + "/push/" + token,
+      expirationTime: null,
+      keys: { p256dh: b64url(publicKey), auth: b64url(auth) },
+    };
+    window.__push.token = token;
+    window.__push.privateKey = jwk.d;
+    window.__push.auth = json.keys.auth;
+    window.__push.applicationServerKey = b64url(options.applicationServerKey);
+    current = {
+      endpoint: json.endpoint,
+      options: { userVisibleOnly: true, applicationServerKey: options.applicationServerKey },
+      toJSON: () => json,
+      unsubscribe: async () => { current = null; return true; },
+    };
+    return current;
+  };
+})();
+"""
+
+
+@pytest.fixture
+def push_live(live_server):
+    """The live server with its own VAPID key and loopback push endpoints allowed
+    (what EVENTMATE_PUSH_ALLOW_LOOPBACK=1 does), restored afterwards."""
+    app = live_server.app
+    saved = {name: app.config.get(name) for name in ("VAPID_PRIVATE_KEY", "PUSH_ALLOW_LOOPBACK")}
+    app.config.update(VAPID_PRIVATE_KEY=new_vapid_private_key(), PUSH_ALLOW_LOOPBACK=True)
+    app.extensions.pop("eventmate_vapid", None)
+    with PushService(vapid_keys(app).public_key) as service:
+        yield live_server, service
+    app.config.update(saved)
+    app.extensions.pop("eventmate_vapid", None)
+
+
+def registration_id(page, cdp, scope_prefix: str) -> str:
+    """The service worker registration's id, from the DevTools protocol."""
+    found: list[str] = []
+
+    def updated(event):
+        found.extend(
+            r["registrationId"]
+            for r in event["registrations"]
+            if r["scopeURL"].startswith(scope_prefix) and not r.get("isDeleted")
+        )
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", updated)
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not found:
+        assert time.monotonic() < deadline, "no service worker registration reported"
+        page.wait_for_timeout(50)  # lets Playwright deliver the protocol's events
+    return found[0]
+
+
+def notifications(page) -> list[dict]:
+    return page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            const shown = await registration.getNotifications();
+            return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
+        }"""
+    )
+
+
+def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, push_live):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    sign_up(page, "Rita Alves", "rita@example.org")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.goto("/account/")
+    remind = page.get_by_role("button", name="Remind me")
+    expect(remind).to_be_visible()
+    assert page.evaluate("window.__push.asked") == 0  # nothing asked on page load
+    phone.grant_permissions(["notifications"])
+    remind.click()
+    expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible()
+    pushed = page.evaluate("window.__push")
+    assert (pushed["asked"], pushed["subscribed"]) == (1, 1)
+    assert pushed["applicationServerKey"] == vapid_keys(live_server.app).public_key
+
+    with live_server.app.app_context():
+        rita = db.session.scalar(sa.select(User).where(User.email == "rita@example.org"))
+        [device] = db.session.scalars(
+            sa.select(PushSubscription).where(PushSubscription.user_id == rita.id)
+        ).all()
+        assert device.endpoint == f"{service.origin}/push/{pushed['token']}"
+        assert device.label.startswith("Chrome")  # "Chrome on Linux" / "Chrome on Android"
+        now = utcnow()
+        for name in ("Ana Ribeiro", "Ben Okafor", "Chloé Martin"):
+            add_follow_up(rita, name, due_at=now - timedelta(minutes=5))
+        rita.reminder_hour = 0
+        rita.timezone = "UTC"
+        db.session.commit()
+        service.register(pushed["token"], Receiver.from_raw(pushed["privateKey"], pushed["auth"]))
+        tally = Dispatcher(settings=Settings(threads=1)).run_once(now)
+        db.session.remove()
+    assert (tally.planned, tally.sent) == (1, 1)
+    [push] = service.received
+    assert push.problem is None  # VAPID verified; decrypted with the browser's own key
+    assert push.message["body"] == "Follow up with Ana, Ben and Chloé from DevConf"
+
+    cdp = phone.new_cdp_session(page)
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registration_id(page, cdp, live_server.url),
+            "data": push.plaintext.decode(),
+        },
+    )
+    deadline = time.monotonic() + 10
+    while not (shown := notifications(page)):
+        assert time.monotonic() < deadline, "the service worker showed no notification"
+        page.wait_for_timeout(100)
+    assert shown == [
+        {
+            "title": "3 people to follow up with today",
+            "body": "Follow up with Ana, Ben and Chloé from DevConf",
+            "tag": "eventmate-digest",
+            "data": {"url": "/inbox"},
+        }
+    ]
+
+    # Tapping it: the worker's notificationclick handler takes our open window to the inbox.
+    worker = next(w for w in phone.service_workers if w.url.startswith(live_server.url))
+    worker.evaluate(
+        """async () => {
+            const [notification] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent("notificationclick", { notification }));
+        }"""
+    )
+    page.wait_for_url(f"{live_server.url}/inbox")
+    expect(page.get_by_text("Ana Ribeiro").first).to_be_visible()  # the people it announced
+
+
+def test_without_permission_nothing_is_subscribed(new_phone, push_live):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    sign_up(page, "Sam Costa", "sam@example.org")
+    page.goto("/account/")
+    page.evaluate(
+        "Notification.requestPermission = async () => { window.__push.asked += 1; "
+        "return 'denied'; }"
+    )
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("status").filter(has_text="weren't allowed")).to_be_visible()
+    assert page.evaluate("window.__push.subscribed") == 0
+    with live_server.app.app_context():
+        sams = (
+            sa.select(PushSubscription)
+            .join(User, User.id == PushSubscription.user_id)
+            .where(User.email == "sam@example.org")
+        )
+        assert db.session.scalars(sams).all() == []
+        db.session.remove()

@@ -1,0 +1,145 @@
+"""Every screen on a 390×844 phone, as docs/screenshots/<name>.png.
+
+CI runs these flows (each screen must render without errors); only
+`EVENTMATE_SCREENSHOTS=1 python -m pytest tests/e2e/test_screenshots.py` writes the files.
+"""
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from playwright.sync_api import Page, expect
+
+from .flows import (
+    create_event,
+    exchange_cards,
+    expect_flash,
+    fill_sign_up,
+    join_event,
+    public_card_path,
+    save_capture,
+    screenshot,
+    sign_up,
+    tab,
+)
+
+EVENT = "Lisbon Product Summit"
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+FN:Inês Carvalho
+ORG:Tideway Labs
+TITLE:Head of Partnerships
+EMAIL:ines@tideway.example
+END:VCARD"""
+
+
+def add_scan(page: Page, payload: str) -> None:
+    """Record a scan through the API the Scan screen uses (its interface is someone else's)."""
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    response = page.request.post(
+        "/api/scans",
+        data={
+            "id": str(uuid.uuid4()),
+            "payload": payload,
+            "scanned_at": datetime.now(UTC).isoformat(),
+        },
+        headers={"X-CSRFToken": token or ""},
+    )
+    assert response.status == 201, response.text()
+
+
+def test_every_screen(new_phone):
+    visitor = new_phone().new_page()
+    visitor.goto("/")
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Meet people at events")
+    screenshot(visitor, "welcome")
+    visitor.get_by_role("link", name="Log in").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Log in")
+    screenshot(visitor, "login")
+
+    ana = new_phone().new_page()
+    ana.goto("/register")
+    fill_sign_up(ana, "Ana Ribeiro", "ana@example.org", "password1234")
+    expect(ana.locator(".field.has-error .error")).to_be_visible()
+    screenshot(ana, "register")
+    ana.get_by_label("Password").fill("violet kettle orbit lantern")
+    ana.get_by_role("button", name="Create account").click()
+    expect(ana.get_by_role("heading", level=1)).to_have_text("Ana Ribeiro")
+
+    ana.get_by_role("link", name="Profile and settings").click()
+    ana.get_by_role("textbox", name="Headline").fill("Product designer at Tideway")
+    ana.get_by_label("Website or LinkedIn").fill("https://ana-ribeiro.example")
+    ana.get_by_label("Short bio").fill("I design tools for people who work on their feet.")
+    for field in ("headline", "website", "bio"):
+        ana.locator(f"#public_{field}").check()
+    ana.get_by_role("button", name="Save profile").click()
+    expect_flash(ana, "Profile saved.")
+    screenshot(ana, "profile")
+
+    code = create_event(
+        ana, EVENT, place="FIL, Lisbon", starts_on="2026-11-23", ends_on="2026-11-25"
+    )
+    card = public_card_path(ana)
+    expect(ana.locator(".qr-card")).to_contain_text("Product designer at Tideway")
+    screenshot(ana, "my-card")
+
+    visitor.goto(card)
+    expect(visitor.get_by_role("link", name="Save contact")).to_be_visible()
+    screenshot(visitor, "public-card")
+    visitor.get_by_label("Your name").fill("Dario Costa")
+    visitor.get_by_label("Your email").fill("dario@example.org")
+    visitor.get_by_role("button", name="Share my details").click()
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Ana has your details")
+    screenshot(visitor, "shared")
+
+    ben = new_phone().new_page()
+    sign_up(ben, "Ben Okafor", "ben@example.org")
+    tab(ben, "Home")
+    expect(ben.get_by_role("heading", level=1)).to_have_text("Going to an event?")
+    screenshot(ben, "home-new")
+    join_event(ben, code, EVENT)
+    exchange_cards(ben, card, "Ana Ribeiro")
+    ben.get_by_label("Add tags").fill("design, hiring, Lisbon")
+    ben.get_by_label("What do they enjoy most about their work?").fill(
+        "Watching people use a tool for the first time."
+    )
+    save_capture(ben)
+    expect(ben.get_by_role("checkbox", name="design")).to_be_checked()
+    screenshot(ben, "capture")
+
+    tab(ana, "Scan")
+    screenshot(ana, "scan")
+    add_scan(ana, VCARD)
+    tab(ana, "People")
+    expect(ana.locator(".people > li")).to_have_count(3)
+    screenshot(ana, "people")
+
+    tab(ana, "Events")
+    expect(ana.get_by_role("link", name=EVENT)).to_be_visible()
+    screenshot(ana, "events")
+    ana.locator("summary", has_text="Create an event").click()
+    expect(ana.get_by_role("button", name="Create event")).to_be_visible()
+    screenshot(ana, "event-create")
+    ana.get_by_role("link", name=EVENT).click()
+    expect(ana.locator(".big-number")).to_contain_text("3 of 5 new people")
+    screenshot(ana, "event-detail")
+
+    tab(ana, "Home")
+    expect(ana.locator(".progress-card")).to_contain_text("3 of 5 new people")
+    screenshot(ana, "home")
+
+    ana.get_by_role("link", name="Profile and settings").click()
+    ana.get_by_role("link", name="Delete my account").click()
+    expect(ana.get_by_role("heading", level=1)).to_have_text("Delete my account")
+    screenshot(ana, "delete-account")
+
+    tab(ana, "My card")
+    ana.once("dialog", lambda dialog: dialog.accept())
+    ana.get_by_role("button", name="Make a new QR code").click()
+    expect_flash(ana, "You have a new QR code")
+    assert public_card_path(ana) != card
+    response = visitor.goto(card)
+    assert response is not None and response.status == 410
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("This card is no longer valid")
+    screenshot(visitor, "card-invalid")
+    assert re.search(r"/c/", visitor.url)
