@@ -10,6 +10,7 @@ from werkzeug.routing import BaseConverter
 from ..cards.links import base_url
 from ..extensions import db
 from ..models.base import utcnow
+from ..relationships.allies import plan_keep_in_touch_now
 from . import digest, service
 from .feed import follow_ups_calendar, user_for_token
 from .items import inbox_item
@@ -75,6 +76,7 @@ def back_to_inbox():
 @login_required
 def index():
     now = utcnow()
+    plan_keep_in_touch_now(current_user, now=now)  # allies not contacted for their period
     sections = service.inbox(current_user, now)
 
     def items(follow_ups):

@@ -22,6 +22,7 @@ from ..relationships.levels import KNOW_WELL, Assessment
 EXPIRY_DAYS = 14
 MIN_WHY, MAX_WHY = 3, 300
 MAX_REASON = 300
+MAX_ID = 2**31  # ids beyond an integer column: not found, rather than a database error
 TOKEN_PATTERN = re.compile(r"^([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{32})$")
 
 
@@ -147,6 +148,8 @@ def create_introduction(
     """
     if a.owner_id != owner.id or b.owner_id != owner.id:
         raise PermissionError("both contacts must belong to the introducer")
+    # One at a time per introducer, so a double tap cannot start the same introduction twice.
+    db.session.execute(sa.select(User.id).where(User.id == owner.id).with_for_update())
     errors = pair_problems(owner, a, b, now=now)
     whys, why_errors = parse_whys({"why_a": why_a, "why_b": why_b}, a, b)
     errors |= why_errors
@@ -260,6 +263,8 @@ def introductions_made(owner: User) -> list[Introduction]:
 
 def introduction_of(owner: User, intro_id: int) -> Introduction | None:
     """The introduction when this user made it; None otherwise (the view answers 404)."""
+    if not 0 < intro_id < MAX_ID:
+        return None
     intro = db.session.get(Introduction, intro_id, options=[selectinload(Introduction.sides)])
     return intro if intro is not None and intro.introducer_id == owner.id else None
 
@@ -283,6 +288,8 @@ def requests_for(user: User, *, now: datetime) -> list[IntroductionSide]:
 
 
 def request_for(user: User, side_id: int) -> IntroductionSide | None:
+    if not 0 < side_id < MAX_ID:
+        return None
     side = db.session.get(IntroductionSide, side_id)
     return side if side is not None and side.user_id == user.id else None
 

@@ -14,10 +14,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..badges import card_to_vcard
+from ..cards.links import base_url
 from ..contacts.search import search_contacts
 from ..extensions import db, limiter
 from ..models import Contact, IntroductionSide
 from ..models.base import utcnow
+from ..relationships.views import own_contact
 from . import consent, service
 from .connect import card_of
 from .giving_back import giving_back_summary
@@ -44,14 +46,10 @@ def home_panel() -> dict:
     }
 
 
-def own_contact(contact_id) -> Contact:
-    """The current user's contact with this id; 404 for anything else."""
-    if not isinstance(contact_id, int) or not 0 < contact_id < 2**31:
-        abort(404)
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.owner_id != current_user.id:
-        abort(404)
-    return contact
+@bp.app_template_global("introduction_requests")
+def requests_panel() -> list[IntroductionSide]:
+    """For the follow-up inbox: introductions waiting for my answer."""
+    return service.requests_for(current_user, now=utcnow())
 
 
 def own_introduction(intro_id: int):
@@ -147,7 +145,7 @@ def make_link(intro_id: int, position: str):
     replaced = side.link_hash is not None
     token = service.issue_link(side, now=now)
     db.session.commit()
-    link = url_for("introductions.consent_link", token=token, _external=True)
+    link = base_url() + url_for("introductions.consent_link", token=token)
     subject, body = service.draft_email(side, link)
     return private(
         render_template(

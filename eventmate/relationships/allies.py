@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..database import begin_write
 from ..extensions import db
 from ..followups.planning import local_day, local_morning, next_active_day
 from ..models import Contact, FollowUp, User
@@ -188,11 +189,36 @@ def plan_keep_in_touch(
     return created
 
 
+def plan_keep_in_touch_now(owner: User, *, now: datetime) -> int:
+    """For a page that reads (the inbox): end the read, plan in a short write transaction of
+    its own, commit. Nothing is written for a user without allies."""
+    if not ally_count(owner):
+        return 0
+    db.session.commit()
+    begin_write()
+    created = plan_keep_in_touch(owner, now=now)
+    db.session.commit()
+    return len(created)
+
+
 def plan_all_keep_in_touch(*, now: datetime, horizon: timedelta = timedelta(0)) -> int:
-    """For the dispatcher: every user with allies. Returns how many reminders were created."""
-    owners = db.session.scalars(
-        sa.select(User).where(
-            User.id.in_(sa.select(Contact.owner_id).where(Contact.is_ally.is_(True)))
+    """For the reminder dispatcher, before it plans the morning digests: every user with
+    allies, one short write transaction each (committed here), in user-id order. Returns
+    how many reminders were created."""
+    owner_ids = list(
+        db.session.scalars(
+            sa.select(Contact.owner_id)
+            .where(Contact.is_ally.is_(True))
+            .distinct()
+            .order_by(Contact.owner_id)
         )
     )
-    return sum(len(plan_keep_in_touch(owner, now=now, horizon=horizon)) for owner in owners)
+    db.session.commit()
+    created = 0
+    for owner_id in owner_ids:
+        begin_write()
+        owner = db.session.get(User, owner_id)
+        if owner is not None:
+            created += len(plan_keep_in_touch(owner, now=now, horizon=horizon))
+        db.session.commit()
+    return created

@@ -21,6 +21,8 @@ def panel_global(contact: Contact) -> dict:
 
 
 def own_contact(contact_id) -> Contact:
+    """The current user's contact with this id (a form's value, maybe None or huge); 404 for
+    anything else, so ids reveal nothing."""
     if not isinstance(contact_id, int) or not 0 < contact_id < 2**31:
         abort(404)
     contact = db.session.get(Contact, contact_id)

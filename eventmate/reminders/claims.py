@@ -74,6 +74,11 @@ def _claimable(now: datetime, stall: timedelta):
     )
 
 
+def _give_up(row) -> bool:
+    stalled_twice = row.state == "sending" and row.recovered  # may have gone out twice already
+    return stalled_twice or row.attempts >= MAX_ATTEMPTS
+
+
 def claim(worker: str, now: datetime, *, limit: int, stall: timedelta) -> tuple[list[Job], int]:
     """Claim up to `limit` deliveries for `worker`; the jobs, and how many were dropped
     instead (stalled twice, or past the attempt limit)."""
@@ -83,9 +88,8 @@ def claim(worker: str, now: datetime, *, limit: int, stall: timedelta) -> tuple[
     if db.engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     rows = db.session.execute(pick).all()
-    give_up = [r.id for r in rows if (r.state == "sending" and r.recovered)]
-    give_up += [r.id for r in rows if r.attempts >= MAX_ATTEMPTS and r.id not in give_up]
-    take = [r.id for r in rows if r.id not in set(give_up)]
+    give_up = [row.id for row in rows if _give_up(row)]
+    take = [row.id for row in rows if not _give_up(row)]
     if give_up:
         db.session.execute(
             sa.update(D).where(D.id.in_(give_up)).values(state="failed", finished_at=now)

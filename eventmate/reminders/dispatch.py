@@ -20,6 +20,7 @@ from flask import current_app
 from ..models.base import utcnow
 from ..push.sender import GONE, RETRY, PushSender, SendResult
 from ..push.vapid import vapid_keys
+from ..relationships.allies import plan_all_keep_in_touch
 from .claims import Job, Tally, claim, record
 from .planning import plan_digests
 
@@ -74,6 +75,7 @@ class Dispatcher:
 
     def run_once(self, now: datetime | None = None, stop: threading.Event | None = None) -> Tally:
         tally = Tally()
+        plan_all_keep_in_touch(now=now or self.clock())  # allies' reminders join the digest
         tally.planned = plan_digests(now or self.clock(), clock_now=self.clock())
         with ThreadPoolExecutor(self.settings.threads, thread_name_prefix="push") as pool:
             jobs, dropped = self._claim()

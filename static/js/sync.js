@@ -94,8 +94,10 @@ export async function render() {
   if (badge) {
     badge.hidden = items.length === 0;
     badge.classList.toggle("sync-badge-problem", rejected.length > 0 || status === "login");
-    badge.textContent = `${items.length} to sync`;
-    badge.setAttribute("aria-label", `${plural(items.length, "item", "items")} waiting to sync`);
+    badge.replaceChildren(
+      `${items.length} to sync`,
+      element("span", { class: "visually-hidden", text: " (scans or notes waiting on this phone)" }),
+    );
   }
   const panel = document.querySelector("[data-sync-panel]");
   if (!panel) return;
@@ -247,12 +249,18 @@ function guardLogOut() {
   });
 }
 
+// After the page has loaded and the phone is idle: the page's own requests go first.
+function later(work) {
+  const idle = () =>
+    window.requestIdleCallback ? window.requestIdleCallback(work, { timeout: 3000 }) : setTimeout(work, 500);
+  if (document.readyState === "complete") idle();
+  else window.addEventListener("load", idle, { once: true });
+}
+
 export function start() {
-  registerWorker().catch(() => {});
+  later(() => registerWorker().catch(() => {}));
   if (!user) return;
   guardLogOut();
-  forgetOtherAccount()
-    .then(keepPagesForOffline)
-    .catch(() => {});
+  later(() => forgetOtherAccount().then(keepPagesForOffline).catch(() => {}));
   startTriggers();
 }

@@ -1,5 +1,7 @@
 """Trusted allies: at most twelve, even under concurrent requests; swapping one out; and the
-keep-in-touch reminders, due on the right morning."""
+keep-in-touch reminders, due on the right morning, in the inbox and in the morning push."""
+
+# ruff: noqa: F811 -- pytest fixtures imported from tests/push_service.py, used as arguments
 
 import threading
 from datetime import UTC, datetime, timedelta
@@ -13,7 +15,15 @@ from eventmate.followups.service import mark_done
 from eventmate.models import Contact, FollowUp, Meeting, User
 from eventmate.relationships import allies
 from eventmate.relationships.touches import Touch, log_touch
+from eventmate.reminders.dispatch import Dispatcher, Settings
 
+from ..push_service import (  # noqa: F401 -- fixtures
+    add_device,
+    make_user,
+    no_outside_push,
+    push_app,
+    push_service,
+)
 from .helpers import visible_text
 
 ANA = "ana@example.org"
@@ -25,8 +35,8 @@ def owner(email=ANA) -> User:
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
-def add_people(app, count, *, email=ANA, met_days_ago=None) -> list[int]:
-    """`count` contacts of the user, optionally last met that many days before NOW."""
+def add_people(app, count, *, email=ANA, met_days_ago=None, base=NOW) -> list[int]:
+    """`count` contacts of the user, optionally last met that many days before `base`."""
     with app.app_context():
         user = owner(email)
         ids = []
@@ -35,16 +45,21 @@ def add_people(app, count, *, email=ANA, met_days_ago=None) -> list[int]:
                 owner_id=user.id,
                 source="manual",
                 full_name=f"Person {n:02d}",
-                created_at=NOW - timedelta(days=400),
+                created_at=base - timedelta(days=400),
             )
             db.session.add(contact)
             db.session.flush()
             if met_days_ago is not None:
-                met_at = NOW - timedelta(days=met_days_ago)
+                met_at = base - timedelta(days=met_days_ago)
                 db.session.add(Meeting(contact_id=contact.id, kind="meeting", met_at=met_at))
             ids.append(contact.id)
         db.session.commit()
         return ids
+
+
+def accounts_id(app, email) -> int:
+    with app.app_context():
+        return owner(email).id
 
 
 def ally_ids(app, email=ANA) -> set[int]:
@@ -277,9 +292,14 @@ def test_the_dispatcher_plans_for_everyone_with_allies(app, ana, ben):
     with app.app_context():
         user = owner("ben@example.org")
         allies.mark_ally(user, db.session.get(Contact, bens), now=NOW)
-        assert allies.plan_all_keep_in_touch(now=NOW) == 1
-        assert allies.plan_all_keep_in_touch(now=NOW + timedelta(days=51)) == 1
         db.session.commit()
+        assert allies.plan_all_keep_in_touch(now=NOW) == 1
+        assert allies.plan_all_keep_in_touch(now=NOW) == 0
+        assert allies.plan_all_keep_in_touch(now=NOW + timedelta(days=51)) == 1
+    assert {reminder.owner_id for reminder in open_reminders(app)} == {
+        accounts_id(app, ANA),
+        accounts_id(app, "ben@example.org"),
+    }
 
 
 @pytest.mark.parametrize("days", [14, 30, 60, 90, 180, 365])
@@ -290,3 +310,47 @@ def test_every_offered_period_is_accepted(app, ana, days):
     )
     with app.app_context():
         assert db.session.get(Contact, cid).keep_in_touch_days == days
+
+
+# In the follow-up inbox and the morning push ---------------------------------------------------
+
+
+def test_an_ally_out_of_touch_appears_in_the_inbox(app, ana):
+    [cid] = add_people(app, 1, met_days_ago=70, base=datetime.now(UTC))
+    assert ana.post(f"/contacts/{cid}/ally").status_code == 302
+    inbox = visible_text(ana.get("/inbox"))
+    assert "Person 00" in inbox and "It's been a while, and you came to mind." in inbox
+    [reminder] = open_reminders(app)
+    assert reminder.contact_id == cid
+    ana.get("/inbox")
+    assert len(open_reminders(app)) == 1
+    # Done in the inbox: the next one comes a period later.
+    assert ana.post(f"/inbox/{reminder.id}/done").status_code == 302
+    assert open_reminders(app) == []
+    assert "It's been a while" not in visible_text(ana.get("/inbox"))
+
+
+def test_the_morning_push_includes_allies_to_keep_in_touch_with(push_app, push_service):
+    morning = datetime(2027, 3, 11, 9, 1, tzinfo=UTC)
+    with push_app.app_context():
+        user = make_user("ana@example.org")
+        contact = Contact(
+            owner_id=user.id,
+            source="manual",
+            full_name="Inês Carvalho",
+            created_at=NOW - timedelta(days=400),
+        )
+        db.session.add(contact)
+        db.session.flush()
+        db.session.add(
+            Meeting(contact_id=contact.id, kind="meeting", met_at=NOW - timedelta(days=50))
+        )
+        allies.mark_ally(user, contact, now=NOW)
+        subscription = push_service.subscribe()
+        add_device(user, subscription)
+        db.session.commit()
+        dispatcher = Dispatcher(settings=Settings(threads=1, batch_size=10), clock=lambda: morning)
+        tally = dispatcher.run_once(morning)
+    assert tally.planned == 1 and tally.sent == 1
+    [push] = push_service.to(subscription["endpoint"])
+    assert "Inês" in push.message["body"] or "Inês" in push.message["title"]

@@ -436,3 +436,21 @@ def test_a_device_removed_after_planning_is_not_sent_to(push_app, push_service):
     assert pushed(push_service, phone) == []
     with push_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderDigest)) == 1
+
+
+def test_a_push_service_that_does_not_answer_is_retried_after_the_timeout(
+    push_app, push_service, monkeypatch
+):
+    from eventmate.push import sender
+
+    assert sum(sender.TIMEOUT) <= 10  # what real sends wait at most
+    monkeypatch.setattr(sender, "TIMEOUT", (0.5, 0.5))
+    phone = user_with_due(push_app, push_service)
+    push_service.delay = 2
+    started = time.monotonic()
+    tally = dispatch(push_app, MORNING)
+    assert time.monotonic() - started < 10
+    assert (tally.sent, tally.retried) == (0, 1)
+    [delivery] = deliveries(push_app)
+    assert (delivery.state, delivery.last_status) == ("pending", 0)
+    assert len(push_service.to(phone["endpoint"])) == 1

@@ -38,6 +38,17 @@ STALL = Settings().stall
 POSTGRES_ONLY = [p for p in BACKENDS if getattr(p, "values", (p,))[0] == "postgresql"]
 
 
+def dispatcher_environment(app) -> dict:
+    """What `flask --app app reminders …` in a subprocess needs to use the test's database."""
+    return os.environ | {
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"],
+        "VAPID_SUBJECT": SUBJECT,
+        "EVENTMATE_PUSH_ALLOW_LOOPBACK": "1",
+    }
+
+
 def claimed_tokens(app) -> set[str]:
     """The endpoints (their last path segment) of deliveries claimed and not finished."""
     with app.app_context():
@@ -144,13 +155,7 @@ def test_a_dispatcher_killed_mid_batch_leaves_nothing_unsent(push_app, push_serv
         user_with_due(push_app, push_service, f"user{n}@example.org") for n in range(users)
     ]
     push_service.delay = 0.3  # slow answers: the kill lands mid-batch
-    environment = os.environ | {
-        "DATABASE_URL": push_app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "VAPID_PRIVATE_KEY": push_app.config["VAPID_PRIVATE_KEY"],
-        "VAPID_SUBJECT": SUBJECT,
-        "EVENTMATE_PUSH_ALLOW_LOOPBACK": "1",
-    }
+    environment = dispatcher_environment(push_app)
     command = [
         sys.executable, "-m", "flask", "--app", "app", "reminders", "send",
         "--now", MORNING.isoformat(), "--threads", "2", "--batch-size", "4",
@@ -184,3 +189,37 @@ def test_a_dispatcher_killed_mid_batch_leaves_nothing_unsent(push_app, push_serv
     twice = {token for token, times in received.items() if times == 2}
     assert twice <= claimed  # repeats only for what the killed dispatcher had claimed
     assert push_service.problems == []
+
+
+def test_the_dispatcher_loop_sends_and_stops_gracefully_on_sigterm(push_app, push_service):
+    phone = user_with_due(push_app, push_service, due=utcnow() - timedelta(minutes=1))
+    with push_app.app_context():  # due now wherever the test runs
+        from eventmate.models import User
+
+        db.session.execute(sa.update(User).values(reminder_hour=0, timezone="UTC"))
+        db.session.commit()
+    command = [sys.executable, "-m", "flask", "--app", "app", "reminders", "run", "--interval", "1"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=dispatcher_environment(push_app),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not push_service.to(phone["endpoint"]):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the loop sent nothing"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr[-2000:]
+    assert "a pass every 1 s" in stdout
+    assert "Notifications: 1 sent, 0 retried, 0 dropped." in stdout
+    assert stdout.rstrip().endswith("Reminder dispatcher stopped.")
+    assert len(push_service.to(phone["endpoint"])) == 1

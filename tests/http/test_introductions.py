@@ -514,3 +514,55 @@ def test_giving_back_counts_what_the_user_did(app, circle, cara, ana, ben):
     assert "2 made" in page and "1 both said yes" in page and "1 waiting" in page
     assert "0 declined" in page and "0 follow-ups done" in page
     assert "Giving back" in visible_text(cara.get("/"))
+
+
+def test_waiting_requests_show_in_the_follow_up_inbox(app, circle, cara, ben):
+    a, b = circle
+    intro_id = started(app, cara, a, b)
+    inbox = visible_text(ben.get("/inbox"))
+    assert "Introductions for you" in inbox and "Meet Ana Ribeiro?" in inbox
+    ben.post(f"/introductions/requests/{side_id(app, intro_id, 'b')}", data={"choice": "decline"})
+    assert "Introductions for you" not in visible_text(ben.get("/inbox"))
+
+
+def test_the_data_export_holds_introductions_and_allies(app, circle, cara, ben):
+    a, b = circle
+    intro_id = started(app, cara, a, b)
+    cara.post(f"/contacts/{a}/ally", data={"keep_in_touch_days": "90"})
+    cara.post(f"/contacts/{b}/introductions", data={"do_not_introduce": "on"})
+    reason = "Not now, thanks."
+    ben.post(
+        f"/introductions/requests/{side_id(app, intro_id, 'b')}",
+        data={"choice": "decline", "reason": reason},
+    )
+    mine = cara.get("/account/export/data.json").get_json()["introductions"]
+    [made] = mine["made"]
+    assert made["state"] == "declined"
+    assert [p["why"] for p in made["people"]] == [WHY_ANA, WHY_BEN]
+    assert made["people"][1]["decline_reason"] == reason
+    assert mine["trusted_allies"][0]["name"] == "Ana Ribeiro"
+    assert mine["trusted_allies"][0]["keep_in_touch_days"] == 90
+    assert mine["contacts_not_to_introduce"] == [{"contact_id": b, "name": "Ben Okafor"}]
+    bens = ben.get("/account/export/data.json").get_json()["introductions"]
+    assert bens["asked_of_me"] == [
+        {
+            "introduced_by": "Cara Mendes",
+            "to": "Ana Ribeiro",
+            "why": WHY_BEN,
+            "my_answer": "declined",
+            "answered_at": bens["asked_of_me"][0]["answered_at"],
+            "my_reason": reason,
+            "state": "declined",
+        }
+    ]
+    assert bens["made"] == [] and bens["i_dont_want_to_be_introduced"] is False
+
+
+def test_ids_out_of_range_are_simply_not_found(app, circle, cara):
+    huge = str(2**40)
+    assert cara.get(f"/introductions/{huge}").status_code == 404
+    assert cara.get(f"/introductions/requests/{huge}").status_code == 404
+    assert cara.post(f"/contacts/{huge}/touches", data={"kind": "call"}).status_code == 404
+    assert cara.post("/introductions/new", data={"a": huge, "b": huge}).status_code == 404
+    assert cara.get(f"/introductions/new?a={huge}").status_code == 404
+    assert cara.get("/i/not-a-token").status_code == 404
