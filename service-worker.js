@@ -7,7 +7,6 @@
 // - my card's QR: cache first (its URL changes with the card);
 // - /api/*: never cached; the outbox is sent on Background Sync.
 import * as outbox from "/static/v/dev/js/outbox.js";
-import "/static/v/dev/js/sw-push.js"; // Web Push: the morning digest (eventmate/push)
 // Web Push (eventmate/push): the morning digest's `push` and `notificationclick` handlers.
 import "/static/v/dev/js/sw-push.js";
 
@@ -19,7 +18,8 @@ const NETWORK_TIMEOUT_MS = 5000; // slow conference Wi-Fi: show the kept page in
 const VERSIONED = /^\/static\/v\/[^/]+\//;
 const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
 // Pages worth keeping for offline use (not forms like login or account deletion).
-const KEPT_PAGES = /^\/(|card|scan|contacts\/|contacts\/\d+|events\/|events\/\d+|account\/|offline\/capture)$/;
+const KEPT_PAGES =
+  /^\/(|card|scan|contacts\/|contacts\/\d+|events\/|events\/\d+|account\/|offline\/capture)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -71,18 +71,25 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") event.respondWith(page(request, url));
   else if (VERSIONED.test(url.pathname)) event.respondWith(versionedFile(request, url));
-  else if (url.pathname.startsWith("/static/")) event.respondWith(networkFirst(request, SHELL_CACHE));
+  else if (url.pathname.startsWith("/static/"))
+    event.respondWith(networkFirst(request, SHELL_CACHE));
   else if (QR.test(url.pathname)) event.respondWith(cacheFirst(request, PAGES_CACHE));
 });
 
 function keepable(response) {
   const type = response.headers.get("Content-Type") || "";
   const cacheControl = response.headers.get("Cache-Control") || "";
-  return response.status === 200 && !response.redirected && type.startsWith("text/html") && !cacheControl.includes("no-store");
+  return (
+    response.status === 200 &&
+    !response.redirected &&
+    type.startsWith("text/html") &&
+    !cacheControl.includes("no-store")
+  );
 }
 
 async function page(request, url) {
-  const kept = () => caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true });
+  const kept = () =>
+    caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true });
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
     if (plain && KEPT_PAGES.test(url.pathname) && keepable(response)) {

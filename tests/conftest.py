@@ -40,10 +40,9 @@ class CsrfClient(FlaskClient):
             token = self.csrf_token()
             if "json" in kwargs:
                 kwargs.setdefault("headers", {})["X-CSRFToken"] = token
-            else:
-                data = kwargs.setdefault("data", {})
-                if isinstance(data, dict):
-                    data.setdefault("csrf_token", token)
+            elif isinstance(kwargs.get("data", {}), dict):
+                # A copy: callers may reuse their dict (parametrised tests do) with a stale token.
+                kwargs["data"] = {"csrf_token": token, **kwargs.get("data", {})}
         return super().open(*args, **kwargs)
 
 

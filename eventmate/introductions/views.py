@@ -62,9 +62,19 @@ def own_introduction(intro_id: int):
 # Making an introduction ---------------------------------------------------------------------
 
 
+def expiry_days() -> int:
+    return int(current_app.config.get("INTRODUCTION_EXPIRY_DAYS", service.EXPIRY_DAYS))
+
+
 def render_new(a: Contact | None, b: Contact | None, *, errors=None, form=None, status=200):
     now = utcnow()
-    context = {"a": a, "b": b, "errors": errors or {}, "form": form or {}}
+    context = {
+        "a": a,
+        "b": b,
+        "errors": errors or {},
+        "form": form or {},
+        "expiry_days": expiry_days(),
+    }
     if a is not None and b is not None:
         problems = service.pair_problems(current_user, a, b, now=now)
         context |= {
@@ -105,7 +115,7 @@ def create():
             why_b=request.form.get("why_b", ""),
             confirmed=request.form.get("confirm") == "yes",
             now=utcnow(),
-            expiry_days=current_app.config.get("INTRODUCTION_EXPIRY_DAYS", service.EXPIRY_DAYS),
+            expiry_days=expiry_days(),
         )
     except service.IntroductionRefused as refused:
         db.session.rollback()

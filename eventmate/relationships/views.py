@@ -93,8 +93,6 @@ def unmark(contact_id: int):
     allies.unmark_ally(current_user, contact)
     db.session.commit()
     flash(f"{contact.display_name} is no longer in your circle of allies.", "info")
-    if request.form.get("back") == "allies":
-        return redirect(url_for("relationships.ally_list"))
     return back_to(contact)
 
 
@@ -111,8 +109,6 @@ def keep_in_touch(contact_id: int):
     allies.plan_keep_in_touch(current_user, now=now)
     db.session.commit()
     flash(f"You'll get a reminder if you haven't been in touch for {days} days.", "success")
-    if request.form.get("back") == "allies":
-        return redirect(url_for("relationships.ally_list"))
     return back_to(contact)
 
 
@@ -135,11 +131,7 @@ def ally_list():
     circle = allies.allies_of(current_user)
     reminders = {ally.id: allies.next_reminder(current_user, ally) for ally in circle}
     return render_template(
-        "allies/index.html",
-        allies=circle,
-        reminders=reminders,
-        max_allies=MAX_ALLIES,
-        choices=allies.KEEP_IN_TOUCH_CHOICES,
+        "allies/index.html", allies=circle, reminders=reminders, max_allies=MAX_ALLIES
     )
 
 

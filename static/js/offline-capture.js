@@ -6,7 +6,7 @@
 // merge without losing text (rules in eventmate/api/captures.py).
 import { newId } from "./api.js";
 import * as outbox from "./outbox.js";
-import { describe, requestBackgroundSync, syncNow, toast, user } from "./sync.js";
+import { describe, requestBackgroundSync, scanLabel, syncNow, toast, user } from "./sync.js";
 
 const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
 
@@ -38,13 +38,6 @@ function fill(form, body) {
   }
 }
 
-// The name to show for a scan: a vCard's FN, a MECARD's N, else its first line.
-function scanLabel(payload) {
-  const mecard = payload.match(/^MECARD:N:([^;]+)/)?.[1].split(",").reverse().join(" ");
-  const name = payload.match(/^FN(?:;[^:\n]*)?:(.+)$/m)?.[1] ?? mecard;
-  return (name ?? payload.trim().split("\n")[0]).trim().slice(0, 80);
-}
-
 // ---- The capture screen of a pending scan --------------------------------------------------
 
 async function pendingCapture(form) {
@@ -53,15 +46,19 @@ async function pendingCapture(form) {
   const scanId = fixing?.body.scan_id ?? params.get("scan");
   const contactId = fixing?.body.contact_id ?? null;
   const scan = scanId ? await outbox.get(scanId) : null;
-  const captures = (await outbox.list({ user })).filter((item) => scanId && item.body.scan_id === scanId);
+  const captures = (await outbox.list({ user })).filter(
+    (item) => scanId && item.body.scan_id === scanId,
+  );
   const previous = fixing ?? captures.at(-1) ?? null;
   const show = (name) => form.querySelector(`[data-capture-${name}]`);
-  const title = fixing?.label || (scan ? scanLabel(scan.body.payload) : "Scanned person");
+  const title =
+    fixing?.label || (scan ? scanLabel(scan.body.payload).slice(0, 80) : "Scanned person");
   show("title").textContent = title;
 
   if (!fixing && !scanId) {
     show("state").textContent = "Nothing to show";
-    show("error").textContent = "This was synced or discarded already. Find the person under People.";
+    show("error").textContent =
+      "This was synced or discarded already. Find the person under People.";
     show("error").hidden = false;
     form.querySelector("button[type=submit]").disabled = true;
     return;
@@ -91,14 +88,17 @@ async function pendingCapture(form) {
         attempts: 0,
         nextTry: 0,
       });
-      const others = captures.filter((capture) => capture.state === "rejected" && capture !== previous);
+      const others = captures.filter(
+        (capture) => capture.state === "rejected" && capture !== previous,
+      );
       for (const item of others) {
         await outbox.update(item.id, { state: "pending", lastError: "", nextTry: 0 });
       }
     }
     const now = read(form);
     // The server never applied a rejected item: it is replaced, with the same starting point.
-    const base = previous?.state === "rejected" ? previous.body.base : previous ? baseOf(previous.body) : {};
+    const base =
+      previous?.state === "rejected" ? previous.body.base : previous ? baseOf(previous.body) : {};
     const body = {
       id: newId(),
       contact_id: contactId,
@@ -146,34 +146,35 @@ function changes(before, now) {
   };
 }
 
+// Online, the form posts as usual (the server's page, its confirmation and its error
+// messages), with a fresh CSRF token: the page may be a copy kept from hours ago. Offline, on
+// a Wi-Fi login page or with an expired session, the changes wait in the outbox instead.
 function contactForm(form) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
   let before = read(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    let response = null;
-    try {
-      response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
-    } catch {
-      // no network: queued below
-    }
-    const landed = response?.redirected ? new URL(response.url).pathname : "";
-    if (response?.ok && landed === window.location.pathname) {
-      window.location.assign(response.url); // saved: show the page as the server has it now
+    const session = await outbox.session();
+    if (session.token && session.user === user) {
+      form.elements.csrf_token.value = session.token;
+      form.submit(); // doesn't fire "submit" again
       return;
     }
-    if (response?.status === 422) {
-      form.submit(); // the server's sentences next to the fields
-      return;
-    }
-    // Offline, a Wi-Fi login page, an expired session or token: keep it on the phone.
-    const body = { id: newId(), contact_id: contactId, scan_id: null, ...changes(before, read(form)) };
+    const body = {
+      id: newId(),
+      contact_id: contactId,
+      scan_id: null,
+      ...changes(before, read(form)),
+    };
     await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
     before = read(form);
     requestBackgroundSync();
-    const login = landed === "/login" ? " Log in again to sync it." : "";
-    toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login} It syncs when you're back online.`);
+    const login =
+      session.result === "login"
+        ? " Log in again to sync it."
+        : " It syncs when you're back online.";
+    toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login}`);
     syncNow();
   });
 }

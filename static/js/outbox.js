@@ -92,13 +92,16 @@ function request(url, init = {}) {
 }
 
 // A fresh CSRF token, and whose session this is: {token, user} or {result, error}.
-async function session() {
+export async function session() {
   try {
     const response = await request("/api/csrf");
     if (response.type === "opaqueredirect" || response.status === 401) return { result: "login" };
     const data = await readJson(response);
     if (response.ok && data?.csrf_token) return { token: data.csrf_token, user: String(data.user) };
-    return { result: "retry", error: "The network isn't reaching EventMate (a Wi-Fi login page?)." };
+    return {
+      result: "retry",
+      error: "The network isn't reaching EventMate (a Wi-Fi login page?).",
+    };
   } catch {
     return { result: "retry", error: "No connection." };
   }
@@ -121,8 +124,12 @@ async function send(item, token) {
   const acknowledged = data && (data.client_id === item.id || data.scan_id === item.id);
   if (response.ok && acknowledged) return { result: "sent", data };
   if (data?.csrf) return { result: "csrf" };
-  if (data?.error && REJECTING.has(response.status)) return { result: "rejected", error: data.error };
-  return { result: "retry", error: `EventMate didn't confirm it (${response.status || "no answer"}).` };
+  if (data?.error && REJECTING.has(response.status))
+    return { result: "rejected", error: data.error };
+  return {
+    result: "retry",
+    error: `EventMate didn't confirm it (${response.status || "no answer"}).`,
+  };
 }
 
 function backoff(attempts) {
@@ -134,7 +141,7 @@ function backoff(attempts) {
 async function flushNow(force) {
   const report = { status: "done", sent: {}, rejected: {}, error: "" };
   const pending = (await list()).filter((item) => item.state === "pending");
-  if (!pending.length) return report;
+  if (!pending.length) return { ...report, status: "idle" };
   if (!force && pending[0].nextTry > Date.now()) return { ...report, status: "waiting" };
   let auth = await session();
   for (const item of pending) {
@@ -149,7 +156,11 @@ async function flushNow(force) {
       await idb.remove(STORE, item.id);
       report.sent[item.id] = outcome.data;
     } else if (outcome.result === "rejected") {
-      await idb.update(STORE, item.id, (it) => ({ ...it, state: "rejected", lastError: outcome.error }));
+      await idb.update(STORE, item.id, (it) => ({
+        ...it,
+        state: "rejected",
+        lastError: outcome.error,
+      }));
       report.rejected[item.id] = outcome.error;
     } else {
       const error = outcome.result === "login" ? "Log in again to sync." : outcome.error;
@@ -169,11 +180,13 @@ async function flushNow(force) {
 
 // Flush once at a time across every tab and the service worker. `force` ignores the backoff
 // (app start, back online, the user just saved); `wait` queues behind a running flush.
+// The report's status: "done", "retry" (kept: no network or no answer to trust), "login",
+// "idle" (nothing to send), "waiting" (backing off) or "busy" (another flush is running).
 export async function flush({ force = false, wait = false } = {}) {
   const run = async (lock) => {
     if (lock === null) return { status: "busy", sent: {}, rejected: {}, error: "" };
     const report = await flushNow(force);
-    changed(report);
+    if (!["idle", "waiting"].includes(report.status)) changed(report);
     return report;
   };
   if (!navigator.locks) return run(true);

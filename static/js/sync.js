@@ -29,23 +29,41 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+let toastTimer = 0;
+
+// A message above the tab bar; with an action it stays until tapped, otherwise a few seconds.
 export function toast(message, action = null, onAction = null) {
   const box = document.querySelector("[data-toast]");
   if (!box) return;
+  clearTimeout(toastTimer);
   box.replaceChildren(element("span", { text: message }));
   if (action) {
-    box.append(element("button", { class: "button", type: "button", text: action, onclick: onAction }));
+    box.append(
+      element("button", { class: "button", type: "button", text: action, onclick: onAction }),
+    );
   } else {
-    setTimeout(() => (box.hidden = true), 4000);
+    toastTimer = setTimeout(() => (box.hidden = true), 5000);
   }
   box.hidden = false;
 }
 
 const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
-const short = (text, length = 60) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+const short = (text, length = 60) =>
+  text.length > length ? `${text.slice(0, length - 1)}…` : text;
+
+// The name to show for a scanned code: a vCard's FN, a MECARD's N, else its first line.
+export function scanLabel(payload) {
+  const mecard = payload
+    .match(/^MECARD:N:([^;]+)/)?.[1]
+    .split(",")
+    .reverse()
+    .join(" ");
+  const name = payload.match(/^FN(?:;[^:\n]*)?:(.+)$/m)?.[1] ?? mecard;
+  return (name ?? payload.trim().split("\n")[0]).trim();
+}
 
 export function describe(item) {
-  if (item.kind === "scan") return `Scan: ${short(item.body.payload.trim().replace(/\s+/g, " "))}`;
+  if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
@@ -59,7 +77,9 @@ export function fixUrl(item) {
 async function discard(item) {
   const also = item.kind === "scan" ? " and the notes you took about it" : "";
   if (!window.confirm(`Discard ${describe(item)}${also}? It will not be synced.`)) return;
-  const dependents = (await outbox.list({ user })).filter((other) => other.body.scan_id === item.id);
+  const dependents = (await outbox.list({ user })).filter(
+    (other) => other.body.scan_id === item.id,
+  );
   for (const other of [item, ...dependents]) await outbox.remove(other.id);
 }
 
@@ -73,7 +93,12 @@ function row(item) {
         "span",
         { class: "sync-actions" },
         element("a", { class: "button", href: fixUrl(item), text: "Fix" }),
-        element("button", { class: "button", type: "button", text: "Discard", onclick: () => discard(item) }),
+        element("button", {
+          class: "button",
+          type: "button",
+          text: "Discard",
+          onclick: () => discard(item),
+        }),
       ),
     );
   } else {
@@ -96,7 +121,10 @@ export async function render() {
     badge.classList.toggle("sync-badge-problem", rejected.length > 0 || status === "login");
     badge.replaceChildren(
       `${items.length} to sync`,
-      element("span", { class: "visually-hidden", text: " (scans or notes waiting on this phone)" }),
+      element("span", {
+        class: "visually-hidden",
+        text: " (scans or notes waiting on this phone)",
+      }),
     );
   }
   const panel = document.querySelector("[data-sync-panel]");
@@ -121,10 +149,14 @@ export async function render() {
     );
   }
   if (showPending) {
-    const offline = status === "retry" ? " You're offline or the network isn't reaching EventMate." : "";
+    const offline =
+      status === "retry" ? " You're offline or the network isn't reaching EventMate." : "";
     parts.push(
       element("h2", { text: "Waiting to sync" }),
-      element("p", { class: "muted small", text: `Saved on this phone; they sync when you're back online.${offline}` }),
+      element("p", {
+        class: "muted small",
+        text: `Saved on this phone; they sync when you're back online.${offline}`,
+      }),
       element("ul", { class: "sync-list" }, ...pending.map(row)),
     );
   }
@@ -252,7 +284,9 @@ function guardLogOut() {
 // After the page has loaded and the phone is idle: the page's own requests go first.
 function later(work) {
   const idle = () =>
-    window.requestIdleCallback ? window.requestIdleCallback(work, { timeout: 3000 }) : setTimeout(work, 500);
+    window.requestIdleCallback
+      ? window.requestIdleCallback(work, { timeout: 3000 })
+      : setTimeout(work, 500);
   if (document.readyState === "complete") idle();
   else window.addEventListener("load", idle, { once: true });
 }
@@ -261,6 +295,10 @@ export function start() {
   later(() => registerWorker().catch(() => {}));
   if (!user) return;
   guardLogOut();
-  later(() => forgetOtherAccount().then(keepPagesForOffline).catch(() => {}));
+  later(() =>
+    forgetOtherAccount()
+      .then(keepPagesForOffline)
+      .catch(() => {}),
+  );
   startTriggers();
 }

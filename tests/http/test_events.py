@@ -97,4 +97,5 @@ def test_event_summary_page(app, ben):
     event_id = create_event(ben, "DevConf", goal=3)
     scan(ben, "https://a.example")
     page = _text(ben.get(f"/events/{event_id}"))
-    assert "1 of 3 new people" in page and "1 met face to face" in page
+    assert "1 of 3 new people" in page and "1 face to face" in page
+    assert "2 more to reach your goal" in page

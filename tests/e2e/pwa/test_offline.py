@@ -189,7 +189,7 @@ def test_scans_and_notes_made_offline_sync_once(phone: BrowserContext, live_serv
     # People lists the pending scans, marked; the badge counts scans and notes.
     waiting = page.get_by_role("region", name="Waiting to sync")
     expect(waiting.get_by_text("waiting to sync", exact=True)).to_have_count(4)
-    expect(waiting).to_contain_text("Scan: BEGIN:VCARD")
+    expect(waiting).to_contain_text("Scan: Camille Moreau")
     expect(waiting).to_contain_text("Notes about Camille Moreau")
     expect(page.get_by_role("link", name="4 to sync (scans or notes waiting")).to_be_visible()
     assert on_server(live_server, email)["contact_count"] == 0
