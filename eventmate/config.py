@@ -27,6 +27,7 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     FORCE_HTTPS = True
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 -- werkzeug scrypt, n=2**15, r=8, p=1
     # Public base URL encoded in card QR codes, e.g. "https://eventmate.example.org".
     # Empty: derived from the request (fine behind a proxy that sets X-Forwarded-*).
     PUBLIC_BASE_URL = ""

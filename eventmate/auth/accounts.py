@@ -1,14 +1,20 @@
 """Creating and authenticating accounts."""
 
+from functools import cache
+
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import User
 from .passwords import hash_password, verify_password
 
-# Checked against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = hash_password("timing-equaliser-not-a-password")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so both paths take the same time."""
+    return hash_password("timing-equaliser-not-a-password")
 
 
 def normalise_email(email: str) -> str:
@@ -35,6 +41,6 @@ def register(*, email: str, password: str, display_name: str, timezone: str) -> 
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if verify_password(user.password_hash, password) else None

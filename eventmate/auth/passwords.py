@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -34,7 +35,8 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    """scrypt by default; tests lower its cost through `PASSWORD_HASH_METHOD`."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def verify_password(password_hash: str, password: str) -> bool:

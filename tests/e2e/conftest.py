@@ -26,6 +26,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from eventmate import create_app
 from eventmate.extensions import db
+from tests.conftest import FAST_TEST_HASH
 
 CHROMIUM_MISSING = "Debian chromium not installed: run bash scripts/test.sh, which installs it"
 CHROMIUM_ARGS = (
@@ -103,6 +104,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                 "SECRET_KEY": "e2e-secret-key-not-for-production",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                 "RATELIMIT_ENABLED": False,
+                "PASSWORD_HASH_METHOD": FAST_TEST_HASH,
             }
         )
     with app.app_context():
