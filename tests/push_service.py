@@ -23,6 +23,7 @@ import base64
 import json
 import secrets
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -324,6 +325,10 @@ def make_server(service: PushService, port: int) -> ThreadingHTTPServer:
     class Server(ThreadingHTTPServer):
         daemon_threads = True
         request_queue_size = 256
+
+        def handle_error(self, request, client_address):
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a sender that timed out
+                super().handle_error(request, client_address)
 
     return Server(("127.0.0.1", port), Handler)
 

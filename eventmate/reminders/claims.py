@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import PushSubscription, ReminderDelivery, ReminderDigest
+from ..models import PushSubscription, ReminderDelivery, ReminderDigest, User
 from ..push.sender import FAILED, GONE, RETRY, SENT, SendResult
 from .payload import TOPIC, render
 
@@ -38,8 +38,9 @@ class Job:
     delivery_id: int
     attempts: int
     subscription_id: int | None
-    subscription_info: dict | None
+    subscription_info: dict | None  # None: the device was removed since the digest was planned
     payload: str
+    push_enabled: bool = True  # False: the user turned push off since
     topic: str = TOPIC
 
 
@@ -112,28 +113,22 @@ def claim(worker: str, now: datetime, *, limit: int, stall: timedelta) -> tuple[
 
 
 def _jobs(ids: list[int]) -> list[Job]:
+    S = PushSubscription
     rows = db.session.execute(
         sa.select(
-            D.id,
-            D.attempts,
-            PushSubscription.id,
-            PushSubscription.endpoint,
-            PushSubscription.p256dh,
-            PushSubscription.auth,
-            ReminderDigest.title,
-            ReminderDigest.body,
-            ReminderDigest.url,
-            ReminderDigest.follow_up_count,
+            D.id, D.attempts, S.id, S.endpoint, S.p256dh, S.auth, ReminderDigest, User.push_enabled
         )
         .join(ReminderDigest, ReminderDigest.id == D.digest_id)
-        .outerjoin(PushSubscription, PushSubscription.id == D.subscription_id)
+        .join(User, User.id == ReminderDigest.user_id)
+        .outerjoin(S, S.id == D.subscription_id)
         .where(D.id.in_(ids))
         .order_by(D.id)
     )
     jobs = []
-    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, title, body, url, count in rows:
+    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, digest, push_enabled in rows:
         info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}} if sub_id else None
-        jobs.append(Job(delivery_id, attempts, sub_id, info, render(title, body, url, count)))
+        payload = render(digest.title, digest.body, digest.url, digest.follow_up_count)
+        jobs.append(Job(delivery_id, attempts, sub_id, info, payload, push_enabled))
     return jobs
 
 

@@ -40,7 +40,7 @@ def describe(tally: Tally) -> str:
 def dispatcher_options(command):
     options = (
         click.option("--threads", default=16, show_default=True, help="Concurrent sends."),
-        click.option("--batch-size", default=200, show_default=True, help="Pushes per claim."),
+        click.option("--batch-size", type=int, help="Pushes per claim [default: 4 × threads]."),
         click.option(
             "--stall-timeout",
             default=300,
@@ -53,7 +53,7 @@ def dispatcher_options(command):
     return command
 
 
-def make_dispatcher(threads: int, batch_size: int, stall_timeout: int) -> Dispatcher:
+def make_dispatcher(threads: int, batch_size: int | None, stall_timeout: int) -> Dispatcher:
     if vapid_keys().subject == DEVELOPMENT_SUBJECT:
         click.echo(
             f"Warning: VAPID_SUBJECT is not set, using {DEVELOPMENT_SUBJECT}; set it (or an "
@@ -62,7 +62,7 @@ def make_dispatcher(threads: int, batch_size: int, stall_timeout: int) -> Dispat
         )
     settings = Settings(
         threads=max(1, threads),
-        batch_size=max(1, batch_size),
+        batch_size=max(1, batch_size) if batch_size else None,
         stall=timedelta(seconds=max(1, stall_timeout)),
     )
     return Dispatcher(settings=settings)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from ..models.base import utcnow
-from ..push.sender import GONE, RETRY, PushSender, SendResult
+from ..push.sender import FAILED, GONE, RETRY, PushSender, SendResult
 from ..push.vapid import vapid_keys
 from ..relationships.allies import plan_all_keep_in_touch
 from .claims import Job, Tally, claim, record
@@ -30,8 +30,14 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Settings:
     threads: int = 16
-    batch_size: int = 200
+    # Pushes per claim; default 4 per thread. Small enough that dispatchers sharing the work
+    # each get some of it (one batch is claimed ahead while the current one is sent).
+    batch_size: int | None = None
     stall: timedelta = timedelta(minutes=5)  # well above the longest a batch can take
+
+    @property
+    def claim_size(self) -> int:
+        return self.batch_size or 4 * self.threads
 
 
 def worker_name() -> str:
@@ -62,6 +68,8 @@ class Dispatcher:
     def send_one(self, job: Job) -> SendResult:
         if job.subscription_info is None:  # the device was removed after the digest was planned
             return SendResult(GONE)
+        if not job.push_enabled:
+            return SendResult(FAILED, detail="the user turned push off")
         try:
             return self.sender.send(job.subscription_info, job.payload, topic=job.topic)
         except Exception as error:  # a bug must not lose the batch: retry it later
@@ -70,7 +78,7 @@ class Dispatcher:
 
     def _claim(self) -> tuple[list[Job], int]:
         return claim(
-            self.name, self.clock(), limit=self.settings.batch_size, stall=self.settings.stall
+            self.name, self.clock(), limit=self.settings.claim_size, stall=self.settings.stall
         )
 
     def run_once(self, now: datetime | None = None, stop: threading.Event | None = None) -> Tally:

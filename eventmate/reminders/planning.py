@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from ..database import begin_write
 from ..extensions import db
@@ -21,6 +21,7 @@ from ..models import (
     Contact,
     Event,
     FollowUp,
+    Meeting,
     PushSubscription,
     ReminderDelivery,
     ReminderDigest,
@@ -43,11 +44,11 @@ def _due_mornings(now: datetime) -> list[Morning]:
     SQL narrows to push on, a device and an open follow-up due by `now`; the local clock
     (time zones, travel, daylight saving, quiet days) is Python's job.
     """
-    has_device = sa.exists().where(PushSubscription.user_id == User.id)
-    has_due = sa.exists().where(
-        FollowUp.owner_id == User.id,
-        FollowUp.state == "open",
-        FollowUp.due_at <= now,
+    # Uncorrelated IN subqueries: each is computed once (a correlated EXISTS led SQLite to scan
+    # every due follow-up for every user).
+    has_device = User.id.in_(sa.select(PushSubscription.user_id))
+    has_due = User.id.in_(
+        sa.select(FollowUp.owner_id).where(FollowUp.state == "open", FollowUp.due_at <= now)
     )
     rows = db.session.execute(
         sa.select(
@@ -115,9 +116,15 @@ def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
         sa.select(FollowUp)
         .where(FollowUp.owner_id.in_(user_ids), FollowUp.state == "open", FollowUp.due_at <= now)
         .options(
-            selectinload(FollowUp.contact).options(
-                selectinload(Contact.event), selectinload(Contact.meetings)
-            )
+            # What the summary reads: names, the event, the meetings' events. Other columns
+            # (notes, raw payloads, JSON lists) would still load on access, one row at a time.
+            load_only(FollowUp.owner_id, FollowUp.contact_id, FollowUp.due_at),
+            selectinload(FollowUp.contact)
+            .load_only(Contact.full_name, Contact.company, Contact.event_id)
+            .options(
+                selectinload(Contact.event).load_only(Event.name),
+                selectinload(Contact.meetings).load_only(Meeting.met_at, Meeting.event_name),
+            ),
         )
         .order_by(FollowUp.owner_id, FollowUp.due_at, FollowUp.id)
     )

@@ -191,9 +191,19 @@ export async function requestBackgroundSync() {
   }
 }
 
+// Lists on this page were drawn before those items reached the server: offer to redraw.
+function announce(report) {
+  const synced = Object.keys(report?.sent ?? {}).length;
+  if (!synced) return;
+  const message = `${plural(synced, "item", "items")} synced.`;
+  if (SHOW_PENDING.includes(location.pathname)) toast(message, "Refresh", () => location.reload());
+  else toast(message);
+}
+
 function startTriggers() {
   outbox.onChange((message) => {
     remember(message?.report);
+    announce(message?.report);
     render();
   });
   window.addEventListener("online", () => syncNow());

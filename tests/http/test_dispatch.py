@@ -454,3 +454,20 @@ def test_a_push_service_that_does_not_answer_is_retried_after_the_timeout(
     [delivery] = deliveries(push_app)
     assert (delivery.state, delivery.last_status) == ("pending", 0)
     assert len(push_service.to(phone["endpoint"])) == 1
+
+
+def test_turning_push_off_stops_a_digest_already_planned(push_app, push_service):
+    phone = user_with_due(push_app, push_service)
+    with push_app.app_context():
+        from eventmate.reminders.planning import plan_digests
+
+        assert plan_digests(MORNING, clock_now=MORNING) == 1
+        db.session.execute(sa.update(User).values(push_enabled=False))
+        db.session.commit()
+    tally = dispatch(push_app, MORNING)
+    assert (tally.sent, tally.dropped, tally.devices_removed) == (0, 1, 0)
+    assert pushed(push_service, phone) == []
+    [delivery] = deliveries(push_app)
+    assert delivery.state == "failed"
+    with push_app.app_context():  # the device stays, for when push is turned on again
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 1
