@@ -77,6 +77,7 @@ async function pendingCapture(form) {
     show("payload-hint").hidden = scan.state !== "rejected";
   }
   if (previous) fill(form, previous.body);
+  form.querySelector("button[type=submit]").disabled = false;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -56,4 +56,5 @@ export function enhanceScanForm() {
       button.disabled = false;
     }
   });
+  form.dataset.enhanced = "outbox"; // from now on a scan is saved on the phone first
 }

@@ -218,7 +218,6 @@ function startTriggers() {
 
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
-  const wasControlled = Boolean(navigator.serviceWorker.controller);
   const registration = await navigator.serviceWorker.register("/service-worker.js", {
     type: "module",
     scope: "/",
@@ -228,12 +227,13 @@ async function registerWorker() {
       reloading = true;
       worker.postMessage({ type: "skip-waiting" });
     });
-  if (registration.waiting && wasControlled) offerUpdate(registration.waiting);
+  if (registration.waiting && registration.active) offerUpdate(registration.waiting);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;
+    const isUpdate = Boolean(registration.active); // else the very first install
     worker?.addEventListener("statechange", () => {
-      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-      if (worker.state === "activated" && !wasControlled) toast("Ready to work offline.");
+      if (worker.state === "installed" && isUpdate) offerUpdate(worker);
+      if (worker.state === "activated" && !isUpdate) toast("Ready to work offline.");
     });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {

@@ -3,7 +3,6 @@
 import json
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from .flows import (
@@ -118,11 +117,6 @@ def test_anonymous_visitor_saves_the_contact_and_shares_back(new_phone):
     expect(owner.get_by_role("link", name="dario@example.org")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: static/js/offline-capture.js saves with fetch(), which follows the redirect "
-    "and consumes the flash, then loads the page again without it, so Save shows no confirmation",
-)
 def test_saving_notes_confirms_it(new_phone):
     ana = new_phone().new_page()
     sign_up(ana, "Elena Sousa", "elena.walk@example.org")

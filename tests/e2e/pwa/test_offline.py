@@ -41,21 +41,15 @@ def offline_console_errors_are_expected(monkeypatch):
 
 
 def install(page: Page) -> None:
-    """Wait until the service worker controls the page and my pages are kept for offline."""
-    ready = "() => navigator.serviceWorker.controller !== null"
+    """Wait until the service worker is active (it controls every page opened from now on)
+    and my pages are kept for offline."""
+    active = "navigator.serviceWorker.ready.then((registration) => registration.active.state)"
+    deadline = time.monotonic() + 30
+    while page.evaluate(active) != "activated":
+        assert time.monotonic() < deadline, "the service worker did not activate"
+        page.wait_for_timeout(100)
     kept = "() => sessionStorage.getItem('eventmate-offline-pages') !== null"
-    try:
-        page.wait_for_function(ready, timeout=30_000)
-        page.wait_for_function(kept, timeout=30_000)
-    except Exception:
-        print("DIAG", page.url, page.evaluate("""async () => {
-            const r = await navigator.serviceWorker.getRegistration();
-            return {controller: !!navigator.serviceWorker.controller,
-                    active: r?.active?.state, waiting: r?.waiting?.state, installing: r?.installing?.state,
-                    warmed: sessionStorage.getItem('eventmate-offline-pages'), keys: await caches.keys(),
-                    ready: document.readyState};
-        }"""), flush=True)
-        raise
+    page.wait_for_function(kept, timeout=30_000)
 
 
 def outbox(page: Page) -> list[dict]:
@@ -87,6 +81,7 @@ def paste(page: Page, payload: str) -> None:
     """Open the Scan tab and send a code's text with the paste form."""
     tab(page, "Scan")
     expect(page.locator("[data-scanner]")).to_be_visible()  # it has folded the paste form
+    expect(page.locator("form[data-scan-form]")).to_have_attribute("data-enhanced", "outbox")
     field = page.get_by_label("QR or badge text")
     if not field.is_visible():
         page.get_by_text("Type or paste instead").click()
@@ -111,6 +106,10 @@ def note(page: Page, *, tags: str = "", notes: str = "", enjoy: str = "") -> Non
         page.get_by_label("Notes").fill(notes)
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(r"/contacts/$"))
+
+
+def network_down(route: Route) -> None:
+    route.abort("internetdisconnected")
 
 
 def fake(response: dict, seen: list[str]):
@@ -231,10 +230,10 @@ def test_a_flush_cut_off_after_the_server_answered_is_replayed_once(new_phone, l
     page = phone.new_page()
     email = "quinn.offline@example.org"
     sign_up(page, "Quinn Offline", email)
-    phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    phone.route("**/api/**", network_down)
     scan_offline(page, BADGE)
     note(page, notes="Met at the coffee queue.")
-    phone.unroute("**/api/**")
+    phone.unroute("**/api/**", network_down)
 
     # The server applies each item, but its answer never reaches the phone.
     cut: list[str] = []
@@ -410,17 +409,17 @@ def test_a_rejected_item_can_be_discarded(phone: BrowserContext, live_server):
     assert outbox(page) == []
 
 
-def test_captive_portal_and_login_redirect_keep_every_item(phone: BrowserContext, live_server):
+def test_captive_portal_and_login_redirect_keep_every_item(new_phone, live_server):
+    # The page alone sends here (no service worker: no Background Sync racing the fakes).
+    phone = new_phone(service_workers="block")
     page = phone.new_page()
     email = "tom.offline@example.org"
     sign_up(page, "Tom Offline", email)
-    install(page)
-    phone.set_offline(True)
+    previous = ("**/api/**", network_down)
+    phone.route(*previous)
     scan_offline(page, BADGE)
     note(page, notes="Portal-proof.")
 
-    phone.on("request", lambda r: "/api/" in r.url and print("REQ", r.method, r.url, bool(r.service_worker), time.monotonic(), flush=True))
-    phone.on("requestfinished", lambda r: "/api/" in r.url and print("FIN", r.method, r.url, r.response().status if r.response() else None, flush=True))
     answers = {
         "portal page for everything": ("**/api/**", {"status": 200, "body": PORTAL}),
         "portal page for the writes": ("**/api/*s", {"status": 200, "body": PORTAL}),
@@ -430,17 +429,13 @@ def test_captive_portal_and_login_redirect_keep_every_item(phone: BrowserContext
         ),
         "server error": ("**/api/*s", {"status": 503, "body": "Service Unavailable"}),
     }
-    previous = None
     for name, (pattern, response) in answers.items():
         seen: list[str] = []
         handler = fake(response, seen)
         phone.route(pattern, handler)
-        if previous:  # (removed only now: no gap for a timer or Background Sync to slip through)
-            phone.unroute(*previous)
+        phone.unroute(*previous)  # only now: no gap between two fake answers
         previous = (pattern, handler)
-        phone.set_offline(False)  # back online, behind that answer
         before = outbox(page)
-        print("CASE", name, len(before), time.monotonic(), flush=True)
         sync(page)
         items = wait_for_outbox(
             page, lambda items, before=before: items[0]["attempts"] > before[0]["attempts"]
