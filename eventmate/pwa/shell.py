@@ -7,7 +7,7 @@ relative URLs, so a version in the path (not in `?v=`) reaches every module a pa
 import hashlib
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, g, has_request_context, url_for
 
 # What the service worker precaches, relative to the static folder (the scanner's decoder,
 # in vendor/, is cached when the Scan screen first loads it).
@@ -47,8 +47,11 @@ def _versioned_sources() -> list[Path]:
 def shell_version() -> str:
     """12 hex digits of a hash over static/, the service worker and the offline page's templates.
 
-    Recomputed only when a file's size or modification time changed.
+    Recomputed only when a file's size or modification time changed, and checked once per
+    request: a page links many static files, and each check stats every one of them.
     """
+    if has_request_context() and "shell_version" in g:
+        return g.shell_version
     sources = _versioned_sources()
     signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in sources)
     if signature not in _cache:
@@ -58,6 +61,8 @@ def shell_version() -> str:
             digest.update(path.read_bytes())
         _cache.clear()
         _cache[signature] = digest.hexdigest()[:12]
+    if has_request_context():
+        g.shell_version = _cache[signature]
     return _cache[signature]
 
 

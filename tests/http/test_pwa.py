@@ -52,13 +52,17 @@ def test_the_version_changes_when_a_shell_file_changes(app, tmp_path):
     (root / "service-worker.js").write_text("// worker")
     (root / "templates" / "base.html").write_text("<html>")
     app.static_folder = str(root / "static")
-    with app.test_request_context():
-        first = shell.shell_version()
-        assert shell.shell_version() == first
-        (root / "static" / "js" / "app.js").write_text("console.log(22);")
-        second = shell.shell_version()
-        (root / "templates" / "pwa" / "offline.html").write_text("offline")
-        third = shell.shell_version()
+
+    def version_seen_by_a_request() -> str:
+        with app.test_request_context():
+            return shell.shell_version()
+
+    first = version_seen_by_a_request()
+    assert version_seen_by_a_request() == first
+    (root / "static" / "js" / "app.js").write_text("console.log(22);")
+    second = version_seen_by_a_request()
+    (root / "templates" / "pwa" / "offline.html").write_text("offline")
+    third = version_seen_by_a_request()
     assert len({first, second, third}) == 3
 
 
