@@ -466,7 +466,7 @@ def test_an_expired_session_asks_to_log_in_then_syncs(phone: BrowserContext, liv
     phone.set_offline(False)
     sync(page)
     alert = page.get_by_role("alert").filter(has_text="Log in again to sync 1 item")
-    expect(alert).to_be_visible()
+    expect(alert).to_be_visible(timeout=30_000)  # (or at the next try, if a send was under way)
     assert len(outbox(page)) == 1
 
     alert.get_by_role("link", name="Log in").click()
