@@ -236,12 +236,12 @@ def forget_digests(database_url: str, keys: dict) -> None:
     import sqlalchemy as sa
 
     from eventmate.extensions import db
-    from eventmate.models import ReminderDelivery, ReminderDigest
+    from eventmate.models import PushDelivery, PushMessage
 
     app = app_for(database_url, keys)
     with app.app_context():
-        db.session.execute(sa.delete(ReminderDelivery))
-        db.session.execute(sa.delete(ReminderDigest))
+        db.session.execute(sa.delete(PushDelivery))
+        db.session.execute(sa.delete(PushMessage))
         db.session.commit()
         db.engine.dispose()
 
@@ -250,11 +250,11 @@ def undelivered(database_url: str, keys: dict) -> int:
     import sqlalchemy as sa
 
     from eventmate.extensions import db
-    from eventmate.models import ReminderDelivery
+    from eventmate.models import PushDelivery
 
     app = app_for(database_url, keys)
     with app.app_context():
-        left = db.session.scalar(sa.select(sa.func.count()).where(ReminderDelivery.state != "sent"))
+        left = db.session.scalar(sa.select(sa.func.count()).where(PushDelivery.state != "sent"))
         db.engine.dispose()
     return left
 

@@ -14,7 +14,7 @@ answering twice, raises ConsentError; the page then shows the side its final sta
 pending, nothing about one side (not even whether they answered) reaches the other.
 
 Callers lock first (`lock`), so two answers at the same moment cannot both miss that the
-other side said yes.
+other side said yes. Each transition also writes its push messages (notices.py).
 """
 
 from datetime import datetime
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Introduction, IntroductionSide, User
+from . import notices
 from .service import MAX_REASON, clean_text
 
 OPEN = "pending"
@@ -75,11 +76,13 @@ def accept(side: IntroductionSide, *, now: datetime) -> str:
     intro = lock(side.introduction)
     _require_answerable(side, now)
     side.answer, side.answered_at = "accepted", now
+    notices.answered(side)
     if intro.other(side).answer == "accepted":
         from .connect import connect
 
         intro.state, intro.closed_at, intro.outcome_seen = "completed", now, False
         connect(intro, now=now)
+        notices.connected(intro, now=now)
     db.session.flush()
     return status(intro, now)
 
@@ -92,6 +95,7 @@ def decline(side: IntroductionSide, *, reason: str = "", now: datetime) -> str:
     side.decline_reason = clean_text(reason, limit=MAX_REASON)[:MAX_REASON]
     intro.state, intro.closed_at, intro.outcome_seen = "declined", now, False
     db.session.flush()
+    notices.declined(side, now=now)
     return intro.state
 
 
@@ -103,6 +107,7 @@ def withdraw(intro: Introduction, *, by: User, now: datetime) -> None:
         raise ConsentError("closed", "This introduction is no longer open.")
     intro.state, intro.closed_at, intro.outcome_seen = "withdrawn", now, True
     db.session.flush()
+    notices.withdrawn(intro)
 
 
 def answer(side: IntroductionSide, *, choice: str, reason: str, now: datetime) -> str:

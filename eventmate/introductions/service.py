@@ -144,7 +144,8 @@ def create_introduction(
     """Introduce two of the owner's contacts (the caller commits).
 
     Raises IntroductionRefused for a refused pair, a missing "why", or when the owner barely
-    knows either side and did not confirm they still want to vouch for them.
+    knows either side and did not confirm they still want to vouch for them. Sides on
+    EventMate are asked by push too.
     """
     if a.owner_id != owner.id or b.owner_id != owner.id:
         raise PermissionError("both contacts must belong to the introducer")
@@ -178,6 +179,9 @@ def create_introduction(
         )
     db.session.add(intro)
     db.session.flush()
+    from .notices import asked  # notices reads this module's helpers
+
+    asked(intro, now=now)
     return intro
 
 

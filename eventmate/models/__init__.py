@@ -5,7 +5,7 @@ from .event import Event, EventMembership
 from .followup import FollowUp
 from .idempotency import ClientRequest
 from .introduction import Introduction, IntroductionSide
-from .push import PushSubscription, ReminderDelivery, ReminderDigest
+from .push import PushDelivery, PushMessage, PushSubscription
 from .user import LoginSession, User
 
 __all__ = [
@@ -21,9 +21,9 @@ __all__ = [
     "LoginSession",
     "Meeting",
     "PromptAnswer",
+    "PushDelivery",
+    "PushMessage",
     "PushSubscription",
-    "ReminderDelivery",
-    "ReminderDigest",
     "Tag",
     "User",
 ]

@@ -1,11 +1,13 @@
-"""Web Push: the devices a user subscribed, and the morning digests sent to them.
+"""Web Push: the devices a user subscribed, and the messages sent to them.
 
-A digest is planned once per user per local date (the unique key makes that hold across
-several dispatchers); each of the user's devices then gets one delivery, the unit of work a
+A message is one notification for one user: the morning digest (planned once per user per
+local date) or a prompt one about an introduction (a consent request, an outcome). Its
+`dedupe_key` is unique per user, which makes "written once" hold across several dispatchers
+and retried requests. Each of the user's devices then gets one delivery, the unit of work a
 dispatcher claims, sends and records.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,9 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-# A delivery's life: pending → sending (claimed) → sent | gone (device unsubscribed) | failed.
+# A delivery's life: pending → sending (claimed) → sent | gone (device unsubscribed) | failed,
+# or pending → cancelled (no longer true, e.g. a withdrawn introduction's request).
 # A retry puts it back to pending with a later `next_attempt_at`.
-DELIVERY_STATES = ("pending", "sending", "sent", "gone", "failed")
+DELIVERY_STATES = ("pending", "sending", "sent", "gone", "failed", "cancelled")
+MESSAGE_KINDS = ("digest", "introduction")
 
 
 class PushSubscription(db.Model):
@@ -38,37 +42,46 @@ class PushSubscription(db.Model):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
-class ReminderDigest(db.Model):
-    """The morning summary for one user and one local date, rendered when it was planned."""
+class PushMessage(db.Model):
+    """One notification for one user, rendered when it was written."""
 
-    __tablename__ = "reminder_digests"
+    __tablename__ = "push_messages"
     __table_args__ = (
-        sa.UniqueConstraint("user_id", "local_date", name="uq_reminder_digests_user_local_date"),
+        sa.UniqueConstraint("user_id", "dedupe_key", name="uq_push_messages_user_dedupe_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    local_date: Mapped[date]
+    kind: Mapped[str] = mapped_column(sa.String(20))  # MESSAGE_KINDS
+    # "digest:2026-11-24", "introduction:7:request"…: what makes it the same message twice.
+    dedupe_key: Mapped[str] = mapped_column(sa.String(80))
+    # The introduction it is about: its messages go when it does.
+    introduction_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("introductions.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.String(1000))
     url: Mapped[str] = mapped_column(sa.String(200))
-    follow_up_count: Mapped[int] = mapped_column(default=0)
+    # The push's Topic header and the notification's tag (≤ 32 URL-safe characters): a newer
+    # message with the same tag replaces an older one, undelivered or on screen.
+    tag: Mapped[str] = mapped_column(sa.String(32))
+    follow_up_count: Mapped[int] = mapped_column(default=0)  # digests only
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderDelivery(db.Model):
-    """One digest to one device: claimed, sent and recorded by a dispatcher."""
+class PushDelivery(db.Model):
+    """One message to one device: claimed, sent and recorded by a dispatcher."""
 
-    __tablename__ = "reminder_deliveries"
+    __tablename__ = "push_deliveries"
     __table_args__ = (
         sa.UniqueConstraint(
-            "digest_id", "subscription_id", name="uq_reminder_deliveries_digest_subscription"
+            "message_id", "subscription_id", name="uq_push_deliveries_message_subscription"
         ),
-        sa.Index("ix_reminder_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+        sa.Index("ix_push_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    digest_id: Mapped[int] = mapped_column(sa.ForeignKey("reminder_digests.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("push_messages.id", ondelete="CASCADE"))
     # NULL once the device is gone (404/410 or removed by its owner): the row stays as a record.
     subscription_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True
@@ -77,6 +90,7 @@ class ReminderDelivery(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)  # claims so far
     # Claimed again after a dispatcher stalled: it may have been sent already, so never a third.
     recovered: Mapped[bool] = mapped_column(default=False)
+    # Not before: a retry's backoff, or the morning for a message written at night.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

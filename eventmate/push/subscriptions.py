@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..extensions import db
-from ..models import PushSubscription, ReminderDelivery, User
+from ..models import PushDelivery, PushSubscription, User
 from .endpoints import check_endpoint
 
 MAX_DEVICES = 10  # per user; subscribing one more forgets the least recently working one
@@ -65,12 +65,12 @@ def _find(endpoint: str) -> PushSubscription | None:
 
 
 def _forget_undelivered(subscription_id: int) -> None:
-    """A device that changed hands must not receive its previous owner's pending digests."""
+    """A device that changed hands must not receive its previous owner's pending messages."""
     db.session.execute(
-        sa.update(ReminderDelivery)
+        sa.update(PushDelivery)
         .where(
-            ReminderDelivery.subscription_id == subscription_id,
-            ReminderDelivery.state == "pending",
+            PushDelivery.subscription_id == subscription_id,
+            PushDelivery.state == "pending",
         )
         .values(state="gone", subscription_id=None)
     )

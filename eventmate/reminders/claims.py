@@ -20,15 +20,15 @@ import sqlalchemy as sa
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import PushSubscription, ReminderDelivery, ReminderDigest, User
+from ..models import PushDelivery, PushMessage, PushSubscription, User
 from ..push.sender import FAILED, GONE, RETRY, SENT, SendResult
-from .payload import TOPIC, render
+from .payload import render
 
 MAX_ATTEMPTS = 5
 FIRST_BACKOFF = 60.0  # seconds, doubled per attempt
 MAX_BACKOFF = 6 * 3600.0
 
-D = ReminderDelivery
+D = PushDelivery
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,16 @@ class Job:
     delivery_id: int
     attempts: int
     subscription_id: int | None
-    subscription_info: dict | None  # None: the device was removed since the digest was planned
+    subscription_info: dict | None  # None: the device was removed since the message was written
     payload: str
+    topic: str
     push_enabled: bool = True  # False: the user turned push off since
-    topic: str = TOPIC
 
 
 @dataclass
 class Tally:
-    planned: int = 0  # digests written by this dispatcher
+    planned: int = 0  # digests written by this dispatcher (prompt messages are written as
+    # things happen, by the areas they are about)
     sent: int = 0
     retried: int = 0  # put back for a later attempt (429, 5xx, no answer)
     dropped: int = 0  # given up: device gone, refused, too many attempts
@@ -116,19 +117,21 @@ def _jobs(ids: list[int]) -> list[Job]:
     S = PushSubscription
     rows = db.session.execute(
         sa.select(
-            D.id, D.attempts, S.id, S.endpoint, S.p256dh, S.auth, ReminderDigest, User.push_enabled
+            D.id, D.attempts, S.id, S.endpoint, S.p256dh, S.auth, PushMessage, User.push_enabled
         )
-        .join(ReminderDigest, ReminderDigest.id == D.digest_id)
-        .join(User, User.id == ReminderDigest.user_id)
+        .join(PushMessage, PushMessage.id == D.message_id)
+        .join(User, User.id == PushMessage.user_id)
         .outerjoin(S, S.id == D.subscription_id)
         .where(D.id.in_(ids))
         .order_by(D.id)
     )
     jobs = []
-    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, digest, push_enabled in rows:
+    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, message, push_enabled in rows:
         info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}} if sub_id else None
-        payload = render(digest.title, digest.body, digest.url, digest.follow_up_count)
-        jobs.append(Job(delivery_id, attempts, sub_id, info, payload, push_enabled))
+        payload = render(
+            message.title, message.body, message.url, message.tag, message.follow_up_count
+        )
+        jobs.append(Job(delivery_id, attempts, sub_id, info, payload, message.tag, push_enabled))
     return jobs
 
 

@@ -2,6 +2,7 @@
 
 import signal
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -70,7 +71,7 @@ def make_dispatcher(threads: int, batch_size: int | None, stall_timeout: int) ->
 
 @click.group("reminders")
 def reminders():
-    """Morning follow-up digests by Web Push."""
+    """Web Push: morning follow-up digests and prompt messages (introductions)."""
 
 
 @reminders.command("send")
@@ -84,20 +85,34 @@ def send(now, threads, batch_size, stall_timeout):
 
 
 @reminders.command("run")
-@click.option("--interval", default=60, show_default=True, help="Seconds between passes.")
+@click.option(
+    "--interval", default=60, show_default=True, help="Seconds between passes that plan digests."
+)
+@click.option(
+    "--poll",
+    default=10,
+    show_default=True,
+    help="Seconds between passes that only send (prompt messages, retries).",
+)
 @dispatcher_options
 @with_appcontext
-def run(interval, threads, batch_size, stall_timeout):
-    """Loop: a pass every --interval seconds until SIGTERM or Ctrl-C (the current batch ends
-    first)."""
+def run(interval, poll, threads, batch_size, stall_timeout):
+    """Loop until SIGTERM or Ctrl-C (the current batch ends first): send what is due every
+    --poll seconds, and plan the morning digests every --interval seconds."""
     dispatcher = make_dispatcher(threads, batch_size, stall_timeout)
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
-    click.echo(f"Reminder dispatcher {dispatcher.name}: a pass every {interval} s.")
+    poll = max(1, min(poll, interval))
+    click.echo(
+        f"Reminder dispatcher {dispatcher.name}: sending every {poll} s, "
+        f"planning every {interval} s."
+    )
+    planned_at = None
     while not stop.is_set():
+        plan = planned_at is None or time.monotonic() - planned_at >= interval
         try:
-            tally = dispatcher.run_once(stop=stop)
+            tally = dispatcher.run_once(stop=stop, plan=plan)
         except Exception:  # a database hiccup: log it, try again next pass
             db.session.rollback()
             current_app.logger.exception("reminder pass failed")
@@ -106,5 +121,7 @@ def run(interval, threads, batch_size, stall_timeout):
                 click.echo(describe(tally))
         finally:
             db.session.remove()
-        stop.wait(max(1, interval))
+        if plan:
+            planned_at = time.monotonic()
+        stop.wait(poll)
     click.echo("Reminder dispatcher stopped.")

@@ -1,4 +1,5 @@
-"""One dispatcher pass: plan the digests due now, then claim, send and record in batches.
+"""One dispatcher pass: plan the digests due now, then claim, send and record in batches
+(digests and the prompt messages other areas wrote, alike).
 
 The database work (claims and records) stays on the calling thread; the sends run in a thread
 pool, because a push is mostly waiting for the push service and encrypting, and that is where
@@ -81,10 +82,15 @@ class Dispatcher:
             self.name, self.clock(), limit=self.settings.claim_size, stall=self.settings.stall
         )
 
-    def run_once(self, now: datetime | None = None, stop: threading.Event | None = None) -> Tally:
+    def run_once(
+        self, now: datetime | None = None, stop: threading.Event | None = None, *, plan=True
+    ) -> Tally:
+        """Plan (unless `plan` is False) and send everything claimable. Prompt messages are
+        written as things happen, so a pass without planning sends them too."""
         tally = Tally()
-        plan_all_keep_in_touch(now=now or self.clock())  # allies' reminders join the digest
-        tally.planned = plan_digests(now or self.clock(), clock_now=self.clock())
+        if plan:
+            plan_all_keep_in_touch(now=now or self.clock())  # allies' reminders join the digest
+            tally.planned = plan_digests(now or self.clock(), clock_now=self.clock())
         with ThreadPoolExecutor(self.settings.threads, thread_name_prefix="push") as pool:
             jobs, dropped = self._claim()
             tally.dropped += dropped

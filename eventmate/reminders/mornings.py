@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..followups.planning import TRAVEL_MARGIN, is_quiet
+from ..followups.planning import TRAVEL_MARGIN, is_quiet, local_morning
+
+NIGHT_FROM = 22  # local hour from which a prompt message waits for the morning
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,18 @@ def morning_of(clock: Clock, now: datetime) -> date | None:
     if local.hour < clock.reminder_hour or is_quiet(local.date(), clock.quiet_days):
         return None
     return local.date()
+
+
+def awake_at(clock: Clock, now: datetime) -> datetime:
+    """When a prompt message (not a reminder) may sound on the user's phone: at once during
+    their day — from their reminder hour until 22:00 local — else at their next reminder hour.
+    Quiet days do not apply: they keep reminders away, not people waiting for an answer."""
+    zone = current_zone(clock, now)
+    local = now.astimezone(ZoneInfo(zone))
+    if clock.reminder_hour <= local.hour < NIGHT_FROM:
+        return now
+    day = local.date() + timedelta(days=0 if local.hour < clock.reminder_hour else 1)
+    return local_morning(day, clock.reminder_hour, zone)
 
 
 def possible_dates(now: datetime) -> set[date]:

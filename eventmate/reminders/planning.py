@@ -2,9 +2,10 @@
 
 A user gets a digest when, at `now`, their local clock (mornings.py) has reached their reminder
 hour on a day that is not one of their quiet days, push is on, they have a device, at least one
-follow-up is due, and no digest exists yet for that local date. The unique (user, local date)
-key makes the last condition hold however many dispatchers plan at once: the one whose insert
-lands writes the digest and its deliveries, the others skip it.
+follow-up is due, and no digest exists yet for that local date. A digest is a push message
+whose dedupe key names the date ("digest:2026-11-24"); the key is unique per user, which makes
+the last condition hold however many dispatchers plan at once: the one whose insert lands
+writes the digest and its deliveries, the others skip it.
 """
 
 import random
@@ -22,12 +23,13 @@ from ..models import (
     Event,
     FollowUp,
     Meeting,
+    PushMessage,
     PushSubscription,
-    ReminderDelivery,
-    ReminderDigest,
     User,
 )
+from .messages import insert_deliveries, insert_messages
 from .mornings import Clock, morning_of, possible_dates
+from .payload import TAG
 
 CHUNK = 200  # users per transaction
 
@@ -36,6 +38,20 @@ CHUNK = 200  # users per transaction
 class Morning:
     user_id: int
     local_date: date
+
+
+def digest_key(day: date) -> str:
+    return f"digest:{day.isoformat()}"
+
+
+def _digests_on(days: set[date]):
+    return sa.and_(
+        PushMessage.kind == "digest", PushMessage.dedupe_key.in_([digest_key(d) for d in days])
+    )
+
+
+def _morning(user_id: int, dedupe_key: str) -> Morning:
+    return Morning(user_id, date.fromisoformat(dedupe_key.removeprefix("digest:")))
 
 
 def _due_mornings(now: datetime) -> list[Morning]:
@@ -69,44 +85,11 @@ def _due_mornings(now: datetime) -> list[Morning]:
 
 def _existing(user_ids: list[int], days: set[date]) -> set[Morning]:
     rows = db.session.execute(
-        sa.select(ReminderDigest.user_id, ReminderDigest.local_date).where(
-            ReminderDigest.user_id.in_(user_ids), ReminderDigest.local_date.in_(days)
+        sa.select(PushMessage.user_id, PushMessage.dedupe_key).where(
+            PushMessage.user_id.in_(user_ids), _digests_on(days)
         )
     )
-    return {Morning(user_id, day) for user_id, day in rows}
-
-
-def _insert_digests(rows: list[dict]) -> list[int]:
-    """Insert, skipping any (user, date) another dispatcher wrote first; the new ids."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = ReminderDigest.__table__
-    statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
-        .returning(table.c.id)
-    )
-    return list(db.session.scalars(statement, rows))
-
-
-def _insert_deliveries(digest_ids: list[int], now: datetime) -> None:
-    """One pending delivery per device of each new digest's user."""
-    select = sa.select(
-        ReminderDigest.id,
-        PushSubscription.id,
-        sa.literal("pending"),
-        sa.literal(0),
-        sa.false(),
-        sa.literal(now, ReminderDelivery.next_attempt_at.type),
-    ).join(PushSubscription, PushSubscription.user_id == ReminderDigest.user_id)
-    columns = ["digest_id", "subscription_id", "state", "attempts", "recovered", "next_attempt_at"]
-    db.session.execute(
-        sa.insert(ReminderDelivery).from_select(
-            columns, select.where(ReminderDigest.id.in_(digest_ids))
-        )
-    )
+    return {_morning(user_id, key) for user_id, key in rows}
 
 
 def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
@@ -151,7 +134,10 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
         rows.append(
             {
                 "user_id": user.id,
-                "local_date": wanted[user.id],
+                "kind": "digest",
+                "dedupe_key": digest_key(wanted[user.id]),
+                "introduction_id": None,
+                "tag": TAG,
                 "title": summary.title[:200],
                 "body": summary.body[:1000],
                 "url": summary.url[:200],
@@ -159,9 +145,9 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
                 "created_at": clock_now,
             }
         )
-    digest_ids = _insert_digests(rows) if rows else []
+    digest_ids = insert_messages(rows) if rows else []
     if digest_ids:
-        _insert_deliveries(digest_ids, clock_now)
+        insert_deliveries(digest_ids, not_before=clock_now)
     db.session.commit()
     return len(digest_ids)
 
@@ -186,8 +172,8 @@ def plan_digests(now: datetime, *, clock_now: datetime, shuffle: bool = True) ->
 def _existing_recent(now: datetime) -> set[Morning]:
     """Digests already written for any local date `now` falls on."""
     rows = db.session.execute(
-        sa.select(ReminderDigest.user_id, ReminderDigest.local_date).where(
-            ReminderDigest.local_date.in_(possible_dates(now))
+        sa.select(PushMessage.user_id, PushMessage.dedupe_key).where(
+            _digests_on(possible_dates(now))
         )
     )
-    return {Morning(user_id, day) for user_id, day in rows}
+    return {_morning(user_id, key) for user_id, key in rows}

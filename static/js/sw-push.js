@@ -1,10 +1,13 @@
-// Web Push in the service worker: show the morning digest, and open the inbox when it is tapped.
+// Web Push in the service worker: show the notification, and open its page when it is tapped.
 // Imported by /service-worker.js for its side effects (the two listeners); no exports.
 //
-// The push payload is JSON written by eventmate/reminders/payload.py:
+// The push payload is JSON written by eventmate/reminders/payload.py — the morning digest:
 //   {"title": "...", "body": "Follow up with Ana, Ben and 3 others from DevConf",
 //    "url": "/inbox", "tag": "eventmate-digest", "count": 5}
-// The same tag makes a newer digest replace an older one still on screen.
+// or a message about an introduction (eventmate/introductions/notices.py):
+//   {"title": "Carla would like to introduce you to Ben", "body": "...",
+//    "url": "/introductions/requests/12", "tag": "eventmate-intro-7"}
+// The same tag makes a newer notification replace an older one still on screen.
 
 const DEFAULT_URL = "/inbox";
 const DEFAULT_TAG = "eventmate-digest";

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from eventmate.extensions import db
 from eventmate.followups.digest import due_follow_ups
-from eventmate.models import Event, PushSubscription, ReminderDelivery, ReminderDigest, User
+from eventmate.models import Event, PushDelivery, PushMessage, PushSubscription, User
 from eventmate.push.vapid import vapid_keys
 from eventmate.reminders.claims import MAX_ATTEMPTS
 from eventmate.reminders.dispatch import Dispatcher, Settings
@@ -67,9 +67,9 @@ def pushed(service, subscription) -> list[dict]:
     return [push.message for push in service.to(subscription["endpoint"])]
 
 
-def deliveries(app) -> list[ReminderDelivery]:
+def deliveries(app) -> list[PushDelivery]:
     with app.app_context():
-        return list(db.session.scalars(sa.select(ReminderDelivery).order_by(ReminderDelivery.id)))
+        return list(db.session.scalars(sa.select(PushDelivery).order_by(PushDelivery.id)))
 
 
 # --- what it says ------------------------------------------------------------------------------
@@ -167,12 +167,14 @@ def yesterdays_digests(app, day="2026-11-23"):
     with app.app_context():
         for user in db.session.scalars(sa.select(User)):
             db.session.add(
-                ReminderDigest(
+                PushMessage(
                     user_id=user.id,
-                    local_date=datetime.fromisoformat(day).date(),
+                    kind="digest",
+                    dedupe_key=f"digest:{day}",
                     title="t",
                     body="b",
                     url="/inbox",
+                    tag="eventmate-digest",
                 )
             )
         db.session.commit()
@@ -435,7 +437,7 @@ def test_a_device_removed_after_planning_is_not_sent_to(push_app, push_service):
     assert (tally.sent, tally.dropped) == (0, 1)
     assert pushed(push_service, phone) == []
     with push_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderDigest)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PushMessage)) == 1
 
 
 def test_a_push_service_that_does_not_answer_is_retried_after_the_timeout(

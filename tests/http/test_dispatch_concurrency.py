@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.models import PushSubscription, ReminderDelivery, ReminderDigest
+from eventmate.models import PushDelivery, PushMessage, PushSubscription
 from eventmate.models.base import utcnow
 from eventmate.push.sender import SENT, SendResult
 from eventmate.reminders.claims import claim, record
@@ -54,8 +54,8 @@ def claimed_tokens(app) -> set[str]:
     with app.app_context():
         endpoints = db.session.scalars(
             sa.select(PushSubscription.endpoint)
-            .join(ReminderDelivery, ReminderDelivery.subscription_id == PushSubscription.id)
-            .where(ReminderDelivery.state == "sending")
+            .join(PushDelivery, PushDelivery.subscription_id == PushSubscription.id)
+            .where(PushDelivery.state == "sending")
         )
         return {endpoint.rsplit("/", 1)[1] for endpoint in endpoints}
 
@@ -99,7 +99,7 @@ def test_a_slow_dispatcher_cannot_overwrite_a_newer_claim(push_app, push_service
         later = MORNING + STALL + timedelta(seconds=1)
         [new_job], _ = claim("new", later, limit=10, stall=STALL)
         record("slow", later, [(slow_job, SendResult(SENT, 201))])
-        delivery = db.session.scalar(sa.select(ReminderDelivery))
+        delivery = db.session.scalar(sa.select(PushDelivery))
         assert (delivery.state, delivery.claimed_by) == ("sending", "new")
         record("new", later, [(new_job, SendResult(SENT, 201))])
         db.session.refresh(delivery)
@@ -143,7 +143,7 @@ def test_several_dispatchers_at_once_send_each_digest_exactly_once(push_app, pus
     assert push_service.problems == []
     assert states(push_app) == {"sent": users}
     with push_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderDigest)) == users
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PushMessage)) == users
 
 
 def test_a_dispatcher_killed_mid_batch_leaves_nothing_unsent(push_app, push_service):
@@ -219,7 +219,7 @@ def test_the_dispatcher_loop_sends_and_stops_gracefully_on_sigterm(push_app, pus
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr[-2000:]
-    assert "a pass every 1 s" in stdout
+    assert "sending every 1 s, planning every 1 s" in stdout
     assert "Notifications: 1 sent, 0 retried, 0 dropped." in stdout
     assert stdout.rstrip().endswith("Reminder dispatcher stopped.")
     assert len(push_service.to(phone["endpoint"])) == 1

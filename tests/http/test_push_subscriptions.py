@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.models import PushSubscription, ReminderDelivery, ReminderDigest, User
+from eventmate.models import PushDelivery, PushMessage, PushSubscription, User
 from eventmate.push import endpoints
 from eventmate.push.subscriptions import MAX_DEVICES
 from eventmate.push.vapid import vapid_keys
@@ -103,17 +103,23 @@ def test_the_same_browser_subscribing_for_another_account_moves_the_device(
     assert ana.post(URL, json=subscription).status_code == 201
     with push_app.app_context():  # a digest for Ana waiting to be sent to that device
         [device] = db.session.scalars(sa.select(PushSubscription)).all()
-        digest = ReminderDigest(
-            user_id=device.user_id, local_date=sa.func.current_date(), title="t", body="b", url="/"
+        digest = PushMessage(
+            user_id=device.user_id,
+            kind="digest",
+            dedupe_key="digest:2026-11-24",
+            title="t",
+            body="b",
+            url="/",
+            tag="eventmate-digest",
         )
         db.session.add(digest)
         db.session.flush()
-        db.session.add(ReminderDelivery(digest_id=digest.id, subscription_id=device.id))
+        db.session.add(PushDelivery(message_id=digest.id, subscription_id=device.id))
         db.session.commit()
     assert ben.post(URL, json=subscription).status_code == 200
     assert owner_email(push_app, subscription["endpoint"]) == "ben@example.org"
     with push_app.app_context():  # Ben's phone must not show Ana's contacts
-        delivery = db.session.scalar(sa.select(ReminderDelivery))
+        delivery = db.session.scalar(sa.select(PushDelivery))
         assert (delivery.state, delivery.subscription_id) == ("gone", None)
 
 

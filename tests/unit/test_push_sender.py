@@ -21,7 +21,7 @@ from eventmate.push.sender import (
 )
 from eventmate.push.vapid import load_keys
 from eventmate.reminders.claims import MAX_BACKOFF, backoff
-from eventmate.reminders.payload import TOPIC, render, safe_path
+from eventmate.reminders.payload import TAG, render, safe_path
 
 from ..push_service import new_vapid_private_key
 
@@ -103,12 +103,12 @@ def test_a_ttl_that_would_miss_a_phone_off_overnight_is_refused(tmp_path):
 def test_a_payload_over_the_limit_is_not_sent(tmp_path):
     keys = load_keys({"VAPID_PRIVATE_KEY": new_vapid_private_key()}, str(tmp_path))
     info = {"endpoint": "https://10.0.0.1/never", "keys": {"p256dh": "x", "auth": "y"}}
-    result = PushSender(keys).send(info, "x" * (MAX_PAYLOAD_BYTES + 1), topic=TOPIC)
+    result = PushSender(keys).send(info, "x" * (MAX_PAYLOAD_BYTES + 1), topic=TAG)
     assert result == SendResult(FAILED, detail="payload too large")
 
 
 def test_the_payload_says_what_the_notification_shows_and_stays_under_3_kb():
-    text = render("5 people to follow up with today", "Follow up with Ana", "/inbox", 5)
+    text = render("5 people to follow up with today", "Follow up with Ana", "/inbox", TAG, 5)
     assert json.loads(text) == {
         "title": "5 people to follow up with today",
         "body": "Follow up with Ana",
@@ -116,7 +116,7 @@ def test_the_payload_says_what_the_notification_shows_and_stays_under_3_kb():
         "tag": "eventmate-digest",
         "count": 5,
     }
-    long = render("Title", "Ünïcödé " * 1000, "/inbox", 300)
+    long = render("Title", "Ünïcödé " * 1000, "/inbox", TAG, 300)
     assert len(long.encode()) <= MAX_PAYLOAD_BYTES < 3 * 1024
     assert json.loads(long)["body"].endswith("…")
 
@@ -140,7 +140,7 @@ def test_a_push_only_ever_opens_a_page_of_this_site(url, expected):
 def test_the_topic_is_at_most_32_url_safe_characters():
     import re
 
-    assert re.fullmatch(r"[A-Za-z0-9_-]{1,32}", TOPIC)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,32}", TAG)
 
 
 @pytest.mark.parametrize(
