@@ -36,13 +36,21 @@ def _meeting_place(contact: Contact) -> tuple[datetime, Venue | None]:
     return met_at, Venue.of(event)
 
 
-def plan_for_new_contact(contact: Contact, *, met_at: datetime, event: Event | None) -> FollowUp:
-    """The open follow-up every new contact gets: the morning after the day we met."""
+def plan_for_new_contact(
+    contact: Contact, *, met_at: datetime, event: Event | None, reason: str = "new_contact"
+) -> FollowUp:
+    """The open follow-up every new contact gets: the morning after the day we met.
+
+    One open follow-up per contact: someone who has one already (introduced yesterday and
+    scanned today, or scanned last week and introduced today) keeps it, as it is."""
+    current = open_follow_up(contact)
+    if current is not None:
+        return current
     owner = _owner(contact)
     due = planning.plan_due(
         met_at, home_zone=owner.timezone, hour=owner.reminder_hour, venue=Venue.of(event)
     )
-    follow_up = FollowUp(owner_id=owner.id, contact=contact, due_at=due)
+    follow_up = FollowUp(owner_id=owner.id, contact=contact, due_at=due, reason=reason)
     db.session.add(follow_up)
     return follow_up
 

@@ -16,7 +16,7 @@ from ..contacts.capture import MAX_NOTES, tags_named
 from ..contacts.service import _find_or_add, linked_contact
 from ..extensions import db
 from ..followups.planning import local_day
-from ..followups.service import open_follow_up, plan_for_new_contact
+from ..followups.service import plan_for_new_contact
 from ..models import Contact, Introduction, IntroductionSide, User
 
 FOLLOW_UP_REASON = "introduction"
@@ -91,7 +91,4 @@ def connect(intro: Introduction, *, now: datetime) -> None:
         side.received_contact_id = contact.id
         # A follow-up the next morning, planned as the inbox plans one for someone just met;
         # someone the user already had a follow-up planned with keeps that one.
-        if open_follow_up(contact) is None:
-            follow_up = plan_for_new_contact(contact, met_at=now, event=None)
-            follow_up.reason = FOLLOW_UP_REASON
-            follow_up.created_at = now
+        plan_for_new_contact(contact, met_at=now, event=None, reason=FOLLOW_UP_REASON)

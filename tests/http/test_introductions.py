@@ -567,3 +567,50 @@ def test_ids_out_of_range_are_simply_not_found(app, circle, cara):
     assert cara.post("/introductions/new", data={"a": huge, "b": huge}).status_code == 404
     assert cara.get(f"/introductions/new?a={huge}").status_code == 404
     assert cara.get("/i/not-a-token").status_code == 404
+
+
+# One open follow-up per contact, however the two met -----------------------------------------
+
+
+def accept_both(app, cara, ana, ben, circle) -> int:
+    intro_id = started(app, cara, *circle)
+    for client, position in ((ana, "a"), (ben, "b")):
+        url = f"/introductions/requests/{side_id(app, intro_id, position)}"
+        assert client.post(url, data={"choice": "accept"}).status_code == 303
+    return intro_id
+
+
+def open_follow_ups(app, owner_email, other_email) -> list[str]:
+    """The reasons of the owner's open follow-ups with the other user."""
+    with app.app_context():
+        owner, other = (
+            db.session.scalar(sa.select(User.id).where(User.email == email))
+            for email in (owner_email, other_email)
+        )
+        return list(
+            db.session.scalars(
+                sa.select(FollowUp.reason)
+                .join(Contact, Contact.id == FollowUp.contact_id)
+                .where(
+                    Contact.owner_id == owner,
+                    Contact.linked_user_id == other,
+                    FollowUp.state == "open",
+                )
+            )
+        )
+
+
+def test_introduced_people_who_then_exchange_cards_keep_one_follow_up(app, circle, cara, ana, ben):
+    accept_both(app, cara, ana, ben, circle)
+    assert open_follow_ups(app, ANA, BEN) == ["introduction"]
+    exchange(app, ana, BEN)  # they meet at the next event and scan each other's cards
+    assert open_follow_ups(app, ANA, BEN) == ["introduction"]
+    assert open_follow_ups(app, BEN, ANA) == ["introduction"]
+
+
+def test_people_who_met_before_being_introduced_keep_one_follow_up(app, circle, cara, ana, ben):
+    exchange(app, ana, BEN)
+    assert open_follow_ups(app, ANA, BEN) == ["new_contact"]
+    accept_both(app, cara, ana, ben, circle)
+    assert open_follow_ups(app, ANA, BEN) == ["new_contact"]
+    assert open_follow_ups(app, BEN, ANA) == ["new_contact"]
