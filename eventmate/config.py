@@ -86,6 +86,8 @@ def apply_environment(config: dict, instance_path: str) -> None:
             config[name] = os.environ[name].strip()
     if os.environ.get("EVENTMATE_PUSH_ALLOW_LOOPBACK") == "1":
         config["PUSH_ALLOW_LOOPBACK"] = True
+    if os.environ.get("INTRODUCTION_EXPIRY_DAYS", "").strip():  # whole days; default 14
+        config["INTRODUCTION_EXPIRY_DAYS"] = max(1, int(os.environ["INTRODUCTION_EXPIRY_DAYS"]))
     if os.environ.get("EVENTMATE_ENV", "production") == "development" or config.get("TESTING"):
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "FORCE_HTTPS"):
             config[key] = False

@@ -614,3 +614,24 @@ def test_people_who_met_before_being_introduced_keep_one_follow_up(app, circle, 
     accept_both(app, cara, ana, ben, circle)
     assert open_follow_ups(app, ANA, BEN) == ["new_contact"]
     assert open_follow_ups(app, BEN, ANA) == ["new_contact"]
+
+
+def test_links_last_as_many_days_as_configured(app, circle, cara, monkeypatch):
+    from eventmate import create_app
+
+    monkeypatch.setenv("INTRODUCTION_EXPIRY_DAYS", "3")
+    configured = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    assert configured.config["INTRODUCTION_EXPIRY_DAYS"] == 3
+    monkeypatch.setenv("INTRODUCTION_EXPIRY_DAYS", "soon")
+    with pytest.raises(ValueError):
+        create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    app.config["INTRODUCTION_EXPIRY_DAYS"] = 3
+    a, b = circle
+    assert "Links work for 3 days" in visible_text(cara.get(f"/introductions/new?a={a}&b={b}"))
+    intro_id = started(app, cara, a, b)
+    with app.app_context():
+        intro = db.session.get(Introduction, intro_id)
+        assert intro.expires_at - intro.created_at == timedelta(days=3)
