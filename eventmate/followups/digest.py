@@ -73,12 +73,25 @@ def short_name(contact: Contact) -> str:
     return "someone you scanned"
 
 
-def event_name(contact: Contact) -> str:
-    """The event where we first met, as it was named then."""
-    for meeting in sorted(contact.meetings, key=lambda meeting: meeting.met_at):
-        if meeting.event_name:
-            return meeting.event_name
-    return contact.event.name if contact.event else ""
+@dataclass(frozen=True)
+class WhereWeMet:
+    event_name: str = ""
+    met_at: datetime | None = None
+
+
+def where_we_met(contact: Contact) -> WhereWeMet:
+    """Where and when we met, both from one meeting: the first one at an event (the event as
+    it was named then), else the first one, with the event the user filed the contact under.
+    A follow-up done is not a meeting; a contact never met (introduced) has no date."""
+    meetings = sorted(
+        (meeting for meeting in contact.meetings if meeting.kind != "follow_up"),
+        key=lambda meeting: meeting.met_at,
+    )
+    at_event = next((meeting for meeting in meetings if meeting.event_name), None)
+    if at_event is not None:
+        return WhereWeMet(at_event.event_name, at_event.met_at)
+    filed_under = contact.event.name if contact.event else ""
+    return WhereWeMet(filed_under, meetings[0].met_at if meetings else None)
 
 
 def _people(count: int) -> str:
@@ -101,7 +114,9 @@ def digest_summary(user: User, follow_ups: list[FollowUp]) -> DigestSummary:
         who = f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
     else:
         who = shown[0] if count == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    events = list(dict.fromkeys(filter(None, (event_name(contact) for contact in contacts))))
+    events = list(
+        dict.fromkeys(filter(None, (where_we_met(contact).event_name for contact in contacts)))
+    )
     where = ""
     if len(events) == 1:
         where = f" from {_clip(events[0], MAX_EVENT)}"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Contact, FollowUp, User
-from .digest import event_name
+from .digest import where_we_met
 from .planning import next_active_day
 
 DURATION = timedelta(minutes=15)
@@ -43,7 +43,7 @@ def reminder_time(due_at: datetime, user: User) -> datetime:
 
 
 def _description(contact: Contact, inbox_url: str) -> str:
-    where = event_name(contact)
+    where = where_we_met(contact).event_name
     about = [contact.title, contact.company]
     lines = [" · ".join(filter(None, about))] if any(about) else []
     lines.append(f"You met at {where}." if where else "Someone you met recently.")

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from ..models import Contact, Event, FollowUp, User
 from . import drafts, planning, tone
-from .digest import event_name
+from .digest import where_we_met
 
 LINKEDIN_HOSTS = ("linkedin.com", "www.linkedin.com", "lnkd.in")
 
@@ -59,17 +59,13 @@ def _event_ongoing(event: Event | None, today) -> bool:
 def draft_facts(
     contact: Contact, user: User, now: datetime, reason: str = "new_contact"
 ) -> drafts.DraftFacts:
-    meetings = sorted(
-        (meeting for meeting in contact.meetings if meeting.kind != "follow_up"),
-        key=lambda meeting: meeting.met_at,
-    )
-    met_at = meetings[0].met_at if meetings else contact.created_at
+    place = where_we_met(contact)
     today = planning.local_day(now, user.timezone)
     return drafts.DraftFacts(
         first_name=drafts.first_name(contact.full_name),
         sender_name=drafts.first_name(user.display_name),
-        event_name=event_name(contact),
-        met_on=planning.local_day(met_at, user.timezone),
+        event_name=place.event_name,
+        met_on=planning.local_day(place.met_at or contact.created_at, user.timezone),
         today=today,
         event_ongoing=_event_ongoing(contact.event, today),
         face_to_face=contact.met_face_to_face,
@@ -88,7 +84,7 @@ def inbox_item(follow_up: FollowUp, user: User, now: datetime) -> InboxItem:
     email = next((e for e in contact.emails if drafts.EMAIL.match(e.strip())), None)
     mailto = drafts.mailto_link(email, draft.subject, draft.body) if email else None
     first_contact = tone.never_spoken(contact)
-    meetings = [meeting for meeting in contact.meetings if meeting.kind != "follow_up"]
+    place = where_we_met(contact)
     return InboxItem(
         follow_up=follow_up,
         contact=contact,
@@ -98,8 +94,8 @@ def inbox_item(follow_up: FollowUp, user: User, now: datetime) -> InboxItem:
         links=web_links(contact.urls),
         findings=tuple(tone.check_tone(draft.body, first_contact=first_contact)),
         first_contact=first_contact,
-        event_name=event_name(contact),
-        met_at=min((m.met_at for m in meetings), default=None),
+        event_name=place.event_name,
+        met_at=place.met_at,
         answers=tuple(
             (answer.question, answer.answer) for answer in contact.answers if answer.answer.strip()
         ),

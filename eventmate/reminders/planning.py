@@ -106,7 +106,9 @@ def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
             .load_only(Contact.full_name, Contact.company, Contact.event_id)
             .options(
                 selectinload(Contact.event).load_only(Event.name),
-                selectinload(Contact.meetings).load_only(Meeting.met_at, Meeting.event_name),
+                selectinload(Contact.meetings).load_only(
+                    Meeting.met_at, Meeting.event_name, Meeting.kind
+                ),
             ),
         )
         .order_by(FollowUp.owner_id, FollowUp.due_at, FollowUp.id)

@@ -419,3 +419,25 @@ def test_export_holds_follow_ups_and_deletion_removes_them(app, ana, ben, accoun
         owners = db.session.scalars(sa.select(FollowUp.owner_id)).all()
         ben_id = db.session.scalar(sa.select(User.id).where(User.email == "ben@example.org"))
     assert owners == [ben_id]
+
+
+def test_where_and_when_we_met_come_from_the_same_meeting(app, ana):
+    """Scanned once without an event, met again at DevConf: the item and its draft name
+    DevConf with the day of DevConf, never DevConf with the day of the first scan."""
+    first = datetime(2025, 12, 2, 10, 0, tzinfo=UTC)
+    at_event = datetime(2026, 2, 14, 10, 0, tzinfo=UTC)
+    dev = scan(ana, BADGE, scanned_at=first.isoformat()).get_json()["id"]
+    assert "Met · 2 Dec 2025, 10:00" in visible_text(ana.get("/inbox"))
+    with app.app_context():
+        db.session.add(Meeting(contact_id=dev, kind="scan", met_at=at_event, event_name="DevConf"))
+        db.session.commit()
+    text = visible_text(ana.get("/inbox"))
+    assert "Met at DevConf · 14 Feb 2026, 10:00" in text
+    assert "2 Dec 2025" not in text
+    with app.app_context():
+        from eventmate.followups.items import draft_facts
+
+        contact = db.session.get(Contact, dev)
+        owner = db.session.get(User, contact.owner_id)
+        facts = draft_facts(contact, owner, at_event + timedelta(days=1))
+        assert (facts.event_name, facts.met_on) == ("DevConf", date(2026, 2, 14))
