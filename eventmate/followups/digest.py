@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from ..extensions import db
-from ..models import Contact, FollowUp, User
+from ..models import Contact, Event, FollowUp, Meeting, User
 from .planning import is_quiet, local_day
 
 INBOX_URL = "/inbox"
@@ -31,31 +31,46 @@ class DigestSummary:
     names: list[str] = field(default_factory=list)
 
 
+def is_due(now: datetime):
+    """The rule for "due", as SQL for every query that needs it: open, and its time has come."""
+    return sa.and_(FollowUp.state == "open", FollowUp.due_at <= now)
+
+
+def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
+    """The due follow-ups of many users in one query (the dispatcher plans in chunks), each
+    user's oldest first, with what the summary reads loaded."""
+    query = (
+        sa.select(FollowUp)
+        .where(FollowUp.owner_id.in_(user_ids), is_due(now))
+        .options(
+            # What the summary reads: names, the event, the meetings' events. Other columns
+            # (notes, raw payloads, JSON lists) would still load on access, one row at a time.
+            load_only(FollowUp.owner_id, FollowUp.contact_id, FollowUp.due_at),
+            selectinload(FollowUp.contact)
+            .load_only(Contact.full_name, Contact.company, Contact.event_id)
+            .options(
+                selectinload(Contact.event).load_only(Event.name),
+                selectinload(Contact.meetings).load_only(
+                    Meeting.met_at, Meeting.event_name, Meeting.kind
+                ),
+            ),
+        )
+        .order_by(FollowUp.owner_id, FollowUp.due_at, FollowUp.id)
+    )
+    found: dict[int, list[FollowUp]] = {}
+    for follow_up in db.session.scalars(query):
+        found.setdefault(follow_up.owner_id, []).append(follow_up)
+    return found
+
+
 def due_follow_ups(user: User, now: datetime) -> list[FollowUp]:
     """The user's open follow-ups due at `now` or earlier, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(FollowUp)
-            .where(
-                FollowUp.owner_id == user.id,
-                FollowUp.state == "open",
-                FollowUp.due_at <= now,
-            )
-            .options(
-                selectinload(FollowUp.contact).options(
-                    selectinload(Contact.event), selectinload(Contact.meetings)
-                )
-            )
-            .order_by(FollowUp.due_at, FollowUp.id)
-        )
-    )
+    return due_by_user([user.id], now).get(user.id, [])
 
 
 def due_count(user: User, now: datetime) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            FollowUp.owner_id == user.id, FollowUp.state == "open", FollowUp.due_at <= now
-        )
+        sa.select(sa.func.count()).where(FollowUp.owner_id == user.id, is_due(now))
     )
 
 

@@ -13,20 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import load_only, selectinload
 
 from ..database import begin_write
 from ..extensions import db
-from ..followups.digest import digest_summary
-from ..models import (
-    Contact,
-    Event,
-    FollowUp,
-    Meeting,
-    PushMessage,
-    PushSubscription,
-    User,
-)
+from ..followups.digest import digest_summary, due_by_user, is_due
+from ..models import Event, FollowUp, PushMessage, PushSubscription, User
 from .messages import insert_deliveries, insert_messages
 from .mornings import Clock, morning_of, possible_dates
 from .payload import TAG
@@ -63,9 +54,7 @@ def _due_mornings(now: datetime) -> list[Morning]:
     # Uncorrelated IN subqueries: each is computed once (a correlated EXISTS led SQLite to scan
     # every due follow-up for every user).
     has_device = User.id.in_(sa.select(PushSubscription.user_id))
-    has_due = User.id.in_(
-        sa.select(FollowUp.owner_id).where(FollowUp.state == "open", FollowUp.due_at <= now)
-    )
+    has_due = User.id.in_(sa.select(FollowUp.owner_id).where(is_due(now)))
     rows = db.session.execute(
         sa.select(
             User.id,
@@ -90,33 +79,6 @@ def _existing(user_ids: list[int], days: set[date]) -> set[Morning]:
         )
     )
     return {_morning(user_id, key) for user_id, key in rows}
-
-
-def due_by_user(user_ids, now: datetime) -> dict[int, list[FollowUp]]:
-    """`followups.digest.due_follow_ups` for many users in one query (same rule, same order:
-    open, due at `now` or earlier, oldest first; tests hold the two equal)."""
-    query = (
-        sa.select(FollowUp)
-        .where(FollowUp.owner_id.in_(user_ids), FollowUp.state == "open", FollowUp.due_at <= now)
-        .options(
-            # What the summary reads: names, the event, the meetings' events. Other columns
-            # (notes, raw payloads, JSON lists) would still load on access, one row at a time.
-            load_only(FollowUp.owner_id, FollowUp.contact_id, FollowUp.due_at),
-            selectinload(FollowUp.contact)
-            .load_only(Contact.full_name, Contact.company, Contact.event_id)
-            .options(
-                selectinload(Contact.event).load_only(Event.name),
-                selectinload(Contact.meetings).load_only(
-                    Meeting.met_at, Meeting.event_name, Meeting.kind
-                ),
-            ),
-        )
-        .order_by(FollowUp.owner_id, FollowUp.due_at, FollowUp.id)
-    )
-    found: dict[int, list[FollowUp]] = {}
-    for follow_up in db.session.scalars(query):
-        found.setdefault(follow_up.owner_id, []).append(follow_up)
-    return found
 
 
 def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> int:

@@ -13,12 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.followups.digest import due_follow_ups
+from eventmate.followups.digest import due_by_user, due_count
 from eventmate.models import Event, PushDelivery, PushMessage, PushSubscription, User
 from eventmate.push.vapid import vapid_keys
 from eventmate.reminders.claims import MAX_ATTEMPTS
 from eventmate.reminders.dispatch import Dispatcher, Settings
-from eventmate.reminders.planning import due_by_user
 
 from ..push_service import (  # noqa: F401 -- fixtures
     SUBJECT,
@@ -143,20 +142,31 @@ def test_a_digest_of_many_people_stays_under_the_payload_limit(push_app, push_se
     assert push.message["count"] == 40
 
 
-def test_the_planner_loads_exactly_what_due_follow_ups_would(push_app, push_service):
+def test_due_means_open_and_its_time_has_come_for_the_planner_and_the_banner(
+    push_app, push_service
+):
+    """One rule (`followups.digest.is_due`) and one query for the banner and the planner."""
     user_with_due(push_app, push_service, "ana@example.org", names=FIVE[:3])
     user_with_due(push_app, push_service, "ben@example.org", names=FIVE[3:], due=MORNING)
     with push_app.app_context():
         carl = make_user("carl@example.org")
-        add_follow_up(carl, "Later Person", due_at=MORNING + timedelta(hours=3))
+        add_follow_up(carl, "Later Person", due_at=MORNING + timedelta(seconds=1))
         add_follow_up(carl, "Done Person", due_at=MORNING - timedelta(days=1), state="done")
         add_follow_up(carl, "Old Person", due_at=MORNING - timedelta(days=2))
+        add_follow_up(carl, "Just Due", due_at=MORNING)
         db.session.commit()
-        users = db.session.scalars(sa.select(User)).all()
-        batched = due_by_user([user.id for user in users], MORNING)
-        for user in users:
-            expected = [follow_up.id for follow_up in due_follow_ups(user, MORNING)]
-            assert [follow_up.id for follow_up in batched.get(user.id, [])] == expected
+        users = {user.email: user for user in db.session.scalars(sa.select(User))}
+        batched = due_by_user([user.id for user in users.values()], MORNING)
+        names = {
+            email: [follow_up.contact.full_name for follow_up in batched.get(user.id, [])]
+            for email, user in users.items()
+        }
+        assert names == {
+            "ana@example.org": list(FIVE[:3]),
+            "ben@example.org": list(FIVE[3:]),
+            "carl@example.org": ["Old Person", "Just Due"],  # oldest first
+        }
+        assert due_count(users["carl@example.org"], MORNING) == 2
 
 
 # --- when it comes ----------------------------------------------------------------------------
