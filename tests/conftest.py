@@ -10,6 +10,10 @@ from eventmate.extensions import db
 
 from .databases import BACKENDS, TESTDATA, describe_backends, prepare_database, reset_database
 
+# Fixtures of the push kit for every test, among them the autouse `no_outside_push`: any test
+# that tries to send a push beyond 127.0.0.1, or to resolve a host name, fails.
+pytest_plugins = ["tests.push_service"]
+
 STRONG_PASSWORD = "violet kettle orbit lantern"
 FAST_TEST_HASH = "scrypt:4096:8:1"  # the production algorithm at an eighth of its cost
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

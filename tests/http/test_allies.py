@@ -1,8 +1,6 @@
 """Trusted allies: at most twelve, even under concurrent requests; swapping one out; and the
 keep-in-touch reminders, due on the right morning, in the inbox and in the morning push."""
 
-# ruff: noqa: F811 -- pytest fixtures imported from tests/push_service.py, used as arguments
-
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -17,13 +15,7 @@ from eventmate.relationships import allies
 from eventmate.relationships.touches import Touch, log_touch
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
-from ..push_service import (  # noqa: F401 -- fixtures
-    add_device,
-    make_user,
-    no_outside_push,
-    push_app,
-    push_service,
-)
+from ..push_service import add_device, make_user
 from .helpers import visible_text
 
 ANA = "ana@example.org"

@@ -2,8 +2,6 @@
 comes (time zones, daylight saving, quiet days, travel), once per local day, the exact request,
 and what each answer of the push service leads to."""
 
-# ruff: noqa: F811 -- pytest fixtures imported from tests/push_service.py, used as arguments
-
 import json
 import re
 import time
@@ -19,16 +17,7 @@ from eventmate.push.vapid import vapid_keys
 from eventmate.reminders.claims import MAX_ATTEMPTS
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
-from ..push_service import (  # noqa: F401 -- fixtures
-    SUBJECT,
-    add_device,
-    add_follow_up,
-    make_user,
-    no_outside_push,
-    push_app,
-    push_service,
-    unb64url,
-)
+from ..push_service import SUBJECT, add_device, add_follow_up, make_user, unb64url
 
 # Tuesday 24 November 2026; Lisbon is on UTC in winter.
 MORNING = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -1,8 +1,6 @@
 """Dispatchers that crash, stall or run side by side: every digest is sent, and sent once
 (at most one repeat after a crash between sending and recording)."""
 
-# ruff: noqa: F811 -- pytest fixtures imported from tests/push_service.py, used as arguments
-
 import os
 import signal
 import subprocess
@@ -25,12 +23,7 @@ from eventmate.reminders.dispatch import Dispatcher, Settings
 from eventmate.reminders.planning import plan_digests
 
 from ..databases import BACKENDS
-from ..push_service import (  # noqa: F401 -- fixtures
-    SUBJECT,
-    no_outside_push,
-    push_app,
-    push_service,
-)
+from ..push_service import SUBJECT
 from .test_dispatch import MORNING, deliveries, dispatch, user_with_due
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from eventmate.models import Contact, PushDelivery, PushMessage, User
 from eventmate.models.base import utcnow
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
-from ..push_service import add_device, no_outside_push, push_app, push_service  # noqa: F401
+from ..push_service import add_device
 from .test_introductions import (  # noqa: F401 -- fixtures
     ANA,
     BEN,

@@ -1,7 +1,5 @@
 """Subscribing devices: `POST/DELETE /api/push/subscriptions`, the served key, the devices list."""
 
-# ruff: noqa: F811 -- pytest fixtures imported from tests/push_service.py, used as arguments
-
 import base64
 
 import pytest
@@ -13,12 +11,7 @@ from eventmate.push import endpoints
 from eventmate.push.subscriptions import MAX_DEVICES
 from eventmate.push.vapid import vapid_keys
 
-from ..push_service import (  # noqa: F401 -- fixtures
-    b64url,
-    no_outside_push,
-    push_app,
-    push_service,
-)
+from ..push_service import b64url
 from .helpers import count, visible_text
 
 ANDROID_CHROME = (

@@ -5,7 +5,7 @@ import pytest
 from eventmate.push import endpoints, transport
 from eventmate.push.endpoints import EndpointRefused, address_allowed, check_endpoint
 
-from ..push_service import PushService, no_outside_push  # noqa: F401 -- autouse fixture
+from ..push_service import PushService
 
 PRIVATE = (
     "127.0.0.1",

@@ -22,13 +22,7 @@ from eventmate.models.base import utcnow
 from eventmate.push.vapid import vapid_keys
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
-from ...push_service import (  # noqa: F401 -- autouse fixture
-    PushService,
-    Receiver,
-    add_follow_up,
-    new_vapid_private_key,
-    no_outside_push,
-)
+from ...push_service import PushService, Receiver, add_follow_up, new_vapid_private_key
 from ..flows import sign_up
 
 SLOW = 30_000  # ms: steps that wait on the service worker, the server and a busy machine
