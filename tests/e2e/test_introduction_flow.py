@@ -70,7 +70,10 @@ def test_cara_introduces_ana_to_ben_and_both_say_yes(new_phone):
     panel = cara.locator("#relationship")
     expect(panel.locator(".level")).to_have_text("Just met")
     today = date.today()
-    log_touch(cara, "Met in person", today - timedelta(days=3 * 365), "Worked together at Tideway")
+    # A day over three years: a logged day counts from its midday, so exactly 3 × 365 days
+    # ago reads "2 years" every morning.
+    three_years = today - timedelta(days=3 * 365 + 1)
+    log_touch(cara, "Met in person", three_years, "Worked together at Tideway")
     log_touch(cara, "Met in person", today - timedelta(days=200))
     log_touch(cara, "Call", today - timedelta(days=20), "Her move to Porto")
     expect(panel.locator(".level")).to_have_text("Know well")
