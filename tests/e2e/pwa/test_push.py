@@ -1,7 +1,8 @@
 """ "Remind me" in a real browser: permission only after the tap, a subscription made with the
 served VAPID key and posted through the real endpoint, a digest sent by the real dispatcher to
 the local fake push service (which decrypts it with the browser's key), then delivered to the
-service worker, shown as a notification, and a tap on it opening the inbox.
+service worker, shown as a notification, and a tap on it opening the inbox; likewise an
+introduction's consent request, opening the answer page.
 
 Headless Chromium cannot `pushManager.subscribe()` (no vendor push service: AbortError), so an
 init script replaces it with a WebCrypto P-256 key pair pointing at the fake push service, and
@@ -16,13 +17,21 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from eventmate.contacts.service import linked_contact
 from eventmate.extensions import db
-from eventmate.models import PushSubscription, User
+from eventmate.introductions.service import create_introduction
+from eventmate.models import Contact, PushSubscription, User
 from eventmate.models.base import utcnow
 from eventmate.push.vapid import vapid_keys
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
-from ...push_service import PushService, Receiver, add_follow_up, new_vapid_private_key
+from ...push_service import (
+    PushService,
+    Receiver,
+    add_follow_up,
+    make_user,
+    new_vapid_private_key,
+)
 from ..flows import sign_up
 
 SLOW = 30_000  # ms: steps that wait on the service worker, the server and a busy machine
@@ -119,14 +128,11 @@ def notifications(page) -> list[dict]:
     )
 
 
-def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, push_live):
-    live_server, service = push_live
-    phone = new_phone()
-    phone.add_init_script(STUB % {"origin": service.origin})
-    page = phone.new_page()
-    sign_up(page, "Rita Alves", "rita@example.org")
+def remind_me(phone, page, live_server, service, name: str, email: str) -> dict:
+    """Sign up and tap "Remind me": the browser side of the subscription (`window.__push`),
+    after checking the permission was asked for only then, with the served key."""
+    sign_up(page, name, email)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
-
     page.goto("/account/")
     remind = page.get_by_role("button", name="Remind me")
     expect(remind).to_be_visible()
@@ -137,6 +143,45 @@ def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, 
     pushed = page.evaluate("window.__push")
     assert (pushed["asked"], pushed["subscribed"]) == (1, 1)
     assert pushed["applicationServerKey"] == vapid_keys(live_server.app).public_key
+    service.register(pushed["token"], Receiver.from_raw(pushed["privateKey"], pushed["auth"]))
+    return pushed
+
+
+def shown_after_delivery(phone, page, live_server, push) -> list[dict]:
+    """Hand the push to the service worker as the push service would; what it showed."""
+    cdp = phone.new_cdp_session(page)
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registration_id(page, cdp, live_server.url),
+            "data": push.plaintext.decode(),
+        },
+    )
+    deadline = time.monotonic() + SLOW / 1000
+    while not (shown := notifications(page)):
+        assert time.monotonic() < deadline, "the service worker showed no notification"
+        page.wait_for_timeout(100)
+    return shown
+
+
+def tap_notification(phone, live_server) -> None:
+    """The worker's notificationclick handler, for the notification on screen."""
+    worker = next(w for w in phone.service_workers if w.url.startswith(live_server.url))
+    worker.evaluate(
+        """async () => {
+            const [notification] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent("notificationclick", { notification }));
+        }"""
+    )
+
+
+def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, push_live):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    pushed = remind_me(phone, page, live_server, service, "Rita Alves", "rita@example.org")
 
     with live_server.app.app_context():
         rita = db.session.scalar(sa.select(User).where(User.email == "rita@example.org"))
@@ -151,7 +196,6 @@ def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, 
         rita.reminder_hour = 0
         rita.timezone = "UTC"
         db.session.commit()
-        service.register(pushed["token"], Receiver.from_raw(pushed["privateKey"], pushed["auth"]))
         tally = Dispatcher(settings=Settings(threads=1)).run_once(now)
         db.session.remove()
     assert (tally.planned, tally.sent) == (1, 1)
@@ -159,20 +203,7 @@ def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, 
     assert push.problem is None  # VAPID verified; decrypted with the browser's own key
     assert push.message["body"] == "Follow up with Ana, Ben and Chloé from DevConf"
 
-    cdp = phone.new_cdp_session(page)
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": live_server.url,
-            "registrationId": registration_id(page, cdp, live_server.url),
-            "data": push.plaintext.decode(),
-        },
-    )
-    deadline = time.monotonic() + SLOW / 1000
-    while not (shown := notifications(page)):
-        assert time.monotonic() < deadline, "the service worker showed no notification"
-        page.wait_for_timeout(100)
-    assert shown == [
+    assert shown_after_delivery(phone, page, live_server, push) == [
         {
             "title": "3 people to follow up with today",
             "body": "Follow up with Ana, Ben and Chloé from DevConf",
@@ -182,16 +213,57 @@ def test_remind_me_subscribes_and_the_morning_digest_opens_the_inbox(new_phone, 
     ]
 
     # Tapping it: the worker's notificationclick handler takes our open window to the inbox.
-    worker = next(w for w in phone.service_workers if w.url.startswith(live_server.url))
-    worker.evaluate(
-        """async () => {
-            const [notification] = await self.registration.getNotifications();
-            self.dispatchEvent(new NotificationEvent("notificationclick", { notification }));
-        }"""
-    )
+    tap_notification(phone, live_server)
     page.wait_for_url(f"{live_server.url}/inbox", timeout=SLOW)
     announced = page.get_by_text("Ana Ribeiro").first  # the inbox shows whom the digest named
     expect(announced).to_be_visible(timeout=SLOW)
+
+
+def test_an_introduction_request_is_shown_and_opens_the_answer_page(new_phone, push_live):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    remind_me(phone, page, live_server, service, "Rita Alves", "rita.intro@example.org")
+
+    with live_server.app.app_context():  # Carla introduces Rita to Ben, who is not on EventMate
+        rita = db.session.scalar(sa.select(User).where(User.email == "rita.intro@example.org"))
+        carla = make_user("carla.push@example.org", display_name="Carla Mendes")
+        to_rita, _ = linked_contact(carla, rita)
+        ben = Contact(owner_id=carla.id, source="manual", full_name="Ben Okafor")
+        db.session.add(ben)
+        db.session.flush()
+        intro = create_introduction(
+            carla,
+            to_rita,
+            ben,
+            why_a="Ben ran the Porto meetup.",
+            why_b="Rita is hiring.",
+            confirmed=True,
+            now=utcnow(),
+        )
+        intro_id, side = intro.id, intro.side("a").id
+        db.session.commit()
+        later = utcnow() + timedelta(days=1)  # sent even if the test runs in Rita's night
+        tally = Dispatcher(settings=Settings(threads=1), clock=lambda: later).run_once(plan=False)
+        db.session.remove()
+    assert tally.sent == 1
+    [push] = service.received
+    assert push.problem is None
+
+    assert shown_after_delivery(phone, page, live_server, push) == [
+        {
+            "title": "Carla would like to introduce you to Ben",
+            "body": "Open to see why, and to answer yes or no.",
+            "tag": f"eventmate-intro-{intro_id}",
+            "data": {"url": f"/introductions/requests/{side}"},
+        }
+    ]
+    tap_notification(phone, live_server)
+    page.wait_for_url(f"{live_server.url}/introductions/requests/{side}", timeout=SLOW)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Carla Mendes would like to introduce you to Ben Okafor"
+    )
 
 
 def test_without_permission_nothing_is_subscribed(new_phone, push_live):
