@@ -46,8 +46,7 @@ class Job:
 
 @dataclass
 class Tally:
-    planned: int = 0  # digests written by this dispatcher (prompt messages are written as
-    # things happen, by the areas they are about)
+    planned: int = 0  # digests this dispatcher wrote (prompt messages are written elsewhere)
     sent: int = 0
     retried: int = 0  # put back for a later attempt (429, 5xx, no answer)
     dropped: int = 0  # given up: device gone, refused, too many attempts

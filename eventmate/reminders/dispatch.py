@@ -83,7 +83,7 @@ class Dispatcher:
         )
 
     def run_once(
-        self, now: datetime | None = None, stop: threading.Event | None = None, *, plan=True
+        self, now: datetime | None = None, stop: threading.Event | None = None, *, plan: bool = True
     ) -> Tally:
         """Plan (unless `plan` is False) and send everything claimable. Prompt messages are
         written as things happen, so a pass without planning sends them too."""

@@ -100,16 +100,15 @@ def queue_message(
     return bool(ids)
 
 
-def cancel_unsent(*, introduction_id: int, dedupe_keys: list[str] | None = None) -> int:
+def cancel_unsent(*, introduction_id: int, dedupe_keys: list[str] | None = None) -> None:
     """Stop messages about an introduction that are no longer true (all of them, or those
     with these keys) from going out: their pending deliveries become `cancelled`. One being
-    sent at this moment still arrives. Returns how many were stopped."""
+    sent at this moment still arrives."""
     messages = sa.select(PushMessage.id).where(PushMessage.introduction_id == introduction_id)
     if dedupe_keys is not None:
         messages = messages.where(PushMessage.dedupe_key.in_(dedupe_keys))
-    result = db.session.execute(
+    db.session.execute(
         sa.update(PushDelivery)
         .where(PushDelivery.message_id.in_(messages), PushDelivery.state == "pending")
         .values(state="cancelled")
     )
-    return result.rowcount

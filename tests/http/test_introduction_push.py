@@ -198,3 +198,12 @@ def test_a_request_written_at_night_waits_for_the_morning(
         db.session.commit()
         waits = set(db.session.scalars(sa.select(PushDelivery.next_attempt_at)))
     assert waits == {datetime(2026, 11, 25, 9, 0, tzinfo=UTC)}
+
+
+def test_an_introductions_tag_is_a_valid_topic_for_any_id():
+    import re
+
+    from eventmate.introductions.notices import tag
+    from eventmate.models import Introduction
+
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,32}", tag(Introduction(id=2**31 - 1)))
