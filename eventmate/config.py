@@ -15,6 +15,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 256 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # The login session ends 30 days after login (its server-side row says so), so re-signing
+    # the cookie on every request would only cost time.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

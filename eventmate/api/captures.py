@@ -29,11 +29,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
-
 from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
 from ..contacts.prompts import prompts_for
 from ..extensions import db
+from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
 from ..models import ClientRequest, Contact, PromptAnswer, User
 from .validation import UUID_PATTERN, InvalidRequest, client_id, optional_id, require_object
 
@@ -70,12 +69,6 @@ class CaptureRequest:
     answers: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     base: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CaptureOutcome:
-    contact: Contact
-    created: bool  # False when this client id was already applied
 
 
 def _text(value, name: str, *, optional: bool = True) -> str | None:
@@ -245,44 +238,20 @@ def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
             )
 
 
-def _already_applied(user: User, capture: CaptureRequest) -> CaptureOutcome | None:
-    seen = db.session.get(ClientRequest, (user.id, capture.client_id))
-    if seen is None:
-        return None
-    if seen.kind != "capture" or seen.fingerprint != capture.fingerprint:
-        raise CaptureError("This note's id was already used for different content.", status=409)
-    contact = db.session.get(Contact, seen.contact_id)
-    if contact is None:
-        raise CaptureError("That contact was deleted.", status=410)
-    return CaptureOutcome(contact, created=False)
+def record_capture(user: User, capture: CaptureRequest, *, answer: Answer = None) -> Applied:
+    """Apply a capture once and commit; raise CaptureError (nothing changed) when it can't be.
 
+    `answer`: see `apply_once`."""
+    write = ClientWrite(user.id, capture.client_id, "capture", capture.fingerprint)
 
-def record_capture(user: User, capture: CaptureRequest) -> CaptureOutcome:
-    """Apply a capture once and commit; raise CaptureError (nothing changed) when it can't be."""
-    outcome = _already_applied(user, capture)
-    if outcome:
-        return outcome
-    try:
+    def apply() -> Contact:
         contact = _contact_for(user, capture)
         _apply(user, contact, capture)
-        db.session.add(
-            ClientRequest(
-                user_id=user.id,
-                client_id=capture.client_id,
-                kind="capture",
-                fingerprint=capture.fingerprint,
-                contact_id=contact.id,
-            )
-        )
-        db.session.commit()
-    except CaptureError:
-        db.session.rollback()
-        raise
-    except IntegrityError:
-        # The same id arrived twice at once: the other request applied it.
-        db.session.rollback()
-        outcome = _already_applied(user, capture)
-        if outcome is None:
-            raise
-        return outcome
-    return CaptureOutcome(contact, created=True)
+        return contact
+
+    try:
+        return apply_once(write, apply, answer)
+    except ReusedClientId:
+        raise CaptureError(
+            "This note's id was already used for different content.", status=409
+        ) from None

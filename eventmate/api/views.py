@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from ..cards.links import card_hosts
 from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
+from ..database import writes_late
 from ..models.base import utcnow
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
@@ -49,12 +50,12 @@ def json_body():
 
 
 @bp.post("/scans")
+@writes_late
 @login_required
 def create_scan():
     scan = scan_request(json_body(), now=utcnow())
-    outcome = record_scan(current_user, scan, card_hosts=card_hosts())
-    body = contact_json(outcome.contact) | {"scan_id": scan.client_id}
-    return jsonify(body), 201 if outcome.created else 200
+    outcome = record_scan(current_user, scan, card_hosts=card_hosts(), answer=contact_json)
+    return jsonify(outcome.answer | {"scan_id": scan.client_id}), 201 if outcome.created else 200
 
 
 @bp.get("/contacts")
@@ -74,10 +75,11 @@ def csrf_token():
 
 
 @bp.post("/captures")
+@writes_late
 @login_required
 def create_capture():
     """Tags, notes and answers from the phone; merge rules in `captures.py`."""
     capture = capture_request(json_body())
-    outcome = record_capture(current_user, capture)
-    body = contact_json(outcome.contact) | {"client_id": capture.client_id}
+    outcome = record_capture(current_user, capture, answer=contact_json)
+    body = outcome.answer | {"client_id": capture.client_id}
     return jsonify(body), 201 if outcome.created else 200

@@ -7,9 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..badges import CardData
+from ..database import holds_write_lock
 from ..extensions import db
 from ..followups.service import plan_for_new_contact
 from ..models import Contact, Event, Meeting, User
+
+
+def empty_collections() -> dict:
+    """A new contact's tags, answers and meetings, set so that reading them costs no query."""
+    return {"tags": [], "answers": [], "meetings": []}
 
 
 def dedupe_key(card: CardData | None, raw: str) -> str:
@@ -20,11 +26,18 @@ def dedupe_key(card: CardData | None, raw: str) -> str:
 
 
 def _find_or_add(criteria, build) -> tuple[Contact, bool]:
-    """Find a contact, else insert one; a concurrent insert of the same one is found instead."""
+    """Find a contact, else insert one; a concurrent insert of the same one is found instead.
+
+    Under SQLite's write lock no other connection can insert meanwhile, so the savepoint
+    (and the flush it costs) is needed on PostgreSQL only.
+    """
     existing = db.session.scalar(sa.select(Contact).where(*criteria))
     if existing is not None:
         return existing, False
     contact = build()
+    if holds_write_lock():
+        db.session.add(contact)
+        return contact, True
     try:
         with db.session.begin_nested():
             db.session.add(contact)
@@ -51,6 +64,7 @@ def card_contact(owner: User, card: CardData | None, *, raw: str, source: str):
             urls=card.urls[:10],
             raw_payload=raw,
             notes=card.note[:2000],
+            **empty_collections(),
         )
 
     return _find_or_add((Contact.owner_id == owner.id, Contact.dedupe_key == key), build)
@@ -70,9 +84,17 @@ def linked_contact(owner: User, other: User) -> tuple[Contact, bool]:
             emails=[public["email"]] if "email" in public else [],
             phones=[public["phone"]] if "phone" in public else [],
             urls=[public["website"]] if "website" in public else [],
+            **empty_collections(),
         )
 
     return _find_or_add((Contact.owner_id == owner.id, Contact.linked_user_id == other.id), build)
+
+
+def _met_before(contact: Contact) -> bool:
+    """Whether the contact has a meeting already, without loading every one of them."""
+    if "meetings" in sa.inspect(contact).dict:  # loaded, e.g. a new contact's empty list
+        return bool(contact.meetings)
+    return db.session.scalar(sa.select(sa.exists().where(Meeting.contact_id == contact.id)))
 
 
 def record_meeting(
@@ -82,7 +104,7 @@ def record_meeting(
 
     A contact's first meeting is the one that made them a contact: it plans their follow-up.
     """
-    is_new = not contact.meetings
+    is_new = not _met_before(contact)
     meeting = Meeting(
         contact=contact,
         kind=kind,

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -21,3 +21,5 @@ class ClientRequest(db.Model):
     fingerprint: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the request's content
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contact = relationship("Contact")

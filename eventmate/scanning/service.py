@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from ..badges import PayloadError, parse_payload
+from ..badges import ParsedPayload, PayloadError, parse_payload
 from ..cards.links import token_from_url
 from ..contacts.service import card_contact, record_meeting
 from ..events.service import event_for_member
 from ..extensions import db
-from ..models import ClientRequest, Contact, Event, User
+from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
+from ..models import Contact, Event, User
 from .exchange import ExchangeError, exchange_cards
 
 
@@ -40,21 +40,6 @@ class ScanRequest:
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class ScanOutcome:
-    contact: Contact
-    created: bool  # False when this client id was already recorded
-
-
-def _already_received(user: User, scan: ScanRequest) -> ScanOutcome | None:
-    seen = db.session.get(ClientRequest, (user.id, scan.client_id))
-    if seen is None:
-        return None
-    if seen.kind != "scan" or seen.fingerprint != scan.fingerprint():
-        raise ScanError("This scan id was already used for different content.", status=409)
-    return ScanOutcome(db.session.get(Contact, seen.contact_id), created=False)
-
-
 def _scan_event(user: User, event_id: int | None) -> Event | None:
     if event_id is None:
         return user.current_event
@@ -64,26 +49,29 @@ def _scan_event(user: User, event_id: int | None) -> Event | None:
     return event
 
 
-def _contact_for_payload(
-    user: User, scan: ScanRequest, event: Event | None, card_hosts: frozenset[str]
-) -> Contact:
-    token = token_from_url(scan.payload, card_hosts)
-    if token is not None:
-        owner = db.session.scalar(sa.select(User).where(User.card_token == token))
-        if owner is None:
-            raise ScanError(
-                "This card is no longer valid. "
-                "Ask them to open EventMate and show their card again.",
-                status=410,
-            )
-        try:
-            return exchange_cards(user, owner, met_at=scan.scanned_at, event=event)
-        except ExchangeError as error:
-            raise ScanError(str(error)) from error
+def _exchange(user: User, token: str, scan: ScanRequest, event: Event | None) -> Contact:
+    owner = db.session.scalar(sa.select(User).where(User.card_token == token))
+    if owner is None:
+        raise ScanError(
+            "This card is no longer valid. Ask them to open EventMate and show their card again.",
+            status=410,
+        )
     try:
-        parsed = parse_payload(scan.payload)
+        return exchange_cards(user, owner, met_at=scan.scanned_at, event=event)
+    except ExchangeError as error:
+        raise ScanError(str(error)) from error
+
+
+def _parse(payload: str) -> ParsedPayload:
+    try:
+        return parse_payload(payload)
     except PayloadError as error:
         raise ScanError(str(error)) from error
+
+
+def _badge_contact(
+    user: User, parsed: ParsedPayload, scan: ScanRequest, event: Event | None
+) -> Contact:
     source = "badge" if parsed.card else "to_identify"
     contact, _ = card_contact(user, parsed.card, raw=scan.payload, source=source)
     event_id = event.id if event else None
@@ -91,33 +79,25 @@ def _contact_for_payload(
     return contact
 
 
-def record_scan(user: User, scan: ScanRequest, *, card_hosts: frozenset[str]) -> ScanOutcome:
-    """Apply a scan once and commit; raise ScanError (nothing changed) when it can't be used."""
-    outcome = _already_received(user, scan)
-    if outcome:
-        return outcome
-    try:
+def record_scan(
+    user: User, scan: ScanRequest, *, card_hosts: frozenset[str], answer: Answer = None
+) -> Applied:
+    """Apply a scan once and commit; raise ScanError (nothing changed) when it can't be used.
+
+    The payload is parsed before anything is locked; `answer`: see `apply_once`.
+    """
+    write = ClientWrite(user.id, scan.client_id, "scan", scan.fingerprint())
+    token = token_from_url(scan.payload, card_hosts)
+    parsed = None if token else _parse(scan.payload)
+
+    def apply() -> Contact:
         event = _scan_event(user, scan.event_id)
-        contact = _contact_for_payload(user, scan, event, card_hosts)
-        db.session.flush()
-        db.session.add(
-            ClientRequest(
-                user_id=user.id,
-                client_id=scan.client_id,
-                kind="scan",
-                fingerprint=scan.fingerprint(),
-                contact_id=contact.id,
-            )
-        )
-        db.session.commit()
-    except ScanError:
-        db.session.rollback()
-        raise
-    except IntegrityError:
-        # The same client id arrived twice at once; the other request recorded it.
-        db.session.rollback()
-        outcome = _already_received(user, scan)
-        if outcome is None:
-            raise
-        return outcome
-    return ScanOutcome(contact, created=True)
+        if token is not None:
+            return _exchange(user, token, scan, event)
+        return _badge_contact(user, parsed, scan, event)
+
+    try:
+        return apply_once(write, apply, answer)
+    except ReusedClientId:
+        message = "This scan id was already used for different content."
+        raise ScanError(message, status=409) from None

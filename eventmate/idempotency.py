@@ -1,0 +1,90 @@
+"""Applying a write from the phone exactly once, however often the offline outbox resends it.
+
+Each write carries a client id made on the phone. The first time it arrives it is applied and
+its id recorded (`ClientRequest`, scoped to the user) in the same transaction; a resend with
+the same content gets what the first one made; the same id with other content is refused.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from .database import begin_write
+from .extensions import db
+from .models import ClientRequest, Contact
+
+
+class ReusedClientId(Exception):
+    """The client id was already used for a write with different content."""
+
+
+@dataclass(frozen=True)
+class ClientWrite:
+    user_id: int
+    client_id: str
+    kind: str  # "scan", "capture"
+    fingerprint: str  # sha256 of the content
+
+
+@dataclass(frozen=True)
+class Applied:
+    contact: Contact
+    created: bool  # False: this client id was applied before, `contact` is what it made
+    answer: object = None  # what the caller's `answer(contact)` returned
+
+
+Answer = Callable[[Contact], object] | None
+
+
+def earlier_result(write: ClientWrite, answer: Answer = None) -> Applied | None:
+    """What this write made when it was applied before, or None if it never was."""
+    seen = db.session.get(ClientRequest, (write.user_id, write.client_id))
+    if seen is None:
+        return None
+    if seen.kind != write.kind or seen.fingerprint != write.fingerprint:
+        raise ReusedClientId
+    contact = db.session.get(Contact, seen.contact_id)
+    return Applied(contact, created=False, answer=answer(contact) if answer else None)
+
+
+def apply_once(write: ClientWrite, apply: Callable[[], Contact], answer: Answer = None) -> Applied:
+    """Run `apply` (which changes the session and returns its contact) and commit, once.
+
+    On SQLite the write lock is taken here, after the check for a resend (see
+    `database.writes_late`); a resend racing this one fails on the `ClientRequest` key and
+    gets what the other one made. Any exception from
+    `apply` rolls everything back and propagates: nothing is recorded, so
+    the phone may send the write again once the problem is fixed. `answer(contact)`, e.g. the
+    JSON a route sends back, is built before the commit, while everything just written is
+    still loaded (a commit expires it all: reading it again would cost several queries).
+    """
+    earlier = earlier_result(write, answer)
+    if earlier:
+        return earlier
+    try:
+        begin_write()
+        contact = apply()
+        db.session.add(
+            ClientRequest(
+                user_id=write.user_id,
+                client_id=write.client_id,
+                kind=write.kind,
+                fingerprint=write.fingerprint,
+                contact=contact,
+            )
+        )
+        db.session.flush()
+        result = Applied(contact, created=True, answer=answer(contact) if answer else None)
+        db.session.commit()
+    except IntegrityError:
+        # The same write arrived twice at once, and the other request recorded it first.
+        db.session.rollback()
+        earlier = earlier_result(write, answer)
+        if earlier is None:
+            raise
+        return earlier
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
