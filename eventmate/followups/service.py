@@ -42,8 +42,9 @@ def plan_for_new_contact(
     """The open follow-up every new contact gets: the morning after the day we met.
 
     One open follow-up per contact: someone who has one already (introduced yesterday and
-    scanned today, or scanned last week and introduced today) keeps it, as it is."""
-    current = open_follow_up(contact)
+    scanned today, or scanned last week and introduced today) keeps it, as it is. A contact
+    not yet written (no id) has none: no query, and no early flush on the scan path."""
+    current = open_follow_up(contact) if contact.id is not None else None
     if current is not None:
         return current
     owner = _owner(contact)
