@@ -1,9 +1,10 @@
-"""One dispatcher pass: plan the digests due now, then claim, send and record in batches
+"""One dispatcher pass: plan the digests due now, and claim, send and record in batches
 (digests and the prompt messages other areas wrote, alike).
 
 The database work (claims and records) stays on the calling thread; the sends run in a thread
 pool, because a push is mostly waiting for the push service and encrypting, and that is where
-a dispatcher's throughput comes from. While one batch is being sent, the next is claimed.
+a dispatcher's throughput comes from. While one batch is being sent, the next chunk of
+digests is planned and the next batch claimed.
 """
 
 import logging
@@ -23,7 +24,7 @@ from ..push.sender import FAILED, GONE, RETRY, PushSender, SendResult
 from ..push.vapid import vapid_keys
 from ..relationships.allies import plan_all_keep_in_touch
 from .claims import Job, Tally, claim, record
-from .planning import plan_digests
+from .planning import planning_steps
 
 logger = logging.getLogger(__name__)
 
@@ -86,21 +87,31 @@ class Dispatcher:
         self, now: datetime | None = None, stop: threading.Event | None = None, *, plan: bool = True
     ) -> Tally:
         """Plan (unless `plan` is False) and send everything claimable. Prompt messages are
-        written as things happen, so a pass without planning sends them too."""
+        written as things happen, so a pass without planning sends them too.
+
+        Planning goes a chunk at a time while the batch claimed before it is being sent, so
+        the push service is kept busy from the first chunk on.
+        """
         tally = Tally()
+        steps = iter(())
         if plan:
             plan_all_keep_in_touch(now=now or self.clock())  # allies' reminders join the digest
-            tally.planned = plan_digests(now or self.clock(), clock_now=self.clock())
+            steps = planning_steps(now or self.clock(), clock_now=self.clock())
         with ThreadPoolExecutor(self.settings.threads, thread_name_prefix="push") as pool:
             jobs, dropped = self._claim()
             tally.dropped += dropped
-            while jobs:
+            while True:
                 futures: list[Future] = [pool.submit(self.send_one, job) for job in jobs]
-                upcoming, dropped = ([], 0) if stop and stop.is_set() else self._claim()
+                stopping = stop is not None and stop.is_set()
+                planned = None if stopping else next(steps, None)
+                tally.planned += planned or 0
+                upcoming, dropped = ([], 0) if stopping else self._claim()
                 tally.dropped += dropped
                 results = [
                     (job, future.result()) for job, future in zip(jobs, futures, strict=True)
                 ]
-                tally.add(record(self.name, self.clock(), results))
+                if results:
+                    tally.add(record(self.name, self.clock(), results))
+                if not upcoming and planned is None:
+                    return tally
                 jobs = upcoming
-        return tally

@@ -9,6 +9,7 @@ writes the digest and its deliveries, the others skip it.
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -116,8 +117,9 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
     return len(digest_ids)
 
 
-def plan_digests(now: datetime, *, clock_now: datetime, shuffle: bool = True) -> int:
-    """Write the digests due at `now`; how many this call wrote.
+def planning_steps(now: datetime, *, clock_now: datetime, shuffle: bool = True) -> Iterator[int]:
+    """Write the digests due at `now`, one chunk of users (one transaction) per step; each
+    step yields how many digests it wrote. The dispatcher sends between steps.
 
     Chunks go in random order, so that dispatchers planning at the same moment mostly work on
     different users instead of waiting for each other's inserts.
@@ -130,7 +132,13 @@ def plan_digests(now: datetime, *, clock_now: datetime, shuffle: bool = True) ->
     chunks = [due[i : i + CHUNK] for i in range(0, len(due), CHUNK)]
     if shuffle:
         random.shuffle(chunks)
-    return sum(_plan_chunk(chunk, now, clock_now) for chunk in chunks)
+    for chunk in chunks:
+        yield _plan_chunk(chunk, now, clock_now)
+
+
+def plan_digests(now: datetime, *, clock_now: datetime, shuffle: bool = True) -> int:
+    """Write the digests due at `now`; how many this call wrote."""
+    return sum(planning_steps(now, clock_now=clock_now, shuffle=shuffle))
 
 
 def _existing_recent(now: datetime) -> set[Morning]:

@@ -282,6 +282,20 @@ def test_one_digest_per_local_day_however_often_the_dispatcher_runs(push_app, pu
     assert [message["count"] for message in pushed(push_service, phone)] == [1, 2]
 
 
+def test_planning_in_many_chunks_interleaved_with_sending_misses_no_one(
+    push_app, push_service, monkeypatch
+):
+    """Chunks of one user and batches of one push: the pass ends only when both are done."""
+    monkeypatch.setattr("eventmate.reminders.planning.CHUNK", 1)
+    phones = [
+        user_with_due(push_app, push_service, f"user{number}@example.org", names=FIVE[:2])
+        for number in range(5)
+    ]
+    tally = dispatch(push_app, MORNING, batch_size=1, threads=1)
+    assert (tally.planned, tally.sent, tally.retried, tally.dropped) == (5, 5, 0, 0)
+    assert [len(pushed(push_service, phone)) for phone in phones] == [1] * 5
+
+
 def test_away_at_an_event_the_digest_comes_on_the_venues_morning(push_app, push_service):
     """Ana (Lisbon) is at a conference in Tokyo: her follow-ups are planned for 09:00 Tokyo
     time, and that is when her phone rings, not at 09:00 back home."""
