@@ -46,9 +46,12 @@ def _find_or_add(criteria, build) -> tuple[Contact, bool]:
     return contact, True
 
 
-def card_contact(owner: User, card: CardData | None, *, raw: str, source: str):
-    """The owner's contact for a badge, a shared-back card or an unidentified payload."""
-    key = dedupe_key(card, raw)
+def card_contact(
+    owner: User, card: CardData | None, *, raw: str, source: str, key: str | None = None
+):
+    """The owner's contact for a badge, a shared-back card, an unidentified payload or a card
+    an introducer passed on; `key` replaces the usual dedupe key (see `dedupe_key`)."""
+    key = key or dedupe_key(card, raw)
     card = card or CardData()
 
     def build() -> Contact:

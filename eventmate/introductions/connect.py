@@ -13,7 +13,7 @@ from datetime import datetime
 from ..badges import CardData
 from ..cards.service import public_card
 from ..contacts.capture import MAX_NOTES, tags_named
-from ..contacts.service import _find_or_add, linked_contact
+from ..contacts.service import card_contact, linked_contact
 from ..extensions import db
 from ..followups.planning import local_day
 from ..followups.service import plan_for_new_contact
@@ -41,25 +41,9 @@ def card_of(side: IntroductionSide) -> CardData | None:
 
 def _contact_from_introducer(owner: User, other: IntroductionSide) -> Contact:
     card = card_of(other) or CardData(full_name=other.name)
-    if card.emails:
-        key = f"email:{card.emails[0].casefold()}"[:300]
-    else:
-        key = f"introduction:{other.introduction_id}:{other.position}"
-
-    def build() -> Contact:
-        return Contact(
-            owner_id=owner.id,
-            source="introduction",
-            dedupe_key=key,
-            full_name=card.full_name[:120],
-            title=card.title[:120],
-            company=card.company[:120],
-            emails=card.emails[:10],
-            phones=card.phones[:10],
-            urls=card.urls[:10],
-        )
-
-    contact, _ = _find_or_add((Contact.owner_id == owner.id, Contact.dedupe_key == key), build)
+    # Same email, same person; without one, the person of this introduction.
+    key = None if card.emails else f"introduction:{other.introduction_id}:{other.position}"
+    contact, _ = card_contact(owner, card, raw="", source="introduction", key=key)
     return contact
 
 
