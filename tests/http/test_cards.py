@@ -2,6 +2,7 @@
 
 import html
 import io
+import re
 
 import zxingcpp
 from PIL import Image
@@ -19,7 +20,8 @@ def _token(app, email):
 def test_my_card_shows_a_qr_that_encodes_the_card_link(app, ana):
     page = ana.get("/card").get_data(as_text=True)
     token = _token(app, "ana@example.org")
-    assert f"/c/{token}/qr.svg" in page
+    [img] = re.findall(rf'<img class="qr"[^>]*src="/c/{token}/qr\.svg"[^>]*>', page)
+    assert 'fetchpriority="high"' in img  # the page's main content: fetched before the rest
     png = ana.get(f"/c/{token}/qr.png")
     assert png.mimetype == "image/png"
     [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))
