@@ -7,7 +7,7 @@
 // It leaves the outbox only when the server's JSON acknowledgement names its id. No network,
 // a redirect (the login page), a 401, an HTML page (a captive portal) or a 5xx keep it queued;
 // a 4xx JSON {"error": …} marks it rejected with the server's sentence until the user fixes or
-// discards it.
+// discards it (unless the screen that made it is waiting to say so itself: see flushNow).
 import * as idb from "./idb.js";
 
 const STORE = "outbox";
@@ -137,8 +137,10 @@ function backoff(attempts) {
 }
 
 // Send pending items one at a time, in order, stopping at the first that must wait.
-// Items of another account stay until that account logs in again.
-async function flushNow(force) {
+// Items of another account stay until that account logs in again. A rejected item whose
+// caller is waiting to tell the user (`watched`: the scanner, the paste form) is removed, not
+// kept for the "Couldn't sync" list: the user hears the server's sentence once, from there.
+async function flushNow(force, watched) {
   const report = { status: "done", sent: {}, rejected: {}, error: "" };
   const pending = (await list()).filter((item) => item.state === "pending");
   if (!pending.length) return { ...report, status: "idle" };
@@ -155,6 +157,9 @@ async function flushNow(force) {
     if (outcome.result === "sent") {
       await idb.remove(STORE, item.id);
       report.sent[item.id] = outcome.data;
+    } else if (outcome.result === "rejected" && item.id === watched) {
+      await idb.remove(STORE, item.id);
+      report.rejected[item.id] = outcome.error;
     } else if (outcome.result === "rejected") {
       await idb.update(STORE, item.id, (it) => ({
         ...it,
@@ -179,13 +184,14 @@ async function flushNow(force) {
 }
 
 // Flush once at a time across every tab and the service worker. `force` ignores the backoff
-// (app start, back online, the user just saved); `wait` queues behind a running flush.
+// (app start, back online, the user just saved); `wait` queues behind a running flush;
+// `watched`: the id of an item whose rejection the caller shows itself (see flushNow).
 // The report's status: "done", "retry" (kept: no network or no answer to trust), "login",
 // "idle" (nothing to send), "waiting" (backing off) or "busy" (another flush is running).
-export async function flush({ force = false, wait = false } = {}) {
+export async function flush({ force = false, wait = false, watched = null } = {}) {
   const run = async (lock) => {
     if (lock === null) return { status: "busy", sent: {}, rejected: {}, error: "" };
-    const report = await flushNow(force);
+    const report = await flushNow(force, watched);
     if (!["idle", "waiting"].includes(report.status)) changed(report);
     return report;
   };

@@ -5,20 +5,28 @@ import { newId } from "./api.js";
 import * as outbox from "./outbox.js";
 import { currentEvent, requestBackgroundSync, syncNow, user } from "./sync.js";
 
-// Resolves {ok: false, error} when the server rejected the scan (it stays listed as rejected,
-// with Fix and Discard); otherwise navigates away and resolves {ok: true, id, queued}.
+// Resolves {ok: false, error} when the server rejected the scan: the caller shows the server's
+// sentence, the only place it is shown (the scan leaves the outbox, so the "Couldn't sync" list
+// stays quiet). Otherwise navigates away and resolves {ok: true, id, queued}. A scan that
+// waits in the outbox and is rejected later, with nobody watching, is listed there instead.
 export async function submitScan(text) {
   const body = { id: newId(), payload: text, scanned_at: new Date().toISOString() };
   if (currentEvent()) body.event_id = currentEvent();
   await outbox.add({ kind: "scan", url: "/api/scans", body, user });
-  const report = await syncNow({ wait: true });
+  const report = await syncNow({ wait: true, watched: body.id });
   const contact = report.sent[body.id];
   if (contact) {
     window.location.assign(`${contact.url}?scanned=1`);
     return { ok: true, id: body.id, queued: false };
   }
   if (report.rejected[body.id]) return { ok: false, id: body.id, error: report.rejected[body.id] };
-  if (!(await outbox.get(body.id))) {
+  const kept = await outbox.get(body.id);
+  if (kept?.state === "rejected") {
+    // Another tab or the service worker sent it meanwhile and heard the refusal.
+    await outbox.remove(body.id);
+    return { ok: false, id: body.id, error: kept.lastError };
+  }
+  if (!kept) {
     // Another tab or the service worker sent it meanwhile: it is in the list.
     window.location.assign("/contacts/");
     return { ok: true, id: body.id, queued: false };

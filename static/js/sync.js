@@ -171,9 +171,9 @@ function remember(report) {
 }
 
 // Send what waits now; resolves with the flush's report ({status, sent, rejected, error}).
-export async function syncNow({ force = true, wait = false } = {}) {
+export async function syncNow({ force = true, wait = false, watched = null } = {}) {
   try {
-    const report = await outbox.flush({ force, wait });
+    const report = await outbox.flush({ force, wait, watched });
     remember(report);
     return report;
   } finally {

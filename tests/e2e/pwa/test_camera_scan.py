@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from .. import conftest as e2e
-from ..flows import public_card_path, sign_up, tab
+from ..flows import expect_flash, public_card_path, sign_up, tab
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\n"
@@ -114,6 +114,37 @@ def test_a_rejected_code_is_explained_once_and_scanning_goes_on(
         phone.wait_for_timeout(1500)  # the same code stays in front of the camera
         assert len(posts) == 1
         expect(phone).to_have_url(re.compile(r"/scan$"))
+        expect_said_once(phone)
+
+
+def expect_said_once(page: Page) -> None:
+    """The scanner's alert is the page's only one: the outbox lists nothing to fix or sync."""
+    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.get_by_role("region", name="Waiting to sync")).to_be_hidden()
+    expect(page.get_by_role("link", name=re.compile("to sync"))).to_be_hidden()
+
+
+def test_an_expired_card_is_explained_once_by_the_scanner(new_phone, camera_phone, live_server):
+    ana = new_phone().new_page()
+    sign_up(ana, "Ana Renewed", "ana.renewed@example.org")
+    old_card = live_server.url + public_card_path(ana)
+    ana.once("dialog", lambda dialog: dialog.accept())
+    ana.get_by_role("button", name="Make a new QR code").click()
+    expect_flash(ana, "new QR code")
+
+    with camera_phone(qr_image(old_card)) as ben:
+        sign_up(ben, "Ben Late", "ben.late@example.org")
+        tab(ben, "Scan")
+        scanner = ben.get_by_role("region", name="Camera scanner")
+        expect(scanner.get_by_role("alert")).to_have_text(
+            "This card is no longer valid. Ask them to open EventMate and show their card again."
+        )
+        expect(scanner.get_by_role("status")).to_have_text("Point the camera at another code.")
+        ben.wait_for_timeout(1000)  # time for the outbox's list to be drawn, were it to be
+        expect_said_once(ben)
+        tab(ben, "People")  # nor is it brought up again on the next screen
+        expect(ben.get_by_role("heading", level=1)).to_have_text("People")
+        expect(ben.get_by_role("alert")).to_have_count(0)
 
 
 def test_a_denied_camera_explains_how_to_allow_it_and_a_photo_works(launch_chromium, new_phone):

@@ -398,10 +398,22 @@ def test_a_rejected_item_can_be_discarded(phone: BrowserContext, live_server):
     sign_up(page, "Sami Offline", "sami.offline@example.org")
     own_card = live_server.url + public_card_path(page)
     install(page)
-    # Online, the paste form says why at once; the scan stays listed as rejected.
+    # Online, the paste form alone says why, beside the text to correct: nothing is kept.
     paste(page, own_card)
     expect(page.locator("[data-scan-error]")).to_contain_text("your own card")
+    page.wait_for_timeout(500)  # time for the outbox's list to be drawn, were it to be
+    expect(page.get_by_role("alert")).to_have_count(1)
     problems = page.get_by_role("region", name="Waiting to sync")
+    expect(problems).to_be_hidden()
+    assert outbox(page) == []
+
+    # Refused later, by a sync nobody watches: the outbox lists it, with Discard.
+    phone.set_offline(True)
+    scan_offline(page, own_card)
+    tab(page, "People")
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: items and items[0]["state"] == "rejected")
     expect(problems.get_by_role("alert")).to_contain_text("your own card")
     page.once("dialog", lambda dialog: dialog.accept())
     problems.get_by_role("button", name="Discard").click()
