@@ -38,6 +38,7 @@ def offline_urls() -> list[str]:
         url_for("cards.my_card"),
         url_for("cards.qr_image_svg", token=current_user.card_token),
         url_for("contacts.index"),
+        url_for("inbox.index"),
         url_for("scanning.scan"),
         url_for("pwa.offline_capture"),
     ]

@@ -241,8 +241,8 @@ async function registerWorker() {
   });
 }
 
-// Keep my card (with its QR), the people list and the offline capture screen on the phone,
-// once per app launch, even if they weren't visited yet.
+// Keep my card (with its QR), the people list, the inbox and the offline capture screen on the
+// phone, once per app launch, even if they weren't visited yet (eventmate/pwa: offline_urls).
 async function keepPagesForOffline() {
   const urls = (me?.dataset.offline ?? "").split(" ").filter(Boolean);
   if (!urls.length || !navigator.onLine || sessionStorage.getItem(WARMED_KEY) === user) return;

@@ -82,7 +82,7 @@ def test_logged_in_pages_name_the_user_and_the_pages_to_keep_offline(app, ana, a
     )
     assert meta and int(meta.group(1)) == ana_id
     kept = meta.group(2).split()
-    assert {"/", "/card", "/contacts/", "/scan", "/offline/capture"} <= set(kept)
+    assert {"/", "/card", "/contacts/", "/inbox", "/scan", "/offline/capture"} <= set(kept)
     [qr] = [url for url in kept if url.endswith("/qr.svg")]
     assert ana.get(qr).headers["Content-Type"].startswith("image/svg+xml")
     assert "data-sync-badge" in page and "data-toast" in page

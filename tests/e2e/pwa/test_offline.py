@@ -180,6 +180,37 @@ def test_installed_app_opens_my_card_and_people_offline(phone: BrowserContext, l
     expect(page.get_by_role("heading", level=1)).to_have_text("Olga Offline")
 
 
+def test_the_inbox_is_kept_for_offline_use_until_log_out(phone: BrowserContext, live_server):
+    page = phone.new_page()
+    sign_up(page, "Ines Offline", "ines.offline@example.org")
+    install(page)  # kept at once, before it was ever opened
+
+    phone.set_offline(True)
+    page.goto("/inbox")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Follow-ups")
+    expect(page.get_by_role("heading", name="Nobody to follow up with yet")).to_be_visible()
+
+    # Opened online, it is kept as it was last seen.
+    phone.set_offline(False)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    page.goto("/inbox")
+    expect(page.locator(".follow-up").filter(has_text="Camille Moreau")).to_be_visible()
+    phone.set_offline(True)
+    page.goto("/contacts/")
+    page.goto("/inbox")
+    expect(page.locator(".follow-up").filter(has_text="Camille Moreau")).to_be_visible()
+
+    # Log-out forgets it with the other pages.
+    phone.set_offline(False)
+    page.goto("/account/")
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    phone.set_offline(True)
+    page.goto("/inbox")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+
+
 # ---- Scan, tag and note offline; sync exactly once ---------------------------------------------
 
 
