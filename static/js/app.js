@@ -1,5 +1,6 @@
 // Small progressive enhancements shared by every page. The pages work without them.
-import { start } from "./sync.js";
+import { refreshTokensOnSubmit } from "./forms.js";
+import { start, toast } from "./sync.js";
 
 function detectTimezone() {
   const field = document.querySelector("[data-detect-timezone]");
@@ -22,6 +23,7 @@ function confirmDangerousForms() {
 detectTimezone();
 confirmDangerousForms();
 start(); // service worker, outbox sync, "waiting to sync" badge
+refreshTokensOnSubmit(({ message, action, onAction }) => toast(message, action, onAction));
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
 }

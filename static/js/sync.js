@@ -1,6 +1,7 @@
 // The page's side of working offline: the service worker and its updates, the "waiting to
 // sync" badge and list, when to send the outbox (app start, back online, a timer, after each
 // save; the service worker adds Background Sync), and logging out without leaking data.
+import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
 
 export const PAGES_CACHE = "eventmate-pages"; // the service worker's per-user page cache
@@ -275,6 +276,13 @@ async function logOut(form) {
     `${plural(waiting.length, "scan or note hasn't", "scans or notes haven't")} synced yet. ` +
     "Logging out deletes them from this phone. Log out anyway?";
   if (waiting.length && !window.confirm(question)) return;
+  // The page may be a copy kept from hours ago. Without a fresh token (no answer, a Wi-Fi login
+  // page) its own is tried; another account, logged in meanwhile, is not logged out from here.
+  const problem = await refreshToken(form);
+  if (problem?.reason === "account") {
+    toast(problem.message, problem.action, problem.onAction);
+    return;
+  }
   await outbox.clear(user);
   if ("caches" in window) await caches.delete(PAGES_CACHE);
   sessionStorage.removeItem(WARMED_KEY);

@@ -16,7 +16,7 @@ from eventmate.models import ClientRequest, Contact, Meeting, User
 from eventmate.pwa import shell, views
 
 from .. import conftest as e2e
-from ..flows import STRONG_PASSWORD, public_card_path, sign_up, tab
+from ..flows import STRONG_PASSWORD, expect_flash, public_card_path, sign_up, tab
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\n"
@@ -209,6 +209,51 @@ def test_the_inbox_is_kept_for_offline_use_until_log_out(phone: BrowserContext, 
     phone.set_offline(True)
     page.goto("/inbox")
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+
+
+def test_a_form_on_a_page_open_for_hours_is_sent_with_a_fresh_token(
+    phone: BrowserContext, live_server
+):
+    page = phone.new_page()
+    email = "joao.offline@example.org"
+    sign_up(page, "Joao Offline", email)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    page.goto("/inbox")
+    snooze = page.locator("summary", has_text="Snooze: Camille Moreau")
+
+    # Hours later the session was renewed (logged in again in another tab): the page's token
+    # is stale. Its forms still work, with the button that was pressed.
+    phone.clear_cookies()
+    other = phone.new_page()
+    other.goto("/login")
+    other.get_by_label("Email").fill(email)
+    other.get_by_label("Password").fill(STRONG_PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    expect(other).not_to_have_url(re.compile(r"/login"))
+    other.close()
+    snooze.click()
+    page.get_by_role("button", name="1 week").click()
+    expect_flash(page, "We'll remind you about Camille Moreau")
+
+    # Offline, a form isn't sent (no browser error page, nothing typed is lost): it says why.
+    phone.set_offline(True)
+    snooze.click()
+    page.get_by_role("button", name="3 days").click()
+    expect(page.get_by_role("status").filter(has_text="Not sent: you're offline")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Follow-ups")
+    expect(page.locator(".flash").filter(has_text="We'll remind you")).to_be_visible()
+
+    # Another account logged in meanwhile: nothing is sent on its behalf.
+    phone.set_offline(False)
+    phone.clear_cookies()
+    sign_up(phone.new_page(), "Kai Other", "kai.offline@example.org")
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    page.get_by_role("button", name="3 days").click()  # the options are still open
+    toast = page.get_by_role("status").filter(has_text="logged in to another account")
+    expect(toast).to_be_visible()
+    assert posts == []
 
 
 # ---- Scan, tag and note offline; sync exactly once ---------------------------------------------
