@@ -81,10 +81,14 @@ def _clip(text: str, limit: int) -> str:
 
 def short_name(contact: Contact) -> str:
     """How the digest names someone: their first name, else their company."""
-    if contact.full_name.strip():
-        return _clip(contact.full_name.split()[0], MAX_NAME)
-    if contact.company.strip():
-        return _clip(f"someone from {contact.company}", MAX_NAME)
+    return _short(contact.full_name, contact.company)
+
+
+def _short(full_name: str, company: str) -> str:
+    if full_name.strip():
+        return _clip(full_name.split()[0], MAX_NAME)
+    if company.strip():
+        return _clip(f"someone from {company}", MAX_NAME)
     return "someone you scanned"
 
 
@@ -95,43 +99,56 @@ class WhereWeMet:
 
 
 def where_we_met(contact: Contact) -> WhereWeMet:
-    """Where and when we met, both from one meeting: the first one at an event (the event as
-    it was named then), else the first one, with the event the user filed the contact under.
-    A follow-up done is not a meeting; a contact never met (introduced) has no date."""
+    """Where and when we met, both from one meeting: see `place_of`."""
+    return place_of(contact.meetings, filed_under=contact.event.name if contact.event else "")
+
+
+def place_of(meetings, *, filed_under: str) -> WhereWeMet:
+    """The first meeting at an event (the event as it was named then), else the first one,
+    with the event the user filed the contact under. A follow-up done is not a meeting; a
+    contact never met (introduced) has no date. `meetings`: anything with `kind`, `met_at`
+    and `event_name` (models or rows)."""
     meetings = sorted(
-        (meeting for meeting in contact.meetings if meeting.kind != "follow_up"),
+        (meeting for meeting in meetings if meeting.kind != "follow_up"),
         key=lambda meeting: meeting.met_at,
     )
     at_event = next((meeting for meeting in meetings if meeting.event_name), None)
     if at_event is not None:
         return WhereWeMet(at_event.event_name, at_event.met_at)
-    filed_under = contact.event.name if contact.event else ""
     return WhereWeMet(filed_under, meetings[0].met_at if meetings else None)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone due, as a digest names them."""
+
+    name: str  # short_name
+    event_name: str  # where_we_met
 
 
 def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
-def digest_summary(user: User, follow_ups: list[FollowUp]) -> DigestSummary:
+def digest_summary(follow_ups: list[FollowUp]) -> DigestSummary:
+    """The summary of these follow-ups (one line per person, however many they have)."""
+    contacts = {follow_up.contact_id: follow_up.contact for follow_up in follow_ups}
+    return summarize([Person(short_name(c), where_we_met(c).event_name) for c in contacts.values()])
+
+
+def summarize(people: list[Person]) -> DigestSummary:
     """One line for all of them: "Follow up with Ana, Ben and 3 others from DevConf"."""
-    seen: dict[int, FollowUp] = {}
-    for follow_up in follow_ups:
-        seen.setdefault(follow_up.contact_id, follow_up)
-    contacts = [follow_up.contact for follow_up in seen.values()]
-    count = len(contacts)
+    count = len(people)
     if count == 0:
         return DigestSummary("No follow-ups today", "Nobody to follow up with today.", count=0)
-    names = [short_name(contact) for contact in contacts]
+    names = [person.name for person in people]
     shown = names[:NAMES_SHOWN] if count > NAMES_SHOWN + 1 else names
     others = count - len(shown)
     if others:
         who = f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
     else:
         who = shown[0] if count == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    events = list(
-        dict.fromkeys(filter(None, (where_we_met(contact).event_name for contact in contacts)))
-    )
+    events = list(dict.fromkeys(filter(None, (person.event_name for person in people))))
     where = ""
     if len(events) == 1:
         where = f" from {_clip(events[0], MAX_EVENT)}"
@@ -145,6 +162,33 @@ def digest_summary(user: User, follow_ups: list[FollowUp]) -> DigestSummary:
         count=count,
         names=names[:MAX_NAMES],
     )
+
+
+def due_people_by_user(user_ids, now: datetime) -> dict[int, list[Person]]:
+    """What `digest_summary(due_by_user(…))` reads, from plain rows: the dispatcher plans
+    thousands of digests a minute, and model objects would cost it more than sending them.
+    Each user's people come in the inbox's order (oldest due first), once each."""
+    F, C = FollowUp, Contact
+    rows = db.session.execute(
+        sa.select(F.owner_id, F.contact_id, C.full_name, C.company, Event.name)
+        .join(C, C.id == F.contact_id)
+        .outerjoin(Event, Event.id == C.event_id)
+        .where(F.owner_id.in_(user_ids), is_due(now))
+        .order_by(F.owner_id, F.due_at, F.id)
+    ).all()
+    meetings: dict[int, list] = {}
+    contact_ids = {row.contact_id for row in rows}
+    if contact_ids:
+        query = sa.select(Meeting.contact_id, Meeting.kind, Meeting.met_at, Meeting.event_name)
+        for meeting in db.session.execute(query.where(Meeting.contact_id.in_(contact_ids))):
+            meetings.setdefault(meeting.contact_id, []).append(meeting)
+    people: dict[int, dict[int, Person]] = {}
+    for owner_id, contact_id, full_name, company, filed_under in rows:
+        mine = people.setdefault(owner_id, {})
+        if contact_id not in mine:
+            place = place_of(meetings.get(contact_id, []), filed_under=filed_under or "")
+            mine[contact_id] = Person(_short(full_name, company), place.event_name)
+    return {owner_id: list(mine.values()) for owner_id, mine in people.items()}
 
 
 def is_quiet_day(user: User, now: datetime) -> bool:

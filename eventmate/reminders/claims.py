@@ -113,24 +113,34 @@ def claim(worker: str, now: datetime, *, limit: int, stall: timedelta) -> tuple[
 
 
 def _jobs(ids: list[int]) -> list[Job]:
-    S = PushSubscription
+    S, M = PushSubscription, PushMessage
     rows = db.session.execute(
         sa.select(
-            D.id, D.attempts, S.id, S.endpoint, S.p256dh, S.auth, PushMessage, User.push_enabled
+            D.id,
+            D.attempts,
+            S.id,
+            S.endpoint,
+            S.p256dh,
+            S.auth,
+            M.title,
+            M.body,
+            M.url,
+            M.tag,
+            M.follow_up_count,
+            User.push_enabled,
         )
-        .join(PushMessage, PushMessage.id == D.message_id)
-        .join(User, User.id == PushMessage.user_id)
+        .join(M, M.id == D.message_id)
+        .join(User, User.id == M.user_id)
         .outerjoin(S, S.id == D.subscription_id)
         .where(D.id.in_(ids))
         .order_by(D.id)
     )
     jobs = []
-    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, message, push_enabled in rows:
+    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, *message, enabled in rows:
         info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}} if sub_id else None
-        payload = render(
-            message.title, message.body, message.url, message.tag, message.follow_up_count
-        )
-        jobs.append(Job(delivery_id, attempts, sub_id, info, payload, message.tag, push_enabled))
+        title, body, url, tag, count = message
+        payload = render(title, body, url, tag, count)
+        jobs.append(Job(delivery_id, attempts, sub_id, info, payload, tag, enabled))
     return jobs
 
 

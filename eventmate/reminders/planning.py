@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..database import begin_write
 from ..extensions import db
-from ..followups.digest import digest_summary, due_by_user, is_due
+from ..followups.digest import due_people_by_user, is_due, summarize
 from ..models import Event, FollowUp, PushMessage, PushSubscription, User
 from .messages import insert_deliveries, insert_messages
 from .mornings import Clock, morning_of, possible_dates
@@ -89,18 +89,17 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
     if not wanted:
         db.session.commit()
         return 0
-    users = db.session.scalars(sa.select(User).where(User.id.in_(wanted)).order_by(User.id))
-    due = due_by_user(wanted, now)
+    due = due_people_by_user(wanted, now)
     rows = []
-    for user in users:
-        if not due.get(user.id):
+    for user_id in sorted(wanted):
+        if not due.get(user_id):
             continue
-        summary = digest_summary(user, due[user.id])
+        summary = summarize(due[user_id])
         rows.append(
             {
-                "user_id": user.id,
+                "user_id": user_id,
                 "kind": "digest",
-                "dedupe_key": digest_key(wanted[user.id]),
+                "dedupe_key": digest_key(wanted[user_id]),
                 "introduction_id": None,
                 "tag": TAG,
                 "title": summary.title[:200],

@@ -10,7 +10,12 @@ from urllib.parse import unquote
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.followups.digest import digest_summary, due_follow_ups
+from eventmate.followups.digest import (
+    digest_summary,
+    due_follow_ups,
+    due_people_by_user,
+    summarize,
+)
 from eventmate.models import Contact, FollowUp, Meeting, User
 from eventmate.models.base import utcnow
 from tests.conftest import STRONG_PASSWORD
@@ -347,16 +352,44 @@ def test_digest_summary_names_two_and_counts_the_rest(app, ana, accounts):
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "ana@example.org"))
         due = due_follow_ups(user, now)
-        summary = digest_summary(user, due)
+        summary = digest_summary(due)
         assert summary.count == 5 and summary.url == "/inbox"
         assert summary.body == "Follow up with Ana, Ben and 3 others from DevConf"
         assert summary.title == "5 people to follow up with today"
         assert summary.names == ["Ana", "Ben", "Chloé", "Dan", "Eve"]
-        three = digest_summary(user, due[:3])
+        three = digest_summary(due[:3])
         assert three.body == "Follow up with Ana, Ben and Chloé from DevConf"
-        assert digest_summary(user, due[:1]).title == "1 person to follow up with today"
+        assert digest_summary(due[:1]).title == "1 person to follow up with today"
         assert due_follow_ups(user, utcnow()) == []
         assert len(json.dumps(summary.__dict__).encode()) < 3000
+
+
+def test_the_dispatchers_light_summary_says_what_the_inbox_says(app, ana):
+    """`due_people_by_user` (plain rows, for planning thousands) against `digest_summary`
+    over the inbox's model objects: names, companies, nameless scans, two events, a contact
+    filed under an event but met elsewhere, and a done follow-up that is not a meeting."""
+    create_event(ana, "DevConf")
+    for name in ("Ana Lima", "Ben Ode"):
+        scan(ana, f"MECARD:N:{name};;")
+    scan(ana, "BEGIN:VCARD\r\nVERSION:3.0\r\nORG:Acme Labs\r\nEND:VCARD\r\n")
+    create_event(ana, "PyData Lisbon")
+    scan(ana, "https://example.org/someone")
+    scan(ana, "MECARD:N:Chloé Ray;;")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "ana@example.org"))
+        chloe = db.session.scalar(sa.select(Contact).where(Contact.full_name == "Chloé Ray"))
+        chloe.meetings.append(
+            Meeting(kind="follow_up", met_at=utcnow() - timedelta(days=9), event_name="Old")
+        )
+        chloe.meetings[0].event_name = ""  # met outside an event, filed under PyData Lisbon
+        db.session.commit()
+        for days in (0, 2):
+            now = utcnow() + timedelta(days=days)
+            expected = digest_summary(due_follow_ups(user, now))
+            [people] = due_people_by_user([user.id], now).values() or [[]]
+            assert summarize(people) == expected
+        assert "PyData Lisbon" in expected.body
+        assert {"Acme", "someone you scanned", "Chloé"} <= set(expected.names)
 
 
 # --- settings, export, deletion ------------------------------------------------------------------
