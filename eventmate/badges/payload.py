@@ -45,22 +45,25 @@ def parse_payload(text: str) -> ParsedPayload:
 
 def _check(text: str) -> None:
     if not text.strip():
-        raise PayloadError("The scanned code is empty.")
+        raise PayloadError("The scanned code is empty. Scan it again, or type the details.")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_PAYLOAD_BYTES:
         raise PayloadError(
             f"The scanned data is {size} bytes, larger than any QR code can hold "
-            f"({MAX_PAYLOAD_BYTES} bytes)."
+            f"({MAX_PAYLOAD_BYTES} bytes). Paste only what the code says."
         )
     if _NOT_TEXT.search(text):
-        raise PayloadError("The scanned code holds binary data, not text we can read.")
+        raise PayloadError(
+            "The scanned code holds binary data, not text we can read. "
+            "Try another code on the badge, or type the details."
+        )
 
 
 def _usable(card: CardData) -> CardData:
     if not has_contact(card):
         raise PayloadError(
             "The scanned contact card could not be read, or has no name, company, "
-            "e-mail address or phone number."
+            "e-mail address or phone number. Scan it again, or type the details."
         )
     return card
 
