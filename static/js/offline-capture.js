@@ -5,6 +5,7 @@
 // Each save queues a capture with what the phone showed before ("base"), so the server can
 // merge without losing text (rules in eventmate/api/captures.py).
 import { newId } from "./api.js";
+import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
 import { describe, requestBackgroundSync, scanLabel, syncNow, toast, user } from "./sync.js";
 
@@ -156,9 +157,8 @@ function contactForm(form) {
   let before = read(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const session = await outbox.session();
-    if (session.token && session.user === user) {
-      form.elements.csrf_token.value = session.token;
+    const problem = await refreshToken(form);
+    if (!problem) {
       form.submit(); // doesn't fire "submit" again
       return;
     }
@@ -172,7 +172,7 @@ function contactForm(form) {
     before = read(form);
     requestBackgroundSync();
     const login =
-      session.result === "login"
+      problem.reason === "login"
         ? " Log in again to sync it."
         : " It syncs when you're back online.";
     toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login}`);
