@@ -589,7 +589,10 @@ def test_log_out_warns_about_unsynced_items_then_clears_this_phone(
 
     page.once("dialog", refuse)
     page.get_by_role("button", name="Log out").click()
-    page.wait_for_timeout(500)
+    for _ in range(100):  # the warning comes once the outbox has been counted
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
     assert "1 scan or note hasn't synced yet" in dialogs[0]
     expect(page).to_have_url(re.compile(r"/account/$"))
     assert len(outbox(page)) == 1
