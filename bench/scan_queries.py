@@ -114,6 +114,20 @@ class WriteLockClock:
         sa.event.listen(Session, "after_transaction_end", ended)
 
 
+def card_owners(count: int):
+    """Card tokens of `count` new EventMate users (no password: they never log in)."""
+    from eventmate.extensions import db
+    from eventmate.models import User
+
+    users = [
+        User(email=f"owner{n}@example.org", password_hash="-", display_name=f"Owner {n}")  # noqa: S106
+        for n in range(count)
+    ]
+    db.session.add_all(users)
+    db.session.commit()
+    return iter([user.card_token for user in users])
+
+
 def cpu_ms(send, count: int, lock: WriteLockClock) -> tuple[float, float]:
     """CPU milliseconds per call, in all and under the write lock: the best of three runs."""
     best = (float("inf"), 0.0)
@@ -140,6 +154,7 @@ def main(argv=None) -> int:
         phone = Phone(app, accounts[0][0])
         with app.app_context():
             engine = db.engine
+            owners = card_owners(4 * args.requests)  # a new person at every exchange
         lock = WriteLockClock(engine)
         numbers = iter(range(10**9))
         kinds = {
@@ -147,7 +162,7 @@ def main(argv=None) -> int:
             "new vCard badge": ("/api/scans", lambda: vcard(person(next(numbers)))),
             "new MECARD": ("/api/scans", lambda: mecard(person(next(numbers)))),
             "new profile URL": ("/api/scans", lambda: profile_url(person(next(numbers)))),
-            "card exchange": ("/api/scans", lambda: f"{BASE_URL}/c/{accounts[1][1]}"),
+            "card exchange": ("/api/scans", lambda: f"{BASE_URL}/c/{next(owners)}"),
         }
         print(f"{'request':<24} {'SQL':>4}  {'CPU ms':>6}  {'locked':>6}  statements")
         for label, (path, payload) in kinds.items():
