@@ -17,6 +17,34 @@ from .mornings import Clock, awake_at
 MAX_TITLE, MAX_BODY, MAX_URL = 200, 1000, 200
 
 
+def message_row(
+    user_id: int,
+    *,
+    kind: str,
+    dedupe_key: str,
+    title: str,
+    body: str,
+    url: str,
+    tag: str,
+    created_at: datetime,
+    follow_up_count: int = 0,
+    introduction_id: int | None = None,
+) -> dict:
+    """One row for `insert_messages`, its texts cut to the columns' sizes."""
+    return {
+        "user_id": user_id,
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "introduction_id": introduction_id,
+        "title": title[:MAX_TITLE],
+        "body": body[:MAX_BODY],
+        "url": url[:MAX_URL],
+        "tag": tag,
+        "follow_up_count": follow_up_count,
+        "created_at": created_at,
+    }
+
+
 def insert_messages(rows: list[dict]) -> list[int]:
     """Insert, skipping any (user, dedupe key) written before or by another dispatcher at the
     same moment; the new ids."""
@@ -82,18 +110,17 @@ def queue_message(
     or a message with this key exists already."""
     if not user.push_enabled or not has_device(user):
         return False
-    row = {
-        "user_id": user.id,
-        "kind": kind,
-        "dedupe_key": dedupe_key,
-        "introduction_id": introduction_id,
-        "title": title[:MAX_TITLE],
-        "body": body[:MAX_BODY],
-        "url": url[:MAX_URL],
-        "tag": tag,
-        "follow_up_count": 0,
-        "created_at": now,
-    }
+    row = message_row(
+        user.id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        title=title,
+        body=body,
+        url=url,
+        tag=tag,
+        created_at=now,
+        introduction_id=introduction_id,
+    )
     ids = insert_messages([row])
     if ids:
         insert_deliveries(ids, not_before=awake_at(clock_of(user), now))

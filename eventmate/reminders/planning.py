@@ -19,7 +19,7 @@ from ..database import begin_write
 from ..extensions import db
 from ..followups.digest import due_people_by_user, is_due, summarize
 from ..models import Event, FollowUp, PushMessage, PushSubscription, User
-from .messages import insert_deliveries, insert_messages
+from .messages import insert_deliveries, insert_messages, message_row
 from .mornings import Clock, morning_of, possible_dates
 from .payload import TAG
 
@@ -96,18 +96,17 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
             continue
         summary = summarize(due[user_id])
         rows.append(
-            {
-                "user_id": user_id,
-                "kind": "digest",
-                "dedupe_key": digest_key(wanted[user_id]),
-                "introduction_id": None,
-                "tag": TAG,
-                "title": summary.title[:200],
-                "body": summary.body[:1000],
-                "url": summary.url[:200],
-                "follow_up_count": summary.count,
-                "created_at": clock_now,
-            }
+            message_row(
+                user_id,
+                kind="digest",
+                dedupe_key=digest_key(wanted[user_id]),
+                title=summary.title,
+                body=summary.body,
+                url=summary.url,
+                tag=TAG,
+                created_at=clock_now,
+                follow_up_count=summary.count,
+            )
         )
     digest_ids = insert_messages(rows) if rows else []
     if digest_ids:
