@@ -20,7 +20,7 @@ from datetime import datetime
 from flask import current_app
 
 from ..models import Introduction, IntroductionSide
-from ..reminders.messages import cancel_unsent, queue_message
+from ..reminders.messages import cancel_unsent, message_row, queue_message
 from .service import first_name
 
 KIND = "introduction"
@@ -44,17 +44,18 @@ def _introducer(intro: Introduction) -> str:
 
 
 def _send(intro: Introduction, user, key: str, title: str, body: str, url: str, now) -> None:
-    queue_message(
-        user,
+    row = message_row(
+        user.id,
         kind=KIND,
         dedupe_key=key,
         title=title,
         body=body,
         url=url,
         tag=tag(intro),
-        now=now,
+        created_at=now,
         introduction_id=intro.id,
     )
+    queue_message(user, row, now=now)
 
 
 def asked(intro: Introduction, *, now: datetime) -> None:

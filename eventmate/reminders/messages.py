@@ -93,34 +93,12 @@ def has_device(user: User) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(PushSubscription.user_id == user.id)))
 
 
-def queue_message(
-    user: User,
-    *,
-    kind: str,
-    dedupe_key: str,
-    title: str,
-    body: str,
-    url: str,
-    tag: str,
-    now: datetime,
-    introduction_id: int | None = None,
-) -> bool:
-    """A prompt message for each of the user's devices, sent by the dispatcher's next pass
-    (or, at night, in the user's morning). False when not written: push is off, no device,
-    or a message with this key exists already."""
+def queue_message(user: User, row: dict, *, now: datetime) -> bool:
+    """A prompt message (a `message_row` of `user`'s) for each of the user's devices, sent by
+    the dispatcher's next pass (or, at night, in the user's morning). False when not written:
+    push is off, no device, or a message with this key exists already."""
     if not user.push_enabled or not has_device(user):
         return False
-    row = message_row(
-        user.id,
-        kind=kind,
-        dedupe_key=dedupe_key,
-        title=title,
-        body=body,
-        url=url,
-        tag=tag,
-        created_at=now,
-        introduction_id=introduction_id,
-    )
     ids = insert_messages([row])
     if ids:
         insert_deliveries(ids, not_before=awake_at(clock_of(user), now))
