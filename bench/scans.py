@@ -2,10 +2,12 @@
 
     python bench/scans.py [--duration 10] [--rounds 3] [--users 32] [--workers 4]
 
-Three scenarios, each driven from a separate load process against 127.0.0.1:
-  bare    POST /api/echo of bench/bare_app.py (no database, no extensions)
-  new     POST /api/scans with new ids: badges, MECARDs, URLs and other users' EventMate cards
-  repeat  POST /api/scans replaying ids already recorded (the offline outbox's retries)
+Five scenarios, each driven from a separate load process against 127.0.0.1:
+  bare     POST /api/echo of bench/bare_app.py (no database, no extensions)
+  ceiling  POST /api/scans of bench/ceiling_app.py: the least a new scan can do on this stack
+  noop     POST /bench/noop of EventMate: what any logged-in JSON write pays first
+  new      POST /api/scans with new ids: badges, MECARDs, URLs and other users' EventMate cards
+  repeat   POST /api/scans replaying ids already recorded (the offline outbox's retries)
 They take turns, round after round, so that other work on the machine affects all of them
 alike. Prints requests/second, p50/p95 latency, errors and CPU use per scenario and the
 scan/bare throughput ratios. Exits 1 on any error, or any "database is locked" or traceback in
@@ -60,6 +62,7 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("bare POST", "bare", 200),
+    Scenario("ceiling: least scan", "ceiling", 201),
     Scenario("EventMate no-op", "noop", 200),
     Scenario("scans, new ids", "new", 201),
     Scenario("scans, repeated ids", "repeat", 200),
@@ -228,7 +231,7 @@ def request_maker(spec: LoadSpec):
 
         return noop
 
-    if spec.kind == "new":
+    if spec.kind in ("new", "ceiling"):
         links = [session.card_link for session in spec.sessions]
         mixes = [
             PayloadMix(spec.seed * 1000 + user, links[:user] + links[user + 1 :])
@@ -472,14 +475,19 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
     print(f"creating {args.users} users in {database_uri} …", flush=True)
     accounts = prepare_database(database_uri, args.users)
-    logs = tmp / "gunicorn-bare.log", tmp / "gunicorn-eventmate.log"
+    logs = tuple(tmp / f"gunicorn-{name}.log" for name in ("bare", "ceiling", "eventmate"))
     with (
         Server("bare_app:app", settings, env, logs[0], "/api/echo") as bare,
-        Server("eventmate_app:create_bench_app()", settings, env, logs[1], "/login") as app,
+        Server("ceiling_app:create_ceiling_app()", settings, env, logs[1], "/api/scans") as least,
+        Server("eventmate_app:create_bench_app()", settings, env, logs[2], "/login") as app,
     ):
-        print(f"bare app on {bare.base_url}, EventMate on {app.base_url}", flush=True)
+        print(
+            f"bare app on {bare.base_url}, ceiling on {least.base_url},"
+            f" EventMate on {app.base_url}",
+            flush=True,
+        )
         sessions = tuple(log_in(app.base_url, email, token) for email, token in accounts)
-        servers = {"bare": bare, "noop": app, "new": app, "repeat": app}
+        servers = {"bare": bare, "ceiling": least, "noop": app, "new": app, "repeat": app}
         totals, rates = measure(args, servers, sessions)
 
     print_report(args, settings, totals, rates)
