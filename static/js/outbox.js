@@ -5,7 +5,7 @@
 // label (what to call it on screen), created, attempts, lastError, state ("pending" |
 // "rejected"), nextTry}.
 // It leaves the outbox only when the server's JSON acknowledgement names its id. No network,
-// a redirect (the login page), a 401, an HTML page (a captive portal) or a 5xx keep it queued;
+// a redirect or an HTML page (a captive portal), a 401 (log in again) or a 5xx keep it queued;
 // a 4xx JSON {"error": …} marks it rejected with the server's sentence until the user fixes or
 // discards it (unless the screen that made it is waiting to say so itself: see flushNow).
 import * as idb from "./idb.js";
@@ -91,17 +91,22 @@ function request(url, init = {}) {
   });
 }
 
+// Only a 401 means "log in again": EventMate answers /api/ without a session with a JSON 401
+// and never redirects there (eventmate/errors.py), so a redirect comes from something between
+// the phone and the server, like a Wi-Fi login page. Try again later.
+const NOT_REACHING = {
+  result: "retry",
+  error: "The network isn't reaching EventMate (a Wi-Fi login page?).",
+};
+
 // A fresh CSRF token, and whose session this is: {token, user} or {result, error}.
 export async function session() {
   try {
     const response = await request("/api/csrf");
-    if (response.type === "opaqueredirect" || response.status === 401) return { result: "login" };
+    if (response.status === 401) return { result: "login" };
     const data = await readJson(response);
     if (response.ok && data?.csrf_token) return { token: data.csrf_token, user: String(data.user) };
-    return {
-      result: "retry",
-      error: "The network isn't reaching EventMate (a Wi-Fi login page?).",
-    };
+    return NOT_REACHING;
   } catch {
     return { result: "retry", error: "No connection." };
   }
@@ -119,7 +124,8 @@ async function send(item, token) {
   } catch {
     return { result: "retry", error: "No connection." };
   }
-  if (response.type === "opaqueredirect" || response.status === 401) return { result: "login" };
+  if (response.type === "opaqueredirect") return NOT_REACHING;
+  if (response.status === 401) return { result: "login" };
   const data = await readJson(response);
   const acknowledged = data && (data.client_id === item.id || data.scan_id === item.id);
   if (response.ok && acknowledged) return { result: "sent", data };

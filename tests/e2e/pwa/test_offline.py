@@ -24,6 +24,10 @@ BADGE = (
 )
 SECOND_BADGE = "MECARD:N:Okoro,Ada;ORG:Lagos Robotics;EMAIL:ada@lagos.example;;"
 PORTAL = "<!doctype html><title>Conference Wi-Fi</title><p>Accept the terms to continue"
+# What a captive portal answers instead of EventMate: a redirect to its own login page.
+# (EventMate never redirects under /api/: without a session it answers a JSON 401.)
+TO_PORTAL = {"status": 302, "headers": {"Location": "http://wifi-login.example/?continue=1"}}
+NOT_REACHING = "The network isn't reaching EventMate (a Wi-Fi login page?)."
 
 
 @pytest.fixture(autouse=True)
@@ -497,7 +501,7 @@ def test_a_rejected_item_can_be_discarded(phone: BrowserContext, live_server):
     assert outbox(page) == []
 
 
-def test_captive_portal_and_login_redirect_keep_every_item(new_phone, live_server):
+def test_captive_portal_keeps_every_item_and_never_asks_to_log_in(new_phone, live_server):
     # The page alone sends here (no service worker: no Background Sync racing the fakes).
     phone = new_phone(service_workers="block")
     page = phone.new_page()
@@ -511,10 +515,8 @@ def test_captive_portal_and_login_redirect_keep_every_item(new_phone, live_serve
     answers = {
         "portal page for everything": ("**/api/**", {"status": 200, "body": PORTAL}),
         "portal page for the writes": ("**/api/*s", {"status": 200, "body": PORTAL}),
-        "login redirect": (
-            "**/api/*s",
-            {"status": 302, "headers": {"Location": "/login?next=/api/scans"}},
-        ),
+        "portal redirect for everything": ("**/api/**", TO_PORTAL),
+        "portal redirect for the writes": ("**/api/*s", TO_PORTAL),
         "server error": ("**/api/*s", {"status": 503, "body": "Service Unavailable"}),
     }
     for name, (pattern, response) in answers.items():
@@ -533,7 +535,10 @@ def test_captive_portal_and_login_redirect_keep_every_item(new_phone, live_serve
             ("scan", "pending"),
             ("capture", "pending"),
         ], name
+        if "redirect" in name:
+            assert items[0]["lastError"] == NOT_REACHING, name
         assert on_server(live_server, email)["contact_count"] == 0, name
+        expect(page.get_by_text("Log in again to sync")).to_have_count(0)
 
     phone.unroute(*previous)
     sync(page)
@@ -541,6 +546,30 @@ def test_captive_portal_and_login_redirect_keep_every_item(new_phone, live_serve
     state = on_server(live_server, email)
     assert state["requests"] == ["capture", "scan"]
     assert state["contacts"]["Camille Moreau"]["notes"] == "Portal-proof."
+
+
+def test_a_form_behind_a_captive_portal_says_network_not_log_in(new_phone, live_server):
+    phone = new_phone(service_workers="block")  # the routes see every request of the page
+    page = phone.new_page()
+    sign_up(page, "Yara Offline", "yara.offline@example.org")
+    page.goto("/account/")
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    phone.route("**/api/csrf", lambda route: route.fulfill(**TO_PORTAL))
+    page.get_by_label("Name", exact=True).fill("Yara Typed")
+    page.get_by_role("button", name="Save profile").click()
+
+    toasts = page.get_by_role("status")
+    expect(toasts.filter(has_text="Not sent: you're offline or the network isn't")).to_be_visible()
+    expect(toasts.filter(has_text="session has ended")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/account/$"))
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Yara Typed")
+    assert posts == []
+
+    phone.unroute("**/api/csrf")  # past the portal: the same tap sends it
+    page.get_by_role("button", name="Save profile").click()
+    expect_flash(page, "Profile saved.")
+    assert posts
 
 
 def test_an_expired_session_asks_to_log_in_then_syncs(phone: BrowserContext, live_server):
