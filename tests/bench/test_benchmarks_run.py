@@ -1,0 +1,61 @@
+"""The benchmarks in bench/ still run end to end, briefly: their figures are only quoted, never
+asserted (a test machine's speed proves nothing), but a benchmark that broke with the code it
+measures would be found only when someone needed its figures."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.databases import POSTGRES_PROBLEM
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def run_bench(script: str, *args: str) -> str:
+    """Run a benchmark script as its README says; its output, after checking it exited 0."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        cwd=BENCH.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, f"{script} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def test_scans_bench_serves_every_scenario_without_errors():
+    output = run_bench(
+        "scans.py", "--duration", "1", "--rounds", "1", "--warmup", "0.2",
+        "--users", "4", "--workers", "1",
+    )  # fmt: skip
+    compared = ("ceiling: least scan", "EventMate no-op", "scans, new ids", "scans, repeated ids")
+    rows = [line.split("  ")[0] for line in output.splitlines()]
+    for scenario in ("bare POST", *compared):
+        assert scenario in rows, output
+    for scenario in compared:
+        assert f"{scenario} / bare POST: " in output, output
+    assert "server logs: clean" in output
+
+
+def test_scan_queries_bench_lists_each_kind_of_scan():
+    output = run_bench("scan_queries.py", "--requests", "3")
+    for kind in ("no-op (framework only)", "new vCard badge", "new MECARD", "card exchange"):
+        assert kind in output
+    assert "INSERT contacts" in output
+
+
+def test_shell_size_bench_reports_the_budget():
+    assert "KB" in run_bench("shell_size.py")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(bool(POSTGRES_PROBLEM), reason=f"needs PostgreSQL: {POSTGRES_PROBLEM}")
+def test_reminders_bench_delivers_every_digest():
+    output = run_bench("reminders.py", "--count", "40", "--dispatchers", "2", "--threads", "2")
+    for run in ("bare pywebpush loop", "1 dispatcher, PostgreSQL", "2 dispatchers, PostgreSQL"):
+        assert run in output
+    assert "1 dispatcher, SQLite" in output
