@@ -90,18 +90,22 @@ def load_user(session_id: str) -> SessionUser | None:
     return SessionUser(session_id, *row) if row else None
 
 
-def record_scan(user_id: int, client_id: str, payload: str, scanned_at: str) -> tuple[dict, int]:
+def record_scan(
+    user_id: int, client_id: str, payload: str, scanned_at: datetime
+) -> tuple[dict, int]:
+    """The scan's contact as JSON and 201, or 200 and the contact's id for a client id seen."""
     db = connection()
     earlier = db.execute(EARLIER_SCAN, (user_id, client_id)).fetchone()
     if earlier:
         return {"id": earlier[0], "scan_id": client_id}, 200
-    fingerprint = hashlib.sha256(json.dumps([payload, scanned_at, None]).encode()).hexdigest()
+    content = [payload, scanned_at.isoformat(), None]
+    fingerprint = hashlib.sha256(json.dumps(content).encode()).hexdigest()
     now = datetime.now(UTC)
     created, due = timestamp(now), timestamp(now + timedelta(hours=18))
     db.execute("BEGIN IMMEDIATE")
     try:
         contact_id = db.execute(NEW_CONTACT, (user_id, payload, created, created)).lastrowid
-        db.execute(NEW_MEETING, (contact_id, scanned_at))
+        db.execute(NEW_MEETING, (contact_id, timestamp(scanned_at)))
         db.execute(NEW_FOLLOW_UP, (user_id, contact_id, due, created))
         db.execute(NEW_CLIENT_ID, (user_id, client_id, fingerprint, contact_id, created))
         db.execute("COMMIT")
@@ -113,7 +117,7 @@ def record_scan(user_id: int, client_id: str, payload: str, scanned_at: str) -> 
         "source": "badge",
         "raw_payload": payload,
         "met_face_to_face": True,
-        "meetings": [{"kind": "scan", "met_at": scanned_at, "event": None}],
+        "meetings": [{"kind": "scan", "met_at": scanned_at.isoformat(), "event": None}],
         "tags": [],
         "answers": [],
         "created_at": created,
@@ -139,7 +143,11 @@ def create_ceiling_app() -> Flask:
         fields = ("id", "payload", "scanned_at")
         if not isinstance(body, dict) or not all(isinstance(body.get(f), str) for f in fields):
             return jsonify(error="Send id, payload and scanned_at."), 400
-        answer, status = record_scan(current_user.id, *(body[f] for f in fields))
+        try:
+            scanned_at = datetime.fromisoformat(body["scanned_at"]).astimezone(UTC)
+        except ValueError:
+            return jsonify(error="scanned_at is not an ISO 8601 time."), 400
+        answer, status = record_scan(current_user.id, body["id"], body["payload"], scanned_at)
         return jsonify(answer), status
 
     return app
