@@ -27,6 +27,10 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+def _unicode_lower(text):
+    return text.lower() if isinstance(text, str) else text
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -37,6 +41,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's own lower() folds ASCII only: "élodie" must find "Élodie", as on PostgreSQL.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):

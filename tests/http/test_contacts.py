@@ -148,6 +148,17 @@ def test_search_by_name_company_tag_note_and_answer_and_filters(app, ana, ben):
     assert sorted(_names(ben)) == ["Ana Ribeiro", "Dev Patel", "Sean Owen"]
 
 
+def test_search_folds_accented_capitals_on_every_database(ben):
+    """SQLite's built-in lower() leaves "É" alone; PostgreSQL's folds it. Both must match."""
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Élodie Ünal\r\nORG:Öko Werk\r\nEND:VCARD\r\n"
+    scan(ben, card)
+    for query in ("élodie", "ÉLODIE", "ünal", "öko werk", "Ünal Élodie"):
+        page = html.unescape(ben.get("/contacts/", query_string={"q": query}).get_data(True))
+        assert "<strong>Élodie Ünal</strong>" in page, query
+    page = html.unescape(ben.get("/contacts/", query_string={"q": "elodie"}).get_data(True))
+    assert "Élodie Ünal" not in page  # folding case is not stripping accents
+
+
 def test_delete_contact(app, ben):
     contact_id = scan(ben, BADGE).get_json()["id"]
     assert ben.post(f"/contacts/{contact_id}/delete").status_code == 302
