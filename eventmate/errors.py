@@ -1,6 +1,16 @@
 """One set of error pages: JSON under /api, HTML elsewhere."""
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,9 +40,30 @@ def error_response(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def reshows_expired_form(view):
+    """Mark a visitor's form view (login, sign-up, share-back): when its CSRF token is stale
+    (the tab was open for hours, the browser dropped the session cookie), the visitor gets the
+    same form back with what they typed and a fresh token, instead of an error page.
+
+    Only for a view that changes nothing unless its FlaskForm validates: the form checks the
+    token again, fails on the stale one and renders itself with `form.csrf_token.errors`
+    (`csrf_field` in templates/_forms.html says so)."""
+    view.reshows_expired_form = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        # Logged in, pages fetch a fresh token before sending (static/js/forms.js).
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "reshows_expired_form", False) and not current_user.is_authenticated:
+            try:
+                response = make_response(view(**(request.view_args or {})))
+            except HTTPException as exc:  # the card was rotated meanwhile, a rate limit
+                return http_error(exc)
+            response.status_code = 400  # refused all the same: nothing was done
+            return response
         return error_response(
             400, "Your form expired or came from elsewhere. Reload and try again."
         )

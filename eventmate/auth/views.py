@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..errors import reshows_expired_form
 from ..extensions import limiter
 from . import accounts
 from .forms import LoginForm, RegisterForm
@@ -29,6 +30,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@reshows_expired_form
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
@@ -51,6 +53,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reshows_expired_form
 @limiter.limit("20 per 15 minutes", methods=["POST"])
 def login():
     if current_user.is_authenticated:

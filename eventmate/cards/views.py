@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
+from ..errors import reshows_expired_form
 from ..extensions import db, limiter
 from ..models.base import utcnow
 from ..scanning.exchange import ExchangeError, exchange_cards
@@ -96,6 +97,7 @@ def public_vcard(token: str):
 
 
 @bp.post("/c/<card_token:token>/share")
+@reshows_expired_form
 @limiter.limit("10 per hour")
 def share_back(token: str):
     owner = card_owner_or_gone(token)

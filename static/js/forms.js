@@ -72,7 +72,9 @@ function send(form, submitter) {
 
 // `tell(problem)` shows why a form wasn't sent (a toast).
 export function refreshTokensOnSubmit(tell) {
-  if (!user) return; // a visitor's page: not kept offline, and /api/csrf needs a login
+  // A visitor's page: not kept offline, and /api/csrf needs a login. A stale token there comes
+  // back as the same form, filled in, with a fresh one (reshows_expired_form, errors.py).
+  if (!user) return;
   const refreshing = new WeakSet();
   window.addEventListener("submit", async (event) => {
     const form = event.target;
