@@ -32,10 +32,17 @@ function readPayload(event) {
 self.addEventListener("push", (event) => {
   const data = readPayload(event);
   const title = typeof data.title === "string" && data.title ? data.title : "EventMate";
+  const tag = typeof data.tag === "string" && data.tag ? data.tag : DEFAULT_TAG;
   event.waitUntil(
     self.registration.showNotification(title, {
       body: typeof data.body === "string" ? data.body : "Someone you met is waiting for your follow-up.",
-      tag: typeof data.tag === "string" && data.tag ? data.tag : DEFAULT_TAG,
+      tag,
+      // A notification replacing one of the same tag still on screen is silent unless renotify.
+      // An introduction's next message is news ("You're now connected with Ben" replacing
+      // "Carla would like to introduce you to Ben"): it sounds and vibrates again. A digest
+      // replacing an unread one stays silent: the reminder on screen hasn't been acted on yet;
+      // its list just changes, without a second buzz (reminders nudge, never nag).
+      renotify: tag !== DEFAULT_TAG,
       icon: "/static/icons/icon-192.png",
       badge: "/static/icons/icon-192.png",
       lang: "en",

@@ -23,6 +23,7 @@ from eventmate.introductions.service import create_introduction
 from eventmate.models import Contact, PushSubscription, User
 from eventmate.models.base import utcnow
 from eventmate.push.vapid import vapid_keys
+from eventmate.reminders import payload
 from eventmate.reminders.dispatch import Dispatcher, Settings
 
 from ...push_service import (
@@ -290,3 +291,52 @@ def test_without_permission_nothing_is_subscribed(new_phone, push_live):
         )
         assert db.session.scalars(sams).all() == []
         db.session.remove()
+
+
+def test_news_about_an_introduction_replaces_its_notification_audibly(new_phone, push_live):
+    # The messages as the dispatcher renders them, handed straight to the service worker.
+    live_server, _ = push_live
+    phone = new_phone()
+    page = phone.new_page()
+    sign_up(page, "Rita Alves", "rita.renotify@example.org")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
+    phone.grant_permissions(["notifications"])
+    cdp = phone.new_cdp_session(page)
+    registration = registration_id(page, cdp, live_server.url)
+
+    def deliver(title: str, tag: str) -> list[dict]:
+        """Push one message; the notifications then on screen, with `renotify`."""
+        data = payload.render(title, "…", "/inbox", tag)
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server.url, "registrationId": registration, "data": data},
+        )
+        script = """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            const shown = await registration.getNotifications();
+            return shown.map((n) => ({ title: n.title, tag: n.tag, renotify: n.renotify }));
+        }"""
+        deadline = time.monotonic() + SLOW / 1000
+        while True:
+            shown = page.evaluate(script)
+            if any(n["title"] == title for n in shown):
+                return shown
+            assert time.monotonic() < deadline, f"not shown: {title}"
+            page.wait_for_timeout(100)
+
+    asked = "Carla would like to introduce you to Ben"
+    assert deliver(asked, "eventmate-intro-7") == [
+        {"title": asked, "tag": "eventmate-intro-7", "renotify": True}
+    ]
+    connected = "You're now connected with Ben"
+    assert deliver(connected, "eventmate-intro-7") == [
+        {"title": connected, "tag": "eventmate-intro-7", "renotify": True}
+    ]
+
+    # The morning digest: its own tag (never replacing an introduction's) and, replacing an
+    # unread digest, silent.
+    for title in ("2 people to follow up with today", "3 people to follow up with today"):
+        shown = deliver(title, payload.TAG)
+        assert {"title": title, "tag": payload.TAG, "renotify": False} in shown
+        assert {"title": connected, "tag": "eventmate-intro-7", "renotify": True} in shown
+        assert len(shown) == 2
