@@ -9,7 +9,7 @@ from .badges import parse_payload
 from .contacts.capture import tags_named
 from .contacts.prompts import BUILTIN_PROMPTS
 from .contacts.service import card_contact, record_meeting
-from .events.service import create_event, join_by_code
+from .events.service import create_event, join_by_code, membership
 from .extensions import db
 from .models import PromptAnswer, User
 from .models.base import utcnow
@@ -18,11 +18,31 @@ from .scanning.exchange import exchange_cards
 DEMO_EMAIL = "demo@eventmate.example"
 DEMO_PASSWORD = "walk-up-and-say-hello"  # noqa: S105 -- printed by seed-demo; a demo login
 
+# Each attendee with what the demo user noted: a built-in prompt's key and their answer to it.
 ATTENDEES = (
-    ("Ana Ribeiro", "ana@example.org", "Data engineer at Lisbon Maps", ("data", "maps")),
-    ("Ben Okafor", "ben@example.org", "Founder, Greenroof Labs", ("climate", "startups")),
-    ("Chloé Martin", "chloe@example.org", "Product designer at Atelier Nord", ("design",)),
+    (
+        "Ana Ribeiro",
+        "ana@example.org",
+        "Data engineer at Lisbon Maps",
+        ("data", "maps"),
+        ("enjoy", "Seeing a map she built help a city plan bike lanes."),
+    ),
+    (
+        "Ben Okafor",
+        "ben@example.org",
+        "Founder, Greenroof Labs",
+        ("climate", "startups"),
+        ("success", "Saying yes to a small open-source project that grew."),
+    ),
+    (
+        "Chloé Martin",
+        "chloe@example.org",
+        "Product designer at Atelier Nord",
+        ("design",),
+        ("advice", "Talk to users every week, even when it feels slow."),
+    ),
 )
+DEMO_GOAL = 6  # four met so far: the home screen shows progress, not a goal long reached
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour Analytics\r\n"
     "TITLE:Head of Research\r\nEMAIL:dev.patel@example.net\r\nTEL:+44 20 7946 0000\r\nEND:VCARD\r\n"
@@ -59,22 +79,17 @@ def seed_demo_data() -> bool:
         timezone="Europe/Lisbon",
     )
     db.session.flush()
-    answers = iter(
-        (
-            "Seeing a map she built help a city plan bike lanes.",
-            "Saying yes to a small open-source project that grew.",
-            "Talk to users every week, even when it feels slow.",
-        )
-    )
-    for name, email, headline, tag_names in ATTENDEES:
+    membership(demo, event.id).goal = DEMO_GOAL
+    prompts = {prompt.key: prompt for prompt in BUILTIN_PROMPTS}
+    for name, email, headline, tag_names, (prompt_key, answer) in ATTENDEES:
         attendee = _user(name, email, headline)
         db.session.flush()
         join_by_code(attendee, event.join_code)
         contact = exchange_cards(demo, attendee, met_at=utcnow(), event=event)
         contact.tags = tags_named(demo, list(tag_names))
-        prompt = BUILTIN_PROMPTS[len(contact.tags) % len(BUILTIN_PROMPTS)]
+        prompt = prompts[prompt_key]
         contact.answers.append(
-            PromptAnswer(prompt_key=prompt.key, question=prompt.question, answer=next(answers))
+            PromptAnswer(prompt_key=prompt.key, question=prompt.question, answer=answer)
         )
     badge, _ = card_contact(demo, parse_payload(BADGE).card, raw=BADGE, source="badge")
     record_meeting(badge, kind="scan", met_at=utcnow(), event=event, event_id=event.id)

@@ -3,7 +3,7 @@
 from eventmate.demo import DEMO_EMAIL, DEMO_PASSWORD
 from eventmate.models import Contact, User
 
-from .helpers import count
+from .helpers import count, visible_text
 
 
 def test_seed_demo_is_idempotent_and_the_demo_login_works(app, client, accounts):
@@ -18,7 +18,25 @@ def test_seed_demo_is_idempotent_and_the_demo_login_works(app, client, accounts)
     assert (count(app, User), count(app, Contact)) == (users, contacts)
 
     assert accounts.login(client, email=DEMO_EMAIL, password=DEMO_PASSWORD).status_code == 302
-    home = client.get("/").get_data(as_text=True)
-    assert "DevConf Lisbon (demo)" in home and "4 of 1 new" not in home
+    home = visible_text(client.get("/"))
+    assert "DevConf Lisbon (demo)" in home and "4 of 6 new people" in home
     people = [c["name"] for c in client.get("/api/contacts").get_json()["contacts"]]
     assert {"Ana Ribeiro", "Ben Okafor", "Chloé Martin", "Dev Patel"} <= set(people)
+
+
+def test_demo_notes_answer_the_questions_they_are_filed_under(app, client, accounts):
+    """What Sam noted about Ana is an answer to "What do they enjoy…", so the inbox's
+    draft thanks her for the right thing, not for "advice" she never gave."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    accounts.login(client, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    noted = {
+        contact["name"]: {answer["prompt"]: answer["answer"] for answer in contact["answers"]}
+        for contact in client.get("/api/contacts").get_json()["contacts"]
+    }
+    assert noted["Ana Ribeiro"] == {"enjoy": "Seeing a map she built help a city plan bike lanes."}
+    assert noted["Ben Okafor"] == {
+        "success": "Saying yes to a small open-source project that grew."
+    }
+    assert noted["Chloé Martin"] == {"advice": "Talk to users every week, even when it feels slow."}
+    inbox = visible_text(client.get("/inbox"))
+    assert "your advice: seeing a map" not in inbox.lower()
