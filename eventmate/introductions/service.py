@@ -42,7 +42,8 @@ def refusal(contact: Contact) -> str | None:
     """Why this contact cannot be introduced, or None."""
     name = contact.display_name
     if contact.needs_identifying or not contact.full_name.strip():
-        return f"Add {name}'s name first: people deserve to know who they are meeting."
+        whose = "their" if contact.needs_identifying else f"{name}'s"  # not "Someone to identify's"
+        return f"Add {whose} name first: people deserve to know who they are meeting."
     if contact.do_not_introduce:
         return f"You noted that {name} doesn't want to be introduced."
     if contact.linked_user is not None and contact.linked_user.no_introductions:

@@ -6,7 +6,7 @@ import pytest
 
 from eventmate.models import Contact, Tag
 
-from .helpers import card_link, contacts_of, count, create_event, scan
+from .helpers import card_link, contacts_of, count, create_event, scan, visible_text
 
 BADGE = "MECARD:N:Owen,Sean;ORG:ZXing;TEL:+12125658770;EMAIL:srowen@example.com;;"
 
@@ -102,6 +102,25 @@ def test_identifying_an_unknown_payload(app, ben):
     [contact] = contacts_of(app, "ben@example.org")
     assert contact.needs_identifying is False
     assert contact.raw_payload == "https://speaker.example/42"
+
+
+def test_an_unidentified_contact_is_not_called_someone_in_sentences(app, ben):
+    """The page's title and heading say "Someone to identify"; its sentences say "this person",
+    not "Make Someone a trusted ally" or "You scanned Someone to identify's badge"."""
+    contact_id = scan(ben, "https://speaker.example/42").get_json()["id"]
+    page = visible_text(ben.get(f"/contacts/{contact_id}"))
+    assert "Someone to identify" in page  # the heading
+    assert "You scanned a code ·" in page
+    assert "How well you know this person" in page
+    assert "Make this person a trusted ally" in page
+    assert "Add their name first: people deserve to know who they are meeting." in page
+    assert "Note that this person prefers not to be introduced" in page
+    assert "Delete this person and everything you noted?" in ben.get(f"/contacts/{contact_id}").text
+    assert page.count("Someone") == 2, page  # the <title> and the <h1>
+
+    capture(ben, contact_id, full_name="Maria Lopez")
+    page = visible_text(ben.get(f"/contacts/{contact_id}"))
+    assert "You scanned Maria Lopez's badge" in page and "Make Maria a trusted ally" in page
 
 
 def _names(client, **params):
