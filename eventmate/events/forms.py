@@ -3,10 +3,21 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..models.event import EVENT_KINDS
 from ..timezones import is_valid_timezone
+
+GOAL_MESSAGE = "A goal is a whole number from 1 to 500."
+# InputRequired, not DataRequired: a typed 0 is a goal out of range, not a missing field.
+GOAL_VALIDATORS = (InputRequired(), NumberRange(min=1, max=500, message=GOAL_MESSAGE))
 
 
 class EventForm(FlaskForm):
@@ -18,11 +29,7 @@ class EventForm(FlaskForm):
     ends_on = DateField("Ends", validators=[Optional()])
     place = StringField("Place", validators=[Optional(), Length(max=120)])
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
-    goal = IntegerField(
-        "New people I want to meet",
-        default=1,
-        validators=[DataRequired(), NumberRange(min=1, max=500)],
-    )
+    goal = IntegerField("New people I want to meet", default=1, validators=GOAL_VALIDATORS)
 
     def validate_timezone(self, field):
         if not is_valid_timezone(field.data):
@@ -38,6 +45,4 @@ class JoinForm(FlaskForm):
 
 
 class GoalForm(FlaskForm):
-    goal = IntegerField(
-        "New people I want to meet", validators=[DataRequired(), NumberRange(min=1, max=500)]
-    )
+    goal = IntegerField("New people I want to meet", validators=GOAL_VALIDATORS)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..timezones import timezone_names
 from . import service
-from .forms import EventForm, GoalForm, JoinForm
+from .forms import GOAL_MESSAGE, EventForm, GoalForm, JoinForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -96,7 +96,8 @@ def set_goal(event_id: int):
     if form.validate_on_submit():
         member.goal = form.goal.data
         db.session.commit()
-        flash(f"Goal set: {member.goal} new people.", "success")
+        people = "person" if member.goal == 1 else "people"
+        flash(f"Goal set: {member.goal} new {people}.", "success")
     else:
-        flash("A goal is a whole number from 1 to 500.", "error")
+        flash(GOAL_MESSAGE, "error")
     return redirect(url_for("events.detail", event_id=event_id))

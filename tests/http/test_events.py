@@ -68,6 +68,18 @@ def test_goal_and_current_event(app, ben):
     assert "First" in _text(ben.get("/"))
     response = ben.post(f"/events/{first}/goal", data={"goal": 0}, follow_redirects=True)
     assert "whole number" in _text(response)
+    response = ben.post(f"/events/{first}/goal", data={"goal": 1}, follow_redirects=True)
+    assert "Goal set: 1 new person." in _text(response)
+
+
+def test_a_goal_of_zero_is_out_of_range_not_missing(app, ben):
+    response = ben.post("/events/", data={"name": "DevConf", "timezone": "UTC", "goal": 0})
+    assert response.status_code == 422
+    page = _text(response)
+    assert "New people I want to meet A goal is a whole number from 1 to 500." in page
+    assert "This field is required" not in page
+    response = ben.post("/events/", data={"name": "DevConf", "timezone": "UTC", "goal": ""})
+    assert "This field is required" in _text(response)
 
 
 def test_progress_counts_today_in_the_users_time_zone(app, ben):
