@@ -13,7 +13,7 @@ from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
-from ..models import CustomPrompt, Event, EventMembership, User
+from ..models import Contact, CustomPrompt, Event, EventMembership, User
 
 CSV_COLUMNS = (
     "name",
@@ -29,6 +29,14 @@ CSV_COLUMNS = (
 )
 
 
+def _notes(contact: Contact) -> str:
+    """The notes, after what an unidentified code said: without it, an exported "Someone to
+    identify" would hold nothing at all."""
+    if not contact.needs_identifying:
+        return contact.notes
+    return "\n".join(filter(None, [f"The code said: {contact.raw_payload}", contact.notes]))
+
+
 def contacts_vcf(user: User) -> str:
     cards = []
     for contact in search_contacts(user):
@@ -39,7 +47,7 @@ def contacts_vcf(user: User) -> str:
             emails=list(contact.emails),
             phones=list(contact.phones),
             urls=list(contact.urls),
-            note=contact.notes,
+            note=_notes(contact),
         )
         cards.append(card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}"))
     return "".join(cards)
@@ -64,7 +72,7 @@ def contacts_csv(user: User) -> str:
             "; ".join(contact.urls),
             contact.event.name if contact.event else "",
             ", ".join(tag.name for tag in contact.tags),
-            contact.notes,
+            _notes(contact),
             contact.created_at.isoformat(),
         )
         writer.writerow([_csv_safe(value) for value in row])

@@ -79,6 +79,19 @@ def test_exports_hold_all_my_contacts_and_only_mine(app, ana, ben):
     assert "anas-secret" not in json.dumps(data)
 
 
+def test_exports_keep_what_an_unidentified_code_said(app, ben):
+    contact_id = scan(ben, "https://speaker.example/42").get_json()["id"]
+    ben.post(f"/contacts/{contact_id}", data={"notes": "Spoke after the keynote."})
+    said = "The code said: https://speaker.example/42\nSpoke after the keynote."
+
+    [card] = parse_vcard_bytes(ben.get("/account/export/contacts.vcf").data)
+    assert (card.full_name, card.note) == ("Someone to identify", said)
+    [row] = csv.DictReader(
+        io.StringIO(ben.get("/account/export/contacts.csv").get_data(as_text=True))
+    )
+    assert row["notes"] == said
+
+
 def test_delete_account_needs_password_and_confirmation(app, ben):
     response = ben.post(
         "/account/delete", data={"password": "wrong password!!", "confirm": "DELETE"}
