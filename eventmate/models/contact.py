@@ -56,7 +56,8 @@ class Contact(db.Model):
 
     event = relationship("Event")
     linked_user = relationship("User", foreign_keys=[linked_user_id])
-    tags: Mapped[list["Tag"]] = relationship(secondary="contact_tags", order_by="Tag.name")
+    # By the casefolded key: "hiring" before "Lisbon", on SQLite and PostgreSQL alike.
+    tags: Mapped[list["Tag"]] = relationship(secondary="contact_tags", order_by="Tag.key")
     meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="contact",
         cascade="all, delete-orphan",

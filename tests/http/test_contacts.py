@@ -49,6 +49,15 @@ def test_face_to_face_can_be_unticked_and_tags_removed(app, ben):
     assert contact.met_face_to_face is False
 
 
+def test_a_contacts_tags_read_in_alphabetical_order_whatever_their_case(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    capture(ben, contact_id, full_name="Sean Owen", new_tags="product, Lisbon, hiring")
+    [contact] = contacts_of(app, "ben@example.org")
+    assert [tag.name for tag in contact.tags] == ["hiring", "Lisbon", "product"]
+    inbox = visible_text(ben.get("/inbox"))
+    assert "hiring Lisbon product" in inbox
+
+
 def test_recent_tags_are_offered_first(app, ben):
     first = scan(ben, BADGE).get_json()["id"]
     capture(ben, first, full_name="Sean Owen", new_tags="older")
