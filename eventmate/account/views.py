@@ -60,6 +60,9 @@ def profile():
             db.session.commit()
             flash("Profile saved.", "success")
             return redirect(url_for("account.profile"))
+    if form.errors:
+        # The page opens at its top, and the marked field may be far below.
+        flash("Not saved yet: check what's marked below.", "error")
     return render_template(
         "account/profile.html",
         form=form,

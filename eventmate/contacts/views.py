@@ -98,6 +98,8 @@ def detail(contact_id: int):
             flash(f"Saved what you noted about {contact.display_name}.", "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))
         db.session.rollback()
+        # The page opens at its top, and the marked field may be far below.
+        flash("Not saved yet: check what's marked below.", "error")
     answers = {answer.prompt_key: answer.answer for answer in contact.answers}
     return render_template(
         "contacts/detail.html",

@@ -9,7 +9,7 @@ from eventmate.badges import parse_vcard_bytes
 from eventmate.models import Contact, Event, LoginSession, User
 from tests.conftest import STRONG_PASSWORD
 
-from .helpers import card_link, contacts_of, count, create_event, scan
+from .helpers import card_link, contacts_of, count, create_event, scan, visible_text
 
 BADGE = "MECARD:N:Owen,Sean;TEL:+12125658770;EMAIL:srowen@example.com;;"
 
@@ -37,6 +37,16 @@ def test_profile_update_and_validation(app, ana, ben):
     assert "Pick a time zone" in text and "Start with https://" in text
     taken = ben.post("/account/", data=_profile(email="ana@example.org"))
     assert "Another account uses this email" in taken.get_data(as_text=True)
+
+
+def test_a_profile_not_saved_says_so_at_the_top_of_the_page(app, ana, ben):
+    for bad in ({"timezone": "Mars/Base"}, {"email": "ana@example.org"}):
+        response = ben.post("/account/", data=_profile(**bad))
+        assert response.status_code == 422
+        page = visible_text(response)
+        assert page.index("Not saved yet: check what's marked below.") < page.index("Name")
+    response = ben.post("/account/", data=_profile(), follow_redirects=True)
+    assert "Profile saved." in visible_text(response) and "Not saved" not in visible_text(response)
 
 
 def test_reminder_hour_zero_is_allowed(app, ben, accounts):

@@ -105,6 +105,20 @@ def test_capture_validation_keeps_what_was_typed(app, ben, fields, message):
     assert contact.full_name == "Sean Owen"
 
 
+def test_a_capture_not_saved_says_so_at_the_top_of_the_page(app, ben):
+    """Save sits at the bottom and the page comes back at its top: the error under "On a date"
+    is far below, so the top says the capture wasn't saved."""
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    response = capture(ben, contact_id, full_name="Sean Owen", follow_up="date")
+    assert response.status_code == 422
+    page = visible_text(response)
+    assert page.index("Not saved yet: check what's marked below.") < page.index("Tags")
+    assert "Pick the day you'd like to follow up." in page
+    assert "Not saved" not in visible_text(ben.get(f"/contacts/{contact_id}"))  # shown once
+    saved = capture(ben, contact_id, full_name="Sean Owen", follow_up="none")
+    assert "Not saved" not in visible_text(ben.get(saved.headers["Location"]))
+
+
 def test_identifying_an_unknown_payload(app, ben):
     contact_id = scan(ben, "https://speaker.example/42").get_json()["id"]
     capture(ben, contact_id, full_name="Maria Lopez", company="Speaker Co")
