@@ -40,6 +40,8 @@ def index():
 def create():
     form = EventForm()
     if not form.validate_on_submit():
+        # The page opens at its top, and the marked field may be far below.
+        flash("Not saved yet: check what's marked below.", "error")
         return render_events(form, status=422)
     fields = {
         name: form[name].data for name in ("name", "kind", "starts_on", "ends_on", "timezone")

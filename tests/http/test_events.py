@@ -76,6 +76,7 @@ def test_a_goal_of_zero_is_out_of_range_not_missing(app, ben):
     response = ben.post("/events/", data={"name": "DevConf", "timezone": "UTC", "goal": 0})
     assert response.status_code == 422
     page = _text(response)
+    assert page.index("Not saved yet: check what's marked below.") < page.index("Join with a code")
     assert "New people I want to meet A goal is a whole number from 1 to 500." in page
     assert "This field is required" not in page
     response = ben.post("/events/", data={"name": "DevConf", "timezone": "UTC", "goal": ""})
