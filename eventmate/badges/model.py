@@ -39,6 +39,13 @@ class ParsedPayload:
     card: CardData | None = None
     url: str = ""
 
+    def details(self) -> CardData | None:
+        """What the scan tells about the person: the card, or a URL's link (a profile page,
+        say), so that the contact can be opened from it while they are still unidentified."""
+        if self.card is not None or not self.url:
+            return self.card
+        return CardData(urls=[self.url])
+
 
 class PayloadError(ValueError):
     """Raised with a human sentence (shown to the user as-is) for input that is not usable."""

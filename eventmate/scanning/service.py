@@ -73,7 +73,7 @@ def _badge_contact(
     user: User, parsed: ParsedPayload, scan: ScanRequest, event: Event | None
 ) -> Contact:
     source = "badge" if parsed.card else "to_identify"
-    contact, _ = card_contact(user, parsed.card, raw=scan.payload, source=source)
+    contact, _ = card_contact(user, parsed.details(), raw=scan.payload, source=source)
     event_id = event.id if event else None
     record_meeting(contact, kind="scan", met_at=scan.scanned_at, event=event, event_id=event_id)
     return contact

@@ -138,6 +138,23 @@ def test_url_or_text_is_kept_to_identify(app, ben, payload):
 
 
 @pytest.mark.parametrize(
+    ("payload", "link"),
+    [
+        ("https://www.linkedin.com/in/maria-lopez", "https://www.linkedin.com/in/maria-lopez"),
+        ("MEBKM:TITLE:Maria;URL:maria.example/cv;;", "http://maria.example/cv"),
+        ("Booth 17 — https://maria.example", None),  # text that mentions a link: not a link
+    ],
+)
+def test_a_scanned_link_is_the_unidentified_contacts_website(app, ben, payload, link):
+    """A badge QR that is only a profile URL: the contact page links to it at once."""
+    body = scan(ben, payload).get_json()
+    assert body["needs_identifying"] is True
+    assert body["urls"] == ([link] if link else [])
+    page = ben.get(body["url"]).get_data(as_text=True)
+    assert (f'<a href="{link}"' in page) is bool(link)
+
+
+@pytest.mark.parametrize(
     ("body", "status", "message"),
     [
         ("not json", 400, "JSON"),
