@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from ..badges import CardData, card_to_vcard
 from ..contacts.service import card_contact, record_meeting
+from ..events.service import running_event
 from ..extensions import db
 from ..models import Contact, User
 from ..models.base import utcnow
@@ -42,8 +43,8 @@ def share_back(owner: User, *, name: str, email: str, note: str) -> Contact:
     contact, created = card_contact(owner, card, raw="", source="shared_back")
     if not created and note.strip():
         contact.notes = "\n\n".join(filter(None, [contact.notes, note.strip()]))[:5000]
-    event = owner.current_event
-    record_meeting(
-        contact, kind="shared_back", met_at=utcnow(), event=event, event_id=owner.current_event_id
-    )
+    now = utcnow()
+    event = running_event(owner, now)
+    event_id = event.id if event else None
+    record_meeting(contact, kind="shared_back", met_at=now, event=event, event_id=event_id)
     return contact

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
 from ..errors import reshows_expired_form
+from ..events.service import running_event
 from ..extensions import db, limiter
 from ..models.base import utcnow
 from ..scanning.exchange import ExchangeError, exchange_cards
@@ -113,9 +114,10 @@ def share_back(token: str):
 @login_required
 def exchange(token: str):
     owner = card_owner_or_gone(token)
+    now = utcnow()
     try:
         contact = exchange_cards(
-            current_user, owner, met_at=utcnow(), event=current_user.current_event
+            current_user, owner, met_at=now, event=running_event(current_user, now)
         )
     except ExchangeError as error:
         flash(str(error), "error")

@@ -21,6 +21,14 @@ def event_for_member(user: User, event_id: int) -> Event | None:
     return found.event if found else None
 
 
+def running_event(user: User, moment: datetime) -> Event | None:
+    """The user's current event unless it was over by `moment`: the people met after a
+    conference belong to no event rather than to last week's (the choice itself is kept, so
+    home can show how that event went)."""
+    event = user.current_event
+    return None if event is None or event.is_over(moment) else event
+
+
 def my_events(user: User) -> list[tuple[Event, EventMembership]]:
     rows = db.session.execute(
         sa.select(Event, EventMembership)

@@ -4,11 +4,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..models.base import utcnow
 from ..timezones import timezone_names
 from . import service
 from .forms import GOAL_MESSAGE, EventForm, GoalForm, JoinForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+@bp.app_context_processor
+def event_helpers():
+    """`running_event()` for pages that say where a scan will be noted, queried on use."""
+
+    def viewer_running_event():
+        if not current_user.is_authenticated:
+            return None
+        return service.running_event(current_user, utcnow())
+
+    return {"running_event": viewer_running_event}
 
 
 def my_membership_or_404(event_id: int):

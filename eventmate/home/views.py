@@ -1,4 +1,5 @@
-"""The home screen: today's progress at the current event and the people met lately."""
+"""The home screen: progress at the current event (how it went, once it is over) and the
+people met lately."""
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
@@ -7,6 +8,7 @@ from flask_login import current_user
 from ..events.service import membership, progress
 from ..extensions import db
 from ..models import Contact
+from ..models.base import utcnow
 
 bp = Blueprint("home", __name__)
 
@@ -27,5 +29,6 @@ def index():
         "home/index.html",
         event=event,
         progress=progress(current_user, event, member) if member else None,
+        event_over=event is not None and event.is_over(utcnow()),
         recent=list(recent),
     )

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +37,17 @@ class Event(db.Model):
     memberships: Mapped[list["EventMembership"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def last_day(self) -> date | None:
+        """The end date, or the start date of a one-day event; None for an undated one."""
+        return self.ends_on or self.starts_on
+
+    def is_over(self, moment: datetime) -> bool:
+        """Whether `moment` is after the event's last day in its own time zone (an event
+        without dates never ends)."""
+        last = self.last_day
+        return last is not None and moment.astimezone(ZoneInfo(self.timezone)).date() > last
 
 
 class EventMembership(db.Model):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ..badges import ParsedPayload, PayloadError, parse_payload
 from ..cards.links import token_from_url
 from ..contacts.service import card_contact, record_meeting
-from ..events.service import event_for_member
+from ..events.service import event_for_member, running_event
 from ..extensions import db
 from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
 from ..models import Contact, Event, User
@@ -40,10 +40,11 @@ class ScanRequest:
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-def _scan_event(user: User, event_id: int | None) -> Event | None:
-    if event_id is None:
-        return user.current_event
-    event = event_for_member(user, event_id)
+def _scan_event(user: User, scan: ScanRequest) -> Event | None:
+    """The event the phone named, else the current one if it was still running then."""
+    if scan.event_id is None:
+        return running_event(user, scan.scanned_at)
+    event = event_for_member(user, scan.event_id)
     if event is None:
         raise ScanError("That event doesn't exist or you haven't joined it.", status=404)
     return event
@@ -91,7 +92,7 @@ def record_scan(
     parsed = None if token else _parse(scan.payload)
 
     def apply() -> Contact:
-        event = _scan_event(user, scan.event_id)
+        event = _scan_event(user, scan)
         if token is not None:
             return _exchange(user, token, scan, event)
         return _badge_contact(user, parsed, scan, event)

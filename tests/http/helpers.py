@@ -46,11 +46,12 @@ def counts(app) -> tuple[int, int]:
     return count(app, Contact), count(app, Meeting)
 
 
-def create_event(client, name="DevConf", *, goal=1, timezone="UTC", kind="conference") -> int:
+def create_event(
+    client, name="DevConf", *, goal=1, timezone="UTC", kind="conference", starts_on="", ends_on=""
+) -> int:
     """Create an event through the page and return its id (it becomes the current one)."""
-    response = client.post(
-        "/events/", data={"name": name, "kind": kind, "timezone": timezone, "goal": goal}
-    )
+    form = {"name": name, "kind": kind, "timezone": timezone, "goal": goal}
+    response = client.post("/events/", data=form | {"starts_on": starts_on, "ends_on": ends_on})
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 

@@ -1,10 +1,13 @@
 """Events: create, join by code, current event, goal and progress on the home screen."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from eventmate.events.service import progress
 from eventmate.extensions import db
-from eventmate.models import Event, EventMembership, User
+from eventmate.models import Event, EventMembership, Meeting, User
 
 from .helpers import create_event, scan
 from .helpers import visible_text as _text
@@ -112,3 +115,50 @@ def test_event_summary_page(app, ben):
     page = _text(ben.get(f"/events/{event_id}"))
     assert "1 of 3 new people" in page and "1 face to face" in page
     assert "2 more to reach your goal" in page
+
+
+def _days_ago(days: int) -> str:
+    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
+
+
+def test_an_ended_current_event_no_longer_claims_new_scans(app, ben, make_client):
+    """A week after the conference, the people Ben meets belong to no event, not to it."""
+    summit = create_event(
+        ben, "Harbour Summit", goal=3, starts_on=_days_ago(9), ends_on=_days_ago(7)
+    )
+    assert scan(ben, "https://met-today.example").get_json()["event"] is None
+    # Scanned offline on the summit's last day, sent only now: noted at the summit.
+    during = datetime.combine(date.fromisoformat(_days_ago(7)), datetime.min.time(), UTC)
+    late = scan(
+        ben, "https://met-there.example", scanned_at=(during + timedelta(hours=20)).isoformat()
+    )
+    assert late.get_json()["event"]["name"] == "Harbour Summit"
+
+    with app.app_context():
+        token = db.session.scalar(sa.select(User.card_token).where(User.email == "ben@example.org"))
+    make_client().post(f"/c/{token}/share", data={"name": "Carla Souza", "email": "c@example.org"})
+    with app.app_context():
+        shared = db.session.scalars(sa.select(Meeting).where(Meeting.kind == "shared_back")).one()
+        assert (shared.event_id, shared.event_name) == (None, "")
+
+    home = _text(ben.get("/"))
+    assert "Ended" in home and "1 new person · goal 3" in home
+    assert "New scans aren't noted at this event any more." in home
+    assert "Harbour Summit has ended, so scans aren't noted at an event." in _text(ben.get("/scan"))
+    assert 'data-event=""' in ben.get("/scan").get_data(as_text=True)
+    assert "Harbour Summit" in _text(ben.get(f"/events/{summit}"))  # still there to look back on
+
+
+def test_an_event_runs_through_its_last_day_in_its_own_time_zone(app, ben):
+    today_in_tokyo = datetime.now(ZoneInfo("Asia/Tokyo")).date().isoformat()
+    tokyo = create_event(ben, "Tokyo Meetup", timezone="Asia/Tokyo", starts_on=today_in_tokyo)
+    assert scan(ben, "https://tonight.example").get_json()["event"]["name"] == "Tokyo Meetup"
+    assert f'data-event="{tokyo}"' in ben.get("/scan").get_data(as_text=True)
+    with app.app_context():
+        event = db.session.get(Event, tokyo)
+        midnight = datetime.combine(event.last_day + timedelta(days=1), datetime.min.time())
+        tokyo_midnight_in_utc = midnight.replace(tzinfo=UTC) - timedelta(hours=9)
+        assert not event.is_over(tokyo_midnight_in_utc - timedelta(minutes=1))
+        assert event.is_over(tokyo_midnight_in_utc)
+        undated = Event(name="Whenever", timezone="UTC")
+        assert not undated.is_over(datetime(2100, 1, 1, tzinfo=UTC))
