@@ -147,6 +147,7 @@ def test_an_ended_current_event_no_longer_claims_new_scans(app, ben, make_client
     assert "Harbour Summit has ended, so scans aren't noted at an event." in _text(ben.get("/scan"))
     assert 'data-event=""' in ben.get("/scan").get_data(as_text=True)
     assert "Harbour Summit" in _text(ben.get(f"/events/{summit}"))  # still there to look back on
+    assert "Current" not in _text(ben.get("/events/"))
 
 
 def test_an_event_runs_through_its_last_day_in_its_own_time_zone(app, ben):
@@ -154,6 +155,7 @@ def test_an_event_runs_through_its_last_day_in_its_own_time_zone(app, ben):
     tokyo = create_event(ben, "Tokyo Meetup", timezone="Asia/Tokyo", starts_on=today_in_tokyo)
     assert scan(ben, "https://tonight.example").get_json()["event"]["name"] == "Tokyo Meetup"
     assert f'data-event="{tokyo}"' in ben.get("/scan").get_data(as_text=True)
+    assert "Current Conference" in _text(ben.get("/events/"))
     with app.app_context():
         event = db.session.get(Event, tokyo)
         midnight = datetime.combine(event.last_day + timedelta(days=1), datetime.min.time())
