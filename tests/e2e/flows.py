@@ -6,7 +6,9 @@ that it arrived where a person would expect, so a broken link or label fails her
 
 import os
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
@@ -48,6 +50,12 @@ def public_card_path(page: Page) -> str:
     path = re.sub(r"^https?://[^/]+", "", href or "")
     assert re.fullmatch(r"/c/[A-Za-z0-9_-]{16,64}", path), href
     return path
+
+
+def lisbon_day(offset: int = 0) -> str:
+    """Today (plus `offset` days) where `create_event`'s events are: a dated event that has
+    ended no longer takes new scans, so a flow's event must run on the day the test runs."""
+    return (datetime.now(ZoneInfo("Europe/Lisbon")).date() + timedelta(days=offset)).isoformat()
 
 
 def create_event(

@@ -13,6 +13,7 @@ from .flows import (
     create_event,
     exchange_cards,
     expect_flash,
+    lisbon_day,
     public_card_path,
     screenshot,
     sign_up,
@@ -60,7 +61,7 @@ def test_cara_introduces_ana_to_ben_and_both_say_yes(new_phone):
     cara = new_phone().new_page()
     sign_up(cara, "Cara Mendes", "cara.intro@example.org")
     create_event(
-        cara, "Porto Design Week", place="Alfândega, Porto", starts_on="2026-11-23", goal=5
+        cara, "Porto Design Week", place="Alfândega, Porto", starts_on=lisbon_day(), goal=5
     )
     exchange_cards(cara, ana_card, "Ana Ribeiro")
     exchange_cards(cara, ben_card, "Ben Okafor")

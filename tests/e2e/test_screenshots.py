@@ -16,6 +16,7 @@ from .flows import (
     expect_flash,
     fill_sign_up,
     join_event,
+    lisbon_day,
     public_card_path,
     save_capture,
     screenshot,
@@ -77,7 +78,7 @@ def test_every_screen(new_phone):
     screenshot(ana, "profile")
 
     code = create_event(
-        ana, EVENT, place="FIL, Lisbon", starts_on="2026-11-23", ends_on="2026-11-25"
+        ana, EVENT, place="FIL, Lisbon", starts_on=lisbon_day(), ends_on=lisbon_day(2)
     )
     card = public_card_path(ana)
     expect(ana.locator(".qr-card")).to_contain_text("Product designer at Tideway")

@@ -10,6 +10,7 @@ from .flows import (
     exchange_cards,
     expect_flash,
     join_event,
+    lisbon_day,
     public_card_path,
     save_capture,
     sign_up,
@@ -31,7 +32,7 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     qr_response = ana.request.get(qr.get_attribute("src"))
     assert qr_response.ok and qr_response.headers["content-type"].startswith("image/svg+xml")
 
-    code = create_event(ana, EVENT, place="FIL, Lisbon", starts_on="2026-11-23", goal=3)
+    code = create_event(ana, EVENT, place="FIL, Lisbon", starts_on=lisbon_day(), goal=3)
     card = public_card_path(ana)
 
     ben = new_phone().new_page()
