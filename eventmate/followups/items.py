@@ -49,11 +49,9 @@ def web_links(urls: list[str]) -> tuple[Link, ...]:
     return tuple(links[:4])
 
 
-def _event_ongoing(event: Event | None, today) -> bool:
-    if event is None:
-        return False
-    end = event.ends_on or event.starts_on
-    return end is not None and today <= end
+def _event_ongoing(event: Event | None, now: datetime) -> bool:
+    """A dated event not over yet: "see you around" still makes sense in a draft."""
+    return event is not None and event.last_day is not None and not event.is_over(now)
 
 
 def draft_facts(
@@ -67,7 +65,7 @@ def draft_facts(
         event_name=place.event_name,
         met_on=planning.local_day(place.met_at or contact.created_at, user.timezone),
         today=today,
-        event_ongoing=_event_ongoing(contact.event, today),
+        event_ongoing=_event_ongoing(contact.event, now),
         face_to_face=contact.met_face_to_face,
         company=contact.company,
         title=contact.title,
