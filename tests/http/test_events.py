@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from eventmate.events.service import progress
 from eventmate.extensions import db
 from eventmate.models import Event, EventMembership, Meeting, User
+from eventmate.templating import event_dates
 
 from .helpers import create_event, scan
 from .helpers import visible_text as _text
@@ -164,3 +165,20 @@ def test_an_event_runs_through_its_last_day_in_its_own_time_zone(app, ben):
         assert event.is_over(tokyo_midnight_in_utc)
         undated = Event(name="Whenever", timezone="UTC")
         assert not undated.is_over(datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def test_an_events_dates_read_as_a_range():
+    def dates(starts_on, ends_on=None):
+        return event_dates(Event(name="X", starts_on=starts_on, ends_on=ends_on))
+
+    assert dates(date(2026, 11, 23), date(2026, 11, 25)) == "23–25 Nov 2026"
+    assert dates(date(2026, 11, 30), date(2026, 12, 2)) == "30 Nov – 2 Dec 2026"
+    assert dates(date(2026, 12, 30), date(2027, 1, 2)) == "30 Dec 2026 – 2 Jan 2027"
+    assert dates(date(2026, 11, 23)) == dates(date(2026, 11, 23), date(2026, 11, 23))
+    assert dates(date(2026, 11, 23)) == "23 Nov 2026"
+    assert dates(None) == ""
+
+
+def test_the_events_list_shows_each_events_dates(ben):
+    create_event(ben, "Harbour Summit", starts_on="2026-11-23", ends_on="2026-11-25")
+    assert "Conference · 23–25 Nov 2026" in _text(ben.get("/events/"))
