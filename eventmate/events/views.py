@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models.base import utcnow
 from ..timezones import timezone_names
 from . import service
-from .forms import GOAL_MESSAGE, EventForm, GoalForm, JoinForm
+from .forms import GOAL_MESSAGE, EventDetailsForm, EventForm, GoalForm, JoinForm
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -56,10 +56,7 @@ def create():
         # The page opens at its top, and the marked field may be far below.
         flash("Not saved yet: check what's marked below.", "error")
         return render_events(form, status=422)
-    fields = {
-        name: form[name].data for name in ("name", "kind", "starts_on", "ends_on", "timezone")
-    }
-    event = service.create_event(current_user, place=form.place.data or "", **fields)
+    event = service.create_event(current_user, **form.details())
     service.membership(current_user, event.id).goal = form.goal.data
     db.session.commit()
     flash(f"{event.name} is your current event: scans now attach to it.", "success")
@@ -90,7 +87,35 @@ def detail(event_id: int):
         progress=progress,
         goal_form=GoalForm(goal=member.goal),
         is_current=current_user.current_event_id == event_id,
+        is_over=member.event.is_over(utcnow()),
     )
+
+
+def my_created_event_or_404(event_id: int):
+    """Only whoever created an event changes what it is; to anyone else it isn't there."""
+    event = my_membership_or_404(event_id).event
+    if event.created_by_id != current_user.id:
+        abort(404)
+    return event
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = my_created_event_or_404(event_id)
+    form = EventDetailsForm(obj=event)
+    if form.validate_on_submit():
+        for name, value in form.details().items():
+            setattr(event, name, value)
+        db.session.commit()
+        flash(f"Saved {event.name}.", "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    status = 200
+    if form.is_submitted():
+        flash("Not saved yet: check what's marked below.", "error")
+        status = 422
+    page = render_template("events/edit.html", event=event, form=form, timezones=timezone_names())
+    return page, status
 
 
 @bp.post("/<int:event_id>/current")

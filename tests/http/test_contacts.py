@@ -222,6 +222,12 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
         ("get", f"/events/{event_id}", None),
         ("post", f"/events/{event_id}/current", None),
         ("post", f"/events/{event_id}/goal", {"goal": 9}),
+        ("get", f"/events/{event_id}/edit", None),
+        (
+            "post",
+            f"/events/{event_id}/edit",
+            {"name": "Hacked", "kind": "meetup", "timezone": "UTC"},
+        ),
     ]
     for method, path, data in attempts:
         response = getattr(ben, method)(path, data=data or {})

@@ -182,3 +182,38 @@ def test_an_events_dates_read_as_a_range():
 def test_the_events_list_shows_each_events_dates(ben):
     create_event(ben, "Harbour Summit", starts_on="2026-11-23", ends_on="2026-11-25")
     assert "Conference · 23–25 Nov 2026" in _text(ben.get("/events/"))
+
+
+def test_its_creator_edits_an_event_and_a_fixed_end_date_brings_scans_back(app, ana, ben):
+    """Ben typed only the start of a three-day summit: on day two it read as over."""
+    summit = create_event(ben, "Harbour Summit", starts_on=_days_ago(1))
+    assert scan(ben, "https://day-two.example").get_json()["event"] is None
+    assert "Still on? Edit its dates" in _text(ben.get(f"/events/{summit}"))
+    assert "Still on? Edit its dates" in _text(ben.get("/"))
+
+    form = {"name": "Harbour Summit 2026", "kind": "conference", "timezone": "Europe/Lisbon"}
+    refused = ben.post(
+        f"/events/{summit}/edit", data=form | {"starts_on": _days_ago(1), "ends_on": _days_ago(2)}
+    )
+    assert refused.status_code == 422
+    assert "Not saved yet" in _text(refused) and "end before it starts" in _text(refused)
+    saved = ben.post(
+        f"/events/{summit}/edit", data=form | {"starts_on": _days_ago(1), "ends_on": _days_ago(-1)}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, summit)
+        assert (event.name, event.timezone, event.place) == (form["name"], "Europe/Lisbon", "")
+    assert scan(ben, "https://still-day-two.example").get_json()["event"]["name"] == form["name"]
+    assert "Edit event details" in _text(ben.get(f"/events/{summit}"))
+    assert 'value="Harbour Summit 2026"' in ben.get(f"/events/{summit}/edit").get_data(True)
+
+    # Ana joined by code: she sees the event but can't change what it is.
+    with app.app_context():
+        code = db.session.get(Event, summit).join_code
+    ana.post("/events/join", data={"code": code})
+    assert "Edit event" not in _text(ana.get(f"/events/{summit}"))
+    assert ana.get(f"/events/{summit}/edit").status_code == 404
+    assert ana.post(f"/events/{summit}/edit", data=form | {"name": "Ana's"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Event, summit).name == form["name"]
