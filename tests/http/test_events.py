@@ -147,7 +147,9 @@ def test_an_ended_current_event_no_longer_claims_new_scans(app, ben, make_client
     assert "New scans aren't noted at this event any more." in home
     assert "Harbour Summit has ended, so scans aren't noted at an event." in _text(ben.get("/scan"))
     assert 'data-event=""' in ben.get("/scan").get_data(as_text=True)
-    assert "Harbour Summit" in _text(ben.get(f"/events/{summit}"))  # still there to look back on
+    summary = _text(ben.get(f"/events/{summit}"))  # still there to look back on
+    assert "Conference · ended" in summary and "2 short of your goal this time." in summary
+    assert "met today" not in summary
     assert "Current" not in _text(ben.get("/events/"))
 
 
