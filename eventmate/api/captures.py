@@ -137,8 +137,15 @@ def capture_request(body) -> CaptureRequest:
     )
 
 
+def _as_shown(text: str | None) -> str | None:
+    """A text as a phone's form shows it: a browser sends a textarea's line breaks as CRLF (so
+    the contact form saves them) but shows and reads them back as LF, and so does the outbox."""
+    return None if text is None else text.replace("\r\n", "\n")
+
+
 def merge_text(current: str, new: str | None, base: str | None) -> str:
     """The text to keep when the phone sends `new`, having started from `base` (see module doc)."""
+    current, new, base = _as_shown(current), _as_shown(new), _as_shown(base)
     if new is None or new == current:
         return current
     if base == current or not current.strip() or new.startswith(current):

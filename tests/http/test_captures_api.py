@@ -221,6 +221,23 @@ def test_notes_and_answers_merge_without_losing_text(app, ben):
         assert answers(the_contact(app, contact_id)).get("advice", "") == kept
 
 
+def test_notes_saved_by_the_form_then_edited_offline_are_not_doubled(app, ben):
+    # A browser sends a textarea's line breaks as CRLF, and shows (and reads back) LF: the
+    # phone's base is the form's text, whatever line breaks the server kept.
+    _, contact_id = scanned(ben)
+    saved = {"notes": "Works on sensors.\r\nHas two kids.", "answer-enjoy": "Sensors.\r\nKids."}
+    ben.post(f"/contacts/{contact_id}", data=saved)
+    response = capture(
+        ben,
+        contact_id=contact_id,
+        notes="Works on sensors.\nHas two kids.\nWants a demo in May.",
+        answers={"enjoy": "Sensors.\nKids.\nDemos."},
+        base={"notes": "Works on sensors.\nHas two kids.", "answers": {"enjoy": "Sensors.\nKids."}},
+    )
+    assert response.get_json()["notes"] == "Works on sensors.\nHas two kids.\nWants a demo in May."
+    assert answers(the_contact(app, contact_id)) == {"enjoy": "Sensors.\nKids.\nDemos."}
+
+
 def test_merged_notes_over_the_limit_are_refused_not_cut(app, ben):
     _, contact_id = scanned(ben)
     capture(ben, contact_id=contact_id, notes="a" * 3000)
