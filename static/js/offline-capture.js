@@ -148,35 +148,70 @@ function changes(before, now) {
   };
 }
 
-// Online, the form posts as usual (the server's page, its confirmation and its error
+// Online, the form is sent as usual (the server's page, its confirmation and its error
 // messages), with a fresh CSRF token: the page may be a copy kept from hours ago. Offline, on
-// a Wi-Fi login page or with an expired session, the changes wait in the outbox instead.
+// a Wi-Fi login page, with an expired session, or when the network drops while the form is on
+// its way (no answer, a proxy's 5xx), the changes wait in the outbox instead: the server merges
+// them, so changes it saved without the phone hearing back aren't applied twice.
+const SEND_TIMEOUT_MS = 15_000;
+
+// "saved" (the server redirected), "page" (its own answer to show: a form with errors) or
+// "network". A redirect is EventMate's: /api/csrf answered a moment ago, not a Wi-Fi login page.
+async function send(form) {
+  try {
+    const response = await fetch(window.location.href, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      redirect: "manual",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    if (response.type === "opaqueredirect") return "saved";
+    const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
+    return response.status >= 400 && response.status < 500 && html ? "page" : "network";
+  } catch {
+    return "network";
+  }
+}
+
 function contactForm(form) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
+  const button = form.querySelector("button[type=submit]");
   let before = read(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const problem = await refreshToken(form);
-    if (!problem) {
-      form.submit(); // doesn't fire "submit" again
-      return;
+    if (button.disabled) return; // a second tap while it is on its way
+    button.disabled = true;
+    let leaving = false;
+    try {
+      let problem = await refreshToken(form);
+      if (!problem) {
+        const sent = await send(form);
+        leaving = sent !== "network";
+        if (sent === "saved") window.location.assign(window.location.pathname); // its flash
+        if (sent === "page") form.submit(); // nothing was saved: its page says why
+        if (leaving) return;
+        problem = { reason: "network" };
+      }
+      const body = {
+        id: newId(),
+        contact_id: contactId,
+        scan_id: null,
+        ...changes(before, read(form)),
+      };
+      await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
+      before = read(form);
+      requestBackgroundSync();
+      const login =
+        problem.reason === "login"
+          ? " Log in again to sync it."
+          : " It syncs when you're back online.";
+      toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login}`);
+      syncNow();
+    } finally {
+      button.disabled = leaving;
     }
-    const body = {
-      id: newId(),
-      contact_id: contactId,
-      scan_id: null,
-      ...changes(before, read(form)),
-    };
-    await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
-    before = read(form);
-    requestBackgroundSync();
-    const login =
-      problem.reason === "login"
-        ? " Log in again to sync it."
-        : " It syncs when you're back online.";
-    toast(`Saved on this phone: ${describe({ kind: "capture", label: name })}.${login}`);
-    syncNow();
   });
 }
 

@@ -434,6 +434,69 @@ def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext,
     assert camille["notes"] == "Ask about the field study."
 
 
+def test_a_contact_form_cut_off_on_its_way_waits_in_the_outbox(new_phone, live_server):
+    # The network drops while the form is on its way: before the server saw it, or after it
+    # saved it (the phone never hears back), or a proxy answers 503. What was typed is kept
+    # (no browser error page) and reaches the server once.
+    phone = new_phone(service_workers="block")  # the routes see every request of the page
+    page = phone.new_page()
+    email = "zoe.offline@example.org"
+    sign_up(page, "Zoe Offline", email)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    contact_page = re.compile(r"/contacts/\d+(\?scanned=1)?$")
+
+    def cut(route: Route) -> None:
+        route.abort("connectionreset")
+
+    def saved_but_unheard(route: Route) -> None:
+        route.fetch()
+        route.abort("connectionreset")
+
+    def bad_gateway(route: Route) -> None:
+        route.fulfill(status=503, content_type="text/html", body="<h1>Service Unavailable</h1>")
+
+    def on_post(answer):
+        return lambda route: answer(route) if route.request.method == "POST" else route.continue_()
+
+    lines = []
+    for number, answer in enumerate((cut, saved_but_unheard, bad_gateway), start=1):
+        flaky = on_post(answer)
+        phone.route(contact_page, flaky)
+        phone.route("**/api/captures", network_down)
+        lines.append(f"Line {number}.")
+        page.get_by_label("Add tags").fill(", ".join(f"tag{n}" for n in range(1, number + 1)))
+        page.get_by_label("Notes").fill("\n".join(lines))
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text("Saved on this phone")
+        expect(page).to_have_url(contact_page)
+        expect(page.get_by_label("Notes")).to_have_value("\n".join(lines))
+        [item] = wait_for_outbox(page, lambda items: items and items[0]["attempts"] > 0)
+        assert item["body"]["notes"] == "\n".join(lines)
+        phone.unroute(contact_page, flaky)
+        phone.unroute("**/api/captures", network_down)
+        sync(page)
+        wait_for_outbox(page, lambda items: not items)
+
+    camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
+    assert camille["tags"] == ["tag1", "tag2", "tag3"]
+    assert camille["notes"] == "Line 1.\nLine 2.\nLine 3."
+    assert on_server(live_server, email)["requests"] == ["capture", "capture", "capture", "scan"]
+
+    # Online, a save still shows the server's page: what to correct, then its confirmation.
+    page.reload()
+    page.get_by_label("Notes").fill("Line 4.")
+    page.locator("label.chip", has_text="On a date").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect_flash(page, "Not saved yet")
+    expect(page.get_by_label("Notes")).to_have_value("Line 4.")
+    page.locator("label.chip", has_text="No follow-up").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect_flash(page, "Saved what you noted about Camille Moreau")
+    assert on_server(live_server, email)["contacts"]["Camille Moreau"]["notes"] == "Line 4."
+    assert outbox(page) == []
+
+
 # ---- What the network answers: rejections, captive portals, expired sessions -------------------
 
 
