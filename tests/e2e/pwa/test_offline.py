@@ -434,6 +434,34 @@ def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext,
     assert camille["notes"] == "Ask about the field study."
 
 
+def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
+    new_phone, live_server
+):
+    # The network takes its time (the answer would come in 15 s, or never): the scan is safe
+    # on the phone, so its capture screen opens within seconds and it syncs later, once.
+    phone = new_phone(service_workers="block")  # the routes see every request of the page
+    page = phone.new_page()
+    email = "ugo.offline@example.org"
+    sign_up(page, "Ugo Offline", email)
+    held: list[Route] = []
+    phone.route("**/api/scans", lambda route: held.append(route))
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"), timeout=8_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    assert held, "the scan was not sent"
+    phone.unroute("**/api/scans")
+    for route in held:  # the slow answers never come: the page that waited for them is gone
+        with contextlib.suppress(Exception):
+            route.abort("timedout")
+
+    note(page, notes="Met in the slow queue.")
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    state = on_server(live_server, email)
+    assert state["contact_count"] == 1 and state["requests"] == ["capture", "scan"]
+    assert state["contacts"]["Camille Moreau"]["notes"] == "Met in the slow queue."
+
+
 def test_a_contact_form_cut_off_on_its_way_waits_in_the_outbox(new_phone, live_server):
     # The network drops while the form is on its way: before the server saw it, or after it
     # saved it (the phone never hears back), or a proxy answers 503. What was typed is kept
