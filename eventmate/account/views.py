@@ -9,6 +9,7 @@ from ..auth.passwords import verify_password
 from ..auth.sessions import end_session
 from ..contacts.prompts import prompts_for
 from ..extensions import db
+from ..flashes import not_saved
 from ..followups.service import reschedule_for_settings
 from ..models import User
 from ..models.base import utcnow
@@ -61,8 +62,7 @@ def profile():
             flash("Profile saved.", "success")
             return redirect(url_for("account.profile"))
     if form.errors:
-        # The page opens at its top, and the marked field may be far below.
-        flash("Not saved yet: check what's marked below.", "error")
+        not_saved()
     return render_template(
         "account/profile.html",
         form=form,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..events.service import my_events
 from ..extensions import db
+from ..flashes import not_saved
 from ..followups.service import apply_choice, choice_from_form, choice_view, user_today
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
@@ -98,8 +99,7 @@ def detail(contact_id: int):
             flash(f"Saved what you noted about {contact.display_name}.", "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))
         db.session.rollback()
-        # The page opens at its top, and the marked field may be far below.
-        flash("Not saved yet: check what's marked below.", "error")
+        not_saved()
     answers = {answer.prompt_key: answer.answer for answer in contact.answers}
     return render_template(
         "contacts/detail.html",

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..flashes import not_saved
 from ..models.base import utcnow
 from ..timezones import timezone_names
 from . import service
@@ -53,8 +54,7 @@ def index():
 def create():
     form = EventForm()
     if not form.validate_on_submit():
-        # The page opens at its top, and the marked field may be far below.
-        flash("Not saved yet: check what's marked below.", "error")
+        not_saved()
         return render_events(form, status=422)
     event = service.create_event(current_user, **form.details())
     service.membership(current_user, event.id).goal = form.goal.data
@@ -112,7 +112,7 @@ def edit(event_id: int):
         return redirect(url_for("events.detail", event_id=event.id))
     status = 200
     if form.is_submitted():
-        flash("Not saved yet: check what's marked below.", "error")
+        not_saved()
         status = 422
     page = render_template("events/edit.html", event=event, form=form, timezones=timezone_names())
     return page, status
