@@ -7,15 +7,31 @@
 import { newId } from "./api.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
-import { describe, requestBackgroundSync, scanLabel, syncNow, toast, user } from "./sync.js";
+import {
+  describe,
+  element,
+  requestBackgroundSync,
+  scanLabel,
+  syncNow,
+  toast,
+  user,
+} from "./sync.js";
 
 const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
 
-// What a capture form holds now: {tags, notes, answers, fields, face_to_face}.
+// A tag's name as the server keeps it ("#AI " is "AI"), and the key that makes "AI" and "ai" one.
+const tagName = (tag) => tag.trim().split(/\s+/).join(" ").replace(/^#+/, "");
+const tagKey = (tag) => tag.toLowerCase();
+const hasTag = (tags, tag) => tags.some((other) => tagKey(other) === tagKey(tag));
+
+// What a capture form holds now: {tags, unticked, notes, answers, fields, face_to_face}.
 function read(form) {
   const data = new FormData(form);
   const typed = String(data.get("new_tags") ?? "").split(",");
-  const tags = [...data.getAll("tags"), ...typed].map((tag) => tag.trim()).filter(Boolean);
+  const tags = [...data.getAll("tags"), ...typed].map(tagName).filter(Boolean);
+  const unticked = [...form.querySelectorAll('input[name="tags"]:not(:checked)')].map(
+    (chip) => chip.value,
+  );
   const answers = {};
   const fields = {};
   for (const [name, value] of data) {
@@ -23,7 +39,23 @@ function read(form) {
     if (FIELDS.includes(name)) fields[name] = value;
   }
   const notes = String(data.get("notes") ?? "");
-  return { tags, notes, answers, fields, face_to_face: data.has("face_to_face") };
+  return { tags, unticked, notes, answers, fields, face_to_face: data.has("face_to_face") };
+}
+
+// Tick the chips of these tags, adding one for a tag typed in "Add tags", and empty that box:
+// the contact form shows what was saved on the phone.
+function tick(form, tags) {
+  const group = form.querySelector('.chips[aria-label="Tags"]');
+  for (const tag of tags) {
+    const chips = [...form.querySelectorAll('input[name="tags"]')];
+    let chip = chips.find((input) => tagKey(input.value) === tagKey(tag));
+    if (!chip) {
+      chip = element("input", { type: "checkbox", name: "tags", value: tag });
+      group.append(element("label", { class: "chip" }, chip, element("span", { text: tag })));
+    }
+    chip.checked = true;
+  }
+  form.elements.new_tags.value = "";
 }
 
 function fill(form, body) {
@@ -134,8 +166,9 @@ function changes(before, now) {
   const fields = changed(now.fields, before.fields);
   const pick = (map, keys) => Object.fromEntries(keys.map((key) => [key, map[key] ?? ""]));
   return {
-    tags_add: now.tags.filter((tag) => !before.tags.includes(tag)),
-    tags_remove: before.tags.filter((tag) => !now.tags.includes(tag)),
+    tags_add: now.tags.filter((tag) => !hasTag(before.tags, tag)),
+    // Only a chip the user unticked: a tag no longer in the "Add tags" box stays.
+    tags_remove: before.tags.filter((tag) => hasTag(now.unticked, tag) && !hasTag(now.tags, tag)),
     face_to_face: now.face_to_face,
     notes: now.notes,
     answers,
@@ -201,6 +234,7 @@ function contactForm(form) {
         ...changes(before, read(form)),
       };
       await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
+      tick(form, body.tags_add);
       before = read(form);
       requestBackgroundSync();
       const login =

@@ -19,7 +19,7 @@ let reloading = false;
 
 // ---- Small UI helpers -------------------------------------------------------------------
 
-function element(tag, attributes = {}, ...children) {
+export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (name === "text") node.textContent = value;

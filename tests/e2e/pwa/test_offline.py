@@ -434,6 +434,33 @@ def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext,
     assert camille["notes"] == "Ask about the field study."
 
 
+def test_a_tag_saved_offline_stays_when_another_is_added(new_phone, live_server):
+    # After an offline save the form shows what was saved (the typed tag is a ticked chip, the
+    # box is empty); the next save adds its tag and never removes one the user didn't untick.
+    phone = new_phone(service_workers="block")  # offline means offline: no kept pages needed
+    page = phone.new_page()
+    email = "abe.offline@example.org"
+    sign_up(page, "Abe Offline", email)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+
+    phone.set_offline(True)
+    for number, tag in enumerate(("met-offline", "#second  tag"), start=1):
+        page.get_by_label("Add tags").fill(tag)
+        page.get_by_role("button", name="Save", exact=True).click()
+        wait_for_outbox(page, lambda items, number=number: len(items) == number)
+        expect(page.get_by_label("Add tags")).to_have_value("")
+    for chip in ("met-offline", "second tag"):
+        expect(page.get_by_role("checkbox", name=chip, exact=True)).to_be_checked()
+    assert [item["body"].get("tags_remove") for item in outbox(page)] == [[], []]
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
+    assert camille["tags"] == ["met-offline", "second tag"]
+
+
 def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
     new_phone, live_server
 ):
