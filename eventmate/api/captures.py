@@ -8,6 +8,8 @@ client id of the scan that made it (the scan may have been queued in the same ou
      "notes": "…", "answers": {"enjoy": "…"},
      "fields": {"company": "…"},                       # full_name, title, company, emails,
                                                        # phones, urls (lists one per line)
+     "event_id": 3 | null,                             # left out: the event stays as it is
+     "follow_up": "date", "follow_up_on": "2026-12-01", "follow_up_initial": "tomorrow",
      "base": {"notes": "…", "answers": {…}, "fields": {…}}}   # what the phone showed before
 
 Merge rules, chosen so that an edit made offline never loses text, neither the phone's nor what
@@ -19,7 +21,9 @@ was saved on the server meanwhile:
   line. An empty text never erases a server text it didn't start from;
 - a contact detail (name, title, company, emails, phones, websites) is set when the server still
   holds the base value or nothing; otherwise the server's value stays and the phone's is
-  appended to the notes as "Company (noted offline): …".
+  appended to the notes as "Company (noted offline): …";
+- the event (one of the user's, or null for none) and the follow-up (named as the contact form
+  names its fields, read by `choice_from_form`) are set as the contact form sets them, when given.
 
 Applied once per user and client id (`ClientRequest` of kind "capture"): a replay answers 200
 with the contact as it is now; the same id with other content answers 409.
@@ -31,13 +35,17 @@ from dataclasses import dataclass, field
 
 from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
 from ..contacts.prompts import prompts_for
+from ..events.service import my_events
 from ..extensions import db
+from ..followups.service import apply_choice, choice_from_form, user_today
 from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
 from ..models import ClientRequest, Contact, PromptAnswer, User
+from ..models.base import utcnow
 from .validation import UUID_PATTERN, InvalidRequest, client_id, optional_id, require_object
 
 TEXT_FIELDS = ("full_name", "title", "company")
 LIST_FIELDS = ("emails", "phones", "urls")
+FOLLOW_UP_FIELDS = ("follow_up", "follow_up_on", "follow_up_initial")
 FIELD_LABELS = {
     "full_name": "Name",
     "title": "Title",
@@ -69,6 +77,9 @@ class CaptureRequest:
     answers: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     base: dict = field(default_factory=dict)
+    sets_event: bool = False  # "event_id" was sent (null: no event)
+    event_id: int | None = None
+    follow_up: dict[str, str] = field(default_factory=dict)  # FOLLOW_UP_FIELDS, as texts
 
 
 def _text(value, name: str, *, optional: bool = True) -> str | None:
@@ -134,6 +145,9 @@ def capture_request(body) -> CaptureRequest:
             "answers": _texts(base.get("answers"), "base.answers", base=True),
             "fields": _texts(base.get("fields"), "base.fields", base=True),
         },
+        sets_event="event_id" in body,
+        event_id=optional_id(body, "event_id"),
+        follow_up={name: _text(body.get(name), name) or "" for name in FOLLOW_UP_FIELDS},
     )
 
 
@@ -172,7 +186,7 @@ def _contact_for(user: User, capture: CaptureRequest) -> Contact:
 
 
 def _validated(user: User, capture: CaptureRequest) -> tuple:
-    """parse_capture's checks (lengths, tag count, known prompts) on what was sent."""
+    """parse_capture's checks (lengths, tag count, known prompts, own event) on what was sent."""
     fields = {
         name: value.splitlines() if name in LIST_FIELDS else value
         for name, value in capture.fields.items()
@@ -184,9 +198,10 @@ def _validated(user: User, capture: CaptureRequest) -> tuple:
             "tags": capture.tags_add,
             "notes": capture.notes or "",
             "answers": capture.answers,
+            "event_id": capture.event_id,
         },
         prompts=prompts,
-        event_ids=set(),
+        event_ids={event.id for event, _ in my_events(user)} if capture.sets_event else set(),
     )
     if errors:
         raise CaptureError(next(iter(errors.values())))
@@ -215,6 +230,10 @@ def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[st
 
 def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
     cleaned, prompts = _validated(user, capture)
+    now = utcnow()
+    follow_up, problem = choice_from_form(capture.follow_up, today=user_today(user, now))
+    if problem:
+        raise CaptureError(problem)
     conflicts = _apply_fields(contact, cleaned, capture)
     removed = {" ".join(name.split()).lstrip("#").casefold() for name in capture.tags_remove}
     tags = {tag.key: tag for tag in contact.tags if tag.key not in removed}
@@ -224,6 +243,8 @@ def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
     contact.tags = list(tags.values())
     if capture.face_to_face is not None:
         contact.met_face_to_face = capture.face_to_face
+    if capture.sets_event:
+        contact.event_id = cleaned.event_id
     notes = merge_text(contact.notes, capture.notes, capture.base["notes"])
     if conflicts:
         notes = "\n\n".join(part for part in (notes.rstrip(), *conflicts) if part)
@@ -243,6 +264,7 @@ def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
             contact.answers.append(
                 PromptAnswer(prompt_key=key, question=questions[key], answer=text)
             )
+    apply_choice(user, contact, follow_up, now)
 
 
 def record_capture(user: User, capture: CaptureRequest, *, answer: Answer = None) -> Applied:

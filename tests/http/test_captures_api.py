@@ -1,13 +1,14 @@
 """POST /api/captures: tags, notes and answers sent by the outbox; idempotent, merged, owned."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.models import ClientRequest, Contact
+from eventmate.models import ClientRequest, Contact, FollowUp
 
-from .helpers import card_link, contacts_of, count, scan
+from .helpers import card_link, contacts_of, count, create_event, scan
 
 BADGE = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour Analytics\r\nEND:VCARD\r\n"
 
@@ -134,12 +135,18 @@ BAD_CAPTURES = [  # (fields, status, words of the sentence)
     ({"contact_id": MINE, "face_to_face": "yes"}, 400, "face_to_face"),
     ({"contact_id": MINE, "fields": {"password": "x"}}, 400, "fields"),
     ({"contact_id": MINE, "base": "old"}, 400, "base"),
+    ({"contact_id": MINE, "event_id": "3"}, 400, "event_id"),
+    ({"contact_id": MINE, "follow_up": 3}, 400, "follow_up"),
     ({"contact_id": MINE, "tags_add": ["x" * 41]}, 422, "under 40"),
     ({"contact_id": MINE, "tags_add": [f"t{i}" for i in range(21)]}, 422, "at most 20"),
     ({"contact_id": MINE, "notes": "x" * 5001}, 422, "5,000"),
     ({"contact_id": MINE, "answers": {"nope": "x"}}, 422, "no longer exists"),
     ({"contact_id": MINE, "answers": {"enjoy": "x" * 2001}}, 422, "2,000"),
     ({"contact_id": MINE, "fields": {"emails": "not an email"}}, 422, "doesn't look right"),
+    ({"contact_id": MINE, "event_id": 999}, 422, "Choose one of your events"),
+    ({"contact_id": MINE, "follow_up": "soon"}, 422, "Choose when to follow up"),
+    ({"contact_id": MINE, "follow_up": "date"}, 422, "Pick the day"),
+    ({"contact_id": MINE, "follow_up": "date", "follow_up_on": "2020-01-01"}, 422, "today or"),
 ]
 
 
@@ -286,3 +293,66 @@ def test_ids_are_scoped_to_the_user(app, ana, ben):
         ).all()
     assert kinds == ["capture", "capture"]
     assert [c.notes for c in contacts_of(app, "ben@example.org")] == ["hi"]
+
+
+def open_follow_ups(app, contact_id) -> list[FollowUp]:
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(FollowUp).where(FollowUp.contact_id == contact_id, FollowUp.state == "open")
+        ).all()
+
+
+def test_the_event_and_follow_up_chosen_offline_are_applied_once(app, ben):
+    # The contact form's Event and Follow-up, as the online form applies them.
+    event_id = create_event(ben, "DevConf")
+    _, contact_id = scanned(ben)
+    ben.post(f"/contacts/{contact_id}", data={"event_id": "", "follow_up": "none"})
+    assert (the_contact(app, contact_id).event_id, open_follow_ups(app, contact_id)) == (None, [])
+    day = (datetime.now(UTC) + timedelta(days=10)).date()
+    body = {
+        "id": str(uuid.uuid4()),
+        "contact_id": contact_id,
+        "notes": "Demo in two weeks.",
+        "event_id": event_id,
+        "follow_up": "date",
+        "follow_up_on": day.isoformat(),
+        "follow_up_initial": "none",
+    }
+    first = ben.post("/api/captures", json=body)
+    again = ben.post("/api/captures", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["event"] == {"id": event_id, "name": "DevConf"}
+    [follow_up] = open_follow_ups(app, contact_id)
+    assert follow_up.due_at.date() == day  # ben's zone is UTC
+
+    # A typed date counts even with the choice left where it was, as on the online form.
+    later = day + timedelta(days=1)
+    capture(
+        ben,
+        contact_id=contact_id,
+        follow_up="week",
+        follow_up_on=later.isoformat(),
+        follow_up_initial="week",
+    )
+    [follow_up] = open_follow_ups(app, contact_id)
+    assert follow_up.due_at.date() == later
+
+    # Left out, they stay as they are; null is "No event".
+    capture(ben, contact_id=contact_id, notes="Only notes.")
+    assert the_contact(app, contact_id).event_id == event_id
+    assert len(open_follow_ups(app, contact_id)) == 1
+    capture(ben, contact_id=contact_id, event_id=None, follow_up="none")
+    assert (the_contact(app, contact_id).event_id, open_follow_ups(app, contact_id)) == (None, [])
+
+
+def test_someone_elses_event_is_refused_and_changes_nothing(app, ana, ben):
+    anas_event = create_event(ana, "Ana's meetup")
+    _, contact_id = scanned(ben)
+    response = capture(
+        ben, contact_id=contact_id, event_id=anas_event, notes="Mine?", follow_up="week"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "Choose one of your events."
+    contact = the_contact(app, contact_id)
+    assert (contact.event_id, contact.notes) == (None, "")
+    assert count(app, ClientRequest) == 1  # the scan only
