@@ -18,13 +18,15 @@ import {
 } from "./sync.js";
 
 const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
+const FOLLOW_UP = ["follow_up", "follow_up_on", "follow_up_initial"];
 
 // A tag's name as the server keeps it ("#AI " is "AI"), and the key that makes "AI" and "ai" one.
 const tagName = (tag) => tag.trim().split(/\s+/).join(" ").replace(/^#+/, "");
 const tagKey = (tag) => tag.toLowerCase();
 const hasTag = (tags, tag) => tags.some((other) => tagKey(other) === tagKey(tag));
 
-// What a capture form holds now: {tags, unticked, notes, answers, fields, face_to_face}.
+// What a capture form holds now: {tags, unticked, notes, answers, fields, face_to_face, and the
+// contact form's choices: event_id, follow_up, follow_up_on}.
 function read(form) {
   const data = new FormData(form);
   const typed = String(data.get("new_tags") ?? "").split(",");
@@ -39,7 +41,18 @@ function read(form) {
     if (FIELDS.includes(name)) fields[name] = value;
   }
   const notes = String(data.get("notes") ?? "");
-  return { tags, unticked, notes, answers, fields, face_to_face: data.has("face_to_face") };
+  const event = data.get("event_id");
+  return {
+    tags,
+    unticked,
+    notes,
+    answers,
+    fields,
+    face_to_face: data.has("face_to_face"),
+    event_id: event ? Number(event) : null,
+    follow_up: String(data.get("follow_up") ?? ""),
+    follow_up_on: String(data.get("follow_up_on") ?? ""),
+  };
 }
 
 // Tick the chips of these tags, adding one for a tag typed in "Add tags", and empty that box:
@@ -143,8 +156,10 @@ async function pendingCapture(form) {
       answers: Object.fromEntries(Object.entries(now.answers).filter(([, text]) => text.trim())),
       base,
     };
-    if (fixing?.body.fields) body.fields = fixing.body.fields;
-    if (fixing?.body.tags_remove) body.tags_remove = fixing.body.tags_remove;
+    // What this screen doesn't show is sent again as it was.
+    for (const name of ["fields", "tags_remove", "event_id", ...FOLLOW_UP]) {
+      if (fixing && name in fixing.body) body[name] = fixing.body[name];
+    }
     await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: title });
     if (previous?.state === "rejected") await outbox.remove(previous.id);
     await syncNow({ wait: true });
@@ -165,7 +180,19 @@ function changes(before, now) {
   const answers = changed(now.answers, before.answers);
   const fields = changed(now.fields, before.fields);
   const pick = (map, keys) => Object.fromEntries(keys.map((key) => [key, map[key] ?? ""]));
+  // The event and the follow-up only when changed, as the contact form reads them (a date
+  // typed with the choice left where it was counts as "On a date"): see choice_from_form.
+  const choices = {};
+  if (now.event_id !== before.event_id) choices.event_id = now.event_id;
+  if (now.follow_up !== before.follow_up || now.follow_up_on !== before.follow_up_on) {
+    Object.assign(choices, {
+      follow_up: now.follow_up,
+      follow_up_on: now.follow_up_on,
+      follow_up_initial: before.follow_up,
+    });
+  }
   return {
+    ...choices,
     tags_add: now.tags.filter((tag) => !hasTag(before.tags, tag)),
     // Only a chip the user unticked: a tag no longer in the "Add tags" box stays.
     tags_remove: before.tags.filter((tag) => hasTag(now.unticked, tag) && !hasTag(now.tags, tag)),

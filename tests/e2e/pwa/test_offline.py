@@ -16,7 +16,15 @@ from eventmate.models import ClientRequest, Contact, Meeting, User
 from eventmate.pwa import shell, views
 
 from .. import conftest as e2e
-from ..flows import STRONG_PASSWORD, expect_flash, public_card_path, sign_up, tab
+from ..flows import (
+    STRONG_PASSWORD,
+    create_event,
+    expect_flash,
+    lisbon_day,
+    public_card_path,
+    sign_up,
+    tab,
+)
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\n"
@@ -459,6 +467,34 @@ def test_a_tag_saved_offline_stays_when_another_is_added(new_phone, live_server)
     wait_for_outbox(page, lambda items: not items)
     camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
     assert camille["tags"] == ["met-offline", "second tag"]
+
+
+def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_server):
+    phone = new_phone(service_workers="block")  # offline means offline: no kept pages needed
+    page = phone.new_page()
+    email = "bea.offline@example.org"
+    sign_up(page, "Bea Offline", email)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    contact_page = page.url.split("?")[0]
+    create_event(page, "Web Summit", place="Lisbon", starts_on=lisbon_day())
+    page.goto(contact_page)
+    expect(page.get_by_label("Event")).to_have_value("")
+
+    phone.set_offline(True)
+    page.get_by_label("Event").select_option(label="Web Summit")
+    page.locator("label.chip", has_text="In 3 days").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
+    [item] = outbox(page)
+    assert item["body"]["follow_up"] == "3days" and item["body"]["event_id"]
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    page.reload()
+    expect(page.get_by_label("Event").locator("option:checked")).to_have_text("Web Summit")
+    expect(page.get_by_role("radio", name=re.compile("^In 3 days"))).to_be_checked()
 
 
 def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
