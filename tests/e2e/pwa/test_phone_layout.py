@@ -1,11 +1,11 @@
-"""What the offline machinery adds to a screen fits a phone: the "N to sync" badge in the top bar,
-measured with the boxes the browser lays out (390 px and a narrow 360 px)."""
+"""What the offline machinery adds to a screen fits a phone: the "N to sync" badge in the top bar
+and the toasts, measured with the boxes the browser lays out (390 px and a narrow 360 px)."""
 
 import re
 from itertools import pairwise
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from .. import conftest as e2e
 from ..flows import sign_up, tab
@@ -36,6 +36,15 @@ def box(locator: Locator) -> dict:
     found = locator.bounding_box()
     assert found, f"{locator} is not laid out"
     return found
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def assert_top_bar_is_tidy(page: Page, width: int, first_name: str) -> None:
@@ -79,3 +88,59 @@ def test_the_top_bar_keeps_the_name_readable_next_to_the_sync_badge(new_phone, n
     expect(page.get_by_role("link", name=re.compile("^1 to sync"))).to_be_visible()
     for width in WIDTHS:
         assert_top_bar_is_tidy(page, width, first_name)
+
+
+def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
+    phone = new_phone(service_workers="block")  # the routes see every request of the page
+    page = phone.new_page()
+    sign_up(page, "Toni Toast", "toni.layout@example.org")
+    paste(page)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+
+    # The contact form saved with no network: the toast says so, next to the Save button.
+    def posts_cut_off(route: Route) -> None:
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r"/contacts/\d+(\?scanned=1)?$"), posts_cut_off)
+    phone.route("**/api/captures", lambda route: route.abort("internetdisconnected"))
+    toast = page.locator("[data-toast]")
+    save = page.get_by_role("button", name="Save", exact=True)
+    tab_bar = page.get_by_role("navigation", name="Main")
+    top_bar = page.locator(".topbar")
+
+    def save_offline() -> None:
+        save.click()
+        expect(toast).to_be_visible()
+        expect(toast).to_contain_text("Saved on this phone")
+        shown, button = box(toast), box(save)
+        assert not overlap(shown, button), f"the toast {shown} covers Save {button}"
+        assert not overlap(shown, box(tab_bar)) and not overlap(shown, box(top_bar))
+        assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 844
+        toast.evaluate("toast => { toast.hidden = true; toast.textContent = ''; }")  # gone
+
+    page.get_by_label("Add tags").fill("lisbon")
+    expect(save).to_be_in_viewport()  # held above the tab bar: the form goes on below
+    save_offline()
+    page.get_by_label("Notes").fill("Ask about the field study.")  # near the end of the form
+    save_offline()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # past the form
+    page.get_by_label("Notes").fill("Ask about the field study. And the pilot.")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    save_offline()
+
+    # A page with no form: the toast sits just above the tab bar.
+    tab(page, "My card")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toni Toast")
+    page.evaluate(
+        """async () => {
+            const href = document.querySelector('link[rel=modulepreload][href$="/sync.js"]').href;
+            (await import(href)).toast("Ready to work offline.");
+        }"""
+    )
+    expect(toast).to_have_text("Ready to work offline.")
+    shown, nav = box(toast), box(tab_bar)
+    assert not overlap(shown, nav)
+    assert 0 <= nav["y"] - (shown["y"] + shown["height"]) <= 24, "the toast is far from the tab bar"
