@@ -56,10 +56,11 @@ function read(form) {
 }
 
 // Tick the chips of these tags, adding one for a tag typed in "Add tags", and empty that box:
-// the contact form shows what was saved on the phone.
+// the form shows what was saved on the phone.
 function tick(form, tags) {
   const group = form.querySelector('.chips[aria-label="Tags"]');
   for (const tag of tags) {
+    group.hidden = false;
     const chips = [...form.querySelectorAll('input[name="tags"]')];
     let chip = chips.find((input) => tagKey(input.value) === tagKey(tag));
     if (!chip) {
@@ -71,16 +72,22 @@ function tick(form, tags) {
   form.elements.new_tags.value = "";
 }
 
+// Show a queued capture on the form: what it sets as the server sets it when it still holds
+// what the phone started from (otherwise the server merges, and keeps both texts).
 function fill(form, body) {
-  const chips = [...form.querySelectorAll('input[name="tags"]')];
-  const others = body.tags_add.filter((tag) => !chips.some((chip) => chip.value === tag));
-  for (const chip of chips) chip.checked = body.tags_add.includes(chip.value);
-  form.elements.new_tags.value = others.join(", ");
-  form.elements.face_to_face.checked = body.face_to_face !== false;
-  form.elements.notes.value = body.notes ?? "";
-  for (const [key, text] of Object.entries(body.answers ?? {})) {
-    const field = form.elements[`answer-${key}`];
-    if (field) field.value = text;
+  tick(form, body.tags_add ?? []);
+  for (const chip of form.querySelectorAll('input[name="tags"]')) {
+    if (hasTag(body.tags_remove ?? [], chip.value)) chip.checked = false;
+  }
+  if (body.face_to_face != null) form.elements.face_to_face.checked = body.face_to_face;
+  const answers = Object.entries(body.answers ?? {}).map(([key, text]) => [`answer-${key}`, text]);
+  const values = { ...body.fields, ...Object.fromEntries(answers), notes: body.notes };
+  for (const name of ["event_id", "follow_up", "follow_up_on"]) {
+    if (name in body) values[name] = body[name] ?? ""; // a null event_id is "No event"
+  }
+  for (const [name, value] of Object.entries(values)) {
+    const field = form.elements[name]; // a radio group's value ticks that radio
+    if (field && value != null) field.value = value;
   }
 }
 
@@ -234,10 +241,24 @@ async function send(form) {
   }
 }
 
-function contactForm(form) {
+// Changes to this contact waiting on the phone: the page may be the copy the phone kept.
+async function unsynced(contactId) {
+  const items = await outbox.list({ user });
+  return items.filter(
+    (item) =>
+      item.kind === "capture" && item.state === "pending" && item.body.contact_id === contactId,
+  );
+}
+
+async function contactForm(form) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
   const button = form.querySelector("button[type=submit]");
+  const notice = form.querySelector("[data-unsynced]");
+  const mark = async () => (notice.hidden = !(await unsynced(contactId)).length);
+  for (const item of await unsynced(contactId)) fill(form, item.body);
+  await mark();
+  outbox.onChange(mark); // saved here, or synced by any tab or the service worker
   let before = read(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -261,7 +282,7 @@ function contactForm(form) {
         ...changes(before, read(form)),
       };
       await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: name });
-      tick(form, body.tags_add);
+      fill(form, body);
       before = read(form);
       requestBackgroundSync();
       const login =

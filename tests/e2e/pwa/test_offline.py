@@ -497,6 +497,49 @@ def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_serve
     expect(page.get_by_role("radio", name=re.compile("^In 3 days"))).to_be_checked()
 
 
+def test_a_kept_contact_page_shows_the_changes_waiting_on_the_phone(
+    phone: BrowserContext, live_server
+):
+    page = phone.new_page()
+    email = "cy.offline@example.org"
+    sign_up(page, "Cy Offline", email)
+    install(page)
+    paste(page, BADGE)  # online: Camille's page, which the phone keeps as the server had it
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    contact_page = page.url.split("?")[0]
+
+    phone.set_offline(True)
+    page.goto(contact_page)
+    notice = page.get_by_text("Changes saved on this phone, not synced yet")
+    expect(notice).to_be_hidden()
+    page.get_by_label("Add tags").fill("met-offline")
+    page.get_by_label("Notes").fill("Ask about the field study.")
+    page.locator("label.chip", has_text="No follow-up").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
+
+    # Back on her page later, still offline: the kept copy shows what waits to sync.
+    tab(page, "People")
+    page.goto(contact_page)
+    expect(notice).to_be_visible()
+    expect(page.get_by_label("Notes")).to_have_value("Ask about the field study.")
+    expect(page.get_by_role("checkbox", name="met-offline", exact=True)).to_be_checked()
+    expect(page.get_by_role("radio", name="No follow-up")).to_be_checked()
+    page.get_by_label("Notes").fill("Ask about the field study. Send the deck.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    second = wait_for_outbox(page, lambda items: len(items) == 2)[1]["body"]
+    assert second["base"]["notes"] == "Ask about the field study."
+    assert "follow_up" not in second and not second["tags_remove"]
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    expect(notice).to_be_hidden()
+    camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
+    assert camille["notes"] == "Ask about the field study. Send the deck."  # not doubled
+    assert camille["tags"] == ["met-offline"]
+
+
 def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
     new_phone, live_server
 ):
@@ -618,6 +661,7 @@ def test_a_rejected_scan_shows_the_servers_sentence_until_fixed(phone: BrowserCo
     problems.get_by_role("link", name="Fix").first.click()
     expect(page.locator("form").get_by_role("alert")).to_contain_text("your own card")
     page.get_by_label("What the code says").fill(BADGE)
+    page.get_by_role("checkbox", name="met at the booth").uncheck()
     page.get_by_label("Add tags").fill("design")
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(r"/contacts/$"))
