@@ -1,9 +1,7 @@
-// Tags, notes and answers that work with no network, through the outbox:
-// - the capture screen of a scan still waiting to sync (/offline/capture?scan=<id>), also used
-//   to fix a rejected item (?item=<id>);
-// - a contact's own capture form, which falls back to the outbox when the network fails.
-// Each save queues a capture with what the phone showed before ("base"), so the server can
-// merge without losing text (rules in eventmate/api/captures.py).
+// Tags, notes and answers with no network, through the outbox: the capture screen of a scan
+// waiting to sync (/offline/capture?scan=<id>, or ?item=<id> to fix a rejected item), and a
+// contact's own form when the network fails. Each save queues what the phone showed before
+// ("base"): the server merges without losing text (eventmate/api/captures.py).
 import { newId } from "./api.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
@@ -18,76 +16,57 @@ import {
 } from "./sync.js";
 
 const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
-const FOLLOW_UP = ["follow_up", "follow_up_on", "follow_up_initial"];
+const CHOICES = ["event_id", "follow_up", "follow_up_on"]; // the contact form's
 
-// A tag's name as the server keeps it ("#AI " is "AI"), and the key that makes "AI" and "ai" one.
+// A tag as the server names it ("#AI " is "AI"); "AI" and "ai" are one tag.
 const tagName = (tag) => tag.trim().split(/\s+/).join(" ").replace(/^#+/, "");
-const tagKey = (tag) => tag.toLowerCase();
-const hasTag = (tags, tag) => tags.some((other) => tagKey(other) === tagKey(tag));
+const hasTag = (tags, tag) => tags.some((other) => other.toLowerCase() === tag.toLowerCase());
 
-// What a capture form holds now: {tags, unticked, notes, answers, fields, face_to_face, and the
-// contact form's choices: event_id, follow_up, follow_up_on}.
+// What a capture form holds now: {tags, unticked, notes, answers, fields, choices, face_to_face}.
 function read(form) {
   const data = new FormData(form);
   const typed = String(data.get("new_tags") ?? "").split(",");
   const tags = [...data.getAll("tags"), ...typed].map(tagName).filter(Boolean);
-  const unticked = [...form.querySelectorAll('input[name="tags"]:not(:checked)')].map(
-    (chip) => chip.value,
-  );
-  const answers = {};
-  const fields = {};
+  const unticked = [...form.querySelectorAll("[name=tags]:not(:checked)")].map((t) => t.value);
+  const [answers, fields, choices] = [{}, {}, {}];
   for (const [name, value] of data) {
     if (name.startsWith("answer-")) answers[name.slice("answer-".length)] = value;
     if (FIELDS.includes(name)) fields[name] = value;
+    if (CHOICES.includes(name)) choices[name] = value;
   }
   const notes = String(data.get("notes") ?? "");
-  const event = data.get("event_id");
-  return {
-    tags,
-    unticked,
-    notes,
-    answers,
-    fields,
-    face_to_face: data.has("face_to_face"),
-    event_id: event ? Number(event) : null,
-    follow_up: String(data.get("follow_up") ?? ""),
-    follow_up_on: String(data.get("follow_up_on") ?? ""),
-  };
+  const face_to_face = data.has("face_to_face");
+  return { tags, unticked, notes, answers, fields, choices, face_to_face };
 }
 
-// Tick the chips of these tags, adding one for a tag typed in "Add tags", and empty that box:
-// the form shows what was saved on the phone.
+// Tick these tags' chips (adding missing ones), empty "Add tags": the form shows what was saved.
 function tick(form, tags) {
-  const group = form.querySelector('.chips[aria-label="Tags"]');
+  const group = form.querySelector('[aria-label="Tags"]');
   for (const tag of tags) {
-    group.hidden = false;
-    const chips = [...form.querySelectorAll('input[name="tags"]')];
-    let chip = chips.find((input) => tagKey(input.value) === tagKey(tag));
+    let chip = [...form.querySelectorAll("[name=tags]")].find((c) => hasTag([c.value], tag));
     if (!chip) {
       chip = element("input", { type: "checkbox", name: "tags", value: tag });
       group.append(element("label", { class: "chip" }, chip, element("span", { text: tag })));
+      group.hidden = false;
     }
     chip.checked = true;
   }
   form.elements.new_tags.value = "";
 }
 
-// Show a queued capture on the form: what it sets as the server sets it when it still holds
-// what the phone started from (otherwise the server merges, and keeps both texts).
+// Show a queued capture on the form, as the server applies it when it holds what the phone
+// started from (else it merges and keeps both texts).
 function fill(form, body) {
   tick(form, body.tags_add ?? []);
-  for (const chip of form.querySelectorAll('input[name="tags"]')) {
+  for (const chip of form.querySelectorAll("[name=tags]")) {
     if (hasTag(body.tags_remove ?? [], chip.value)) chip.checked = false;
   }
   if (body.face_to_face != null) form.elements.face_to_face.checked = body.face_to_face;
-  const answers = Object.entries(body.answers ?? {}).map(([key, text]) => [`answer-${key}`, text]);
-  const values = { ...body.fields, ...Object.fromEntries(answers), notes: body.notes };
-  for (const name of ["event_id", "follow_up", "follow_up_on"]) {
-    if (name in body) values[name] = body[name] ?? ""; // a null event_id is "No event"
-  }
+  const values = { ...body.fields };
+  for (const [key, text] of Object.entries(body.answers ?? {})) values[`answer-${key}`] = text;
+  for (const name of ["notes", ...CHOICES]) if (name in body) values[name] = body[name] ?? "";
   for (const [name, value] of Object.entries(values)) {
-    const field = form.elements[name]; // a radio group's value ticks that radio
-    if (field && value != null) field.value = value;
+    if (form.elements[name]) form.elements[name].value = value; // a radio group ticks its radio
   }
 }
 
@@ -164,7 +143,7 @@ async function pendingCapture(form) {
       base,
     };
     // What this screen doesn't show is sent again as it was.
-    for (const name of ["fields", "tags_remove", "event_id", ...FOLLOW_UP]) {
+    for (const name of ["fields", "tags_remove", ...CHOICES, "follow_up_initial"]) {
       if (fixing && name in fixing.body) body[name] = fixing.body[name];
     }
     await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: title });
@@ -187,21 +166,16 @@ function changes(before, now) {
   const answers = changed(now.answers, before.answers);
   const fields = changed(now.fields, before.fields);
   const pick = (map, keys) => Object.fromEntries(keys.map((key) => [key, map[key] ?? ""]));
-  // The event and the follow-up only when changed, as the contact form reads them (a date
-  // typed with the choice left where it was counts as "On a date"): see choice_from_form.
-  const choices = {};
-  if (now.event_id !== before.event_id) choices.event_id = now.event_id;
-  if (now.follow_up !== before.follow_up || now.follow_up_on !== before.follow_up_on) {
-    Object.assign(choices, {
-      follow_up: now.follow_up,
-      follow_up_on: now.follow_up_on,
-      follow_up_initial: before.follow_up,
-    });
+  // When changed; a follow-up whole, as choice_from_form reads the form.
+  const choices = changed(now.choices, before.choices);
+  const { event_id, ...followUp } = now.choices;
+  if (Object.keys(choices).some((name) => name in followUp)) {
+    Object.assign(choices, followUp, { follow_up_initial: before.choices.follow_up });
   }
+  if ("event_id" in choices) choices.event_id = Number(event_id) || null;
   return {
     ...choices,
     tags_add: now.tags.filter((tag) => !hasTag(before.tags, tag)),
-    // Only a chip the user unticked: a tag no longer in the "Add tags" box stays.
     tags_remove: before.tags.filter((tag) => hasTag(now.unticked, tag) && !hasTag(now.tags, tag)),
     face_to_face: now.face_to_face,
     notes: now.notes,
@@ -241,24 +215,20 @@ async function send(form) {
   }
 }
 
-// Changes to this contact waiting on the phone: the page may be the copy the phone kept.
-async function unsynced(contactId) {
-  const items = await outbox.list({ user });
-  return items.filter(
-    (item) =>
-      item.kind === "capture" && item.state === "pending" && item.body.contact_id === contactId,
-  );
-}
-
 async function contactForm(form) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
   const button = form.querySelector("button[type=submit]");
+  // Its changes waiting on the phone: the page may be the copy the phone kept.
+  const waiting = async () =>
+    (await outbox.list({ user })).filter(
+      (item) => item.state === "pending" && item.body.contact_id === contactId,
+    );
   const notice = form.querySelector("[data-unsynced]");
-  const mark = async () => (notice.hidden = !(await unsynced(contactId)).length);
-  for (const item of await unsynced(contactId)) fill(form, item.body);
+  const mark = async () => (notice.hidden = !(await waiting()).length);
+  for (const item of await waiting()) fill(form, item.body);
   await mark();
-  outbox.onChange(mark); // saved here, or synced by any tab or the service worker
+  outbox.onChange(mark);
   let before = read(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
