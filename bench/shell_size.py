@@ -7,7 +7,8 @@ Two figures, both without the scanner's lazily loaded decoder (static/vendor/):
   the CSS and the JavaScript modules it loads at start (its module graph, followed through
   static `import … from`), i.e. what a phone downloads to show Home;
 - "precached shell": what the service worker stores at install: every CSS and JS file of
-  static/, and the offline page (icons listed apart).
+  static/ but those that only work online (`eventmate.pwa.shell.ONLINE_ONLY`), and the
+  offline page (icons listed apart).
 """
 
 import gzip
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from eventmate import create_app  # noqa: E402
 from eventmate.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo_data  # noqa: E402
 from eventmate.extensions import db  # noqa: E402
+from eventmate.pwa.shell import shell_files  # noqa: E402
 
 BUDGET = 100 * 1024
 STATIC = ROOT / "static"
@@ -91,14 +93,14 @@ def main() -> int:
     home = [("home page HTML", html), *((path, (STATIC / path).read_bytes()) for path in loaded)]
     home_total = report("Home page (HTML + CSS + JS loaded at start)", home)
 
-    shell_files = sorted(
-        path.relative_to(STATIC).as_posix()
-        for folder in ("css", "js")
-        for path in (STATIC / folder).rglob("*")
-        if path.is_file()
-    )
-    offline = create_app({"SECRET_KEY": "bench", "TESTING": True}).test_client().get("/offline")
-    precached = [("/offline", offline.data), *((p, (STATIC / p).read_bytes()) for p in shell_files)]
+    app = create_app({"SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        precached_files = [path for path in shell_files() if not path.startswith("icons/")]
+    offline = app.test_client().get("/offline")
+    precached = [
+        ("/offline", offline.data),
+        *((path, (STATIC / path).read_bytes()) for path in precached_files),
+    ]
     shell_total = report("Precached shell (CSS + all JS + offline page)", precached)
     icons = sum(path.stat().st_size for path in (STATIC / "icons").glob("*.png"))
     print(f"\n  icons, precached too: {kb(icons).strip()}")

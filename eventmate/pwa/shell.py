@@ -10,8 +10,11 @@ from pathlib import Path
 from flask import current_app, g, has_request_context, url_for
 
 # What the service worker precaches, relative to the static folder (the scanner's decoder,
-# in vendor/, is cached when the Scan screen first loads it).
+# in vendor/, is cached when the Scan screen first loads it)...
 SHELL_FOLDERS = ("css", "js", "icons")
+# ...except what only works online: turning reminders on or off talks to the push service.
+# Such a file is still cached when a page first loads it.
+ONLINE_ONLY = frozenset({"js/push.js"})
 _cache: dict[tuple, str] = {}
 
 
@@ -22,12 +25,9 @@ def project_root() -> Path:
 def shell_files() -> list[str]:
     """Paths under static/ that make up the app shell, sorted."""
     static = Path(current_app.static_folder)
-    return sorted(
-        path.relative_to(static).as_posix()
-        for folder in SHELL_FOLDERS
-        for path in (static / folder).rglob("*")
-        if path.is_file()
-    )
+    paths = (path for folder in SHELL_FOLDERS for path in (static / folder).rglob("*"))
+    files = (path.relative_to(static).as_posix() for path in paths if path.is_file())
+    return sorted(name for name in files if name not in ONLINE_ONLY)
 
 
 def _versioned_sources() -> list[Path]:
