@@ -32,7 +32,8 @@ export function element(tag, attributes = {}, ...children) {
 
 let toastTimer = 0;
 
-// A message above the tab bar; with an action it stays until tapped, otherwise a few seconds.
+// A message above the tab bar (under the top bar on a page with a sticky Save: app.css); with an
+// action it stays until tapped, otherwise a few seconds.
 export function toast(message, action = null, onAction = null) {
   const box = document.querySelector("[data-toast]");
   if (!box) return;
