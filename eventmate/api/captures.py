@@ -231,7 +231,8 @@ def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[st
 def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
     cleaned, prompts = _validated(user, capture)
     now = utcnow()
-    follow_up, problem = choice_from_form(capture.follow_up, today=user_today(user, now))
+    today = user_today(user, now)
+    follow_up, problem = choice_from_form(capture.follow_up, today=today, late_is_today=True)
     if problem:
         raise CaptureError(problem)
     conflicts = _apply_fields(contact, cleaned, capture)

@@ -109,10 +109,14 @@ class Choice:
     on: date | None = None
 
 
-def parse_choice(value: str, on: str, *, today: date) -> tuple[Choice | None, str | None]:
+def parse_choice(
+    value: str, on: str, *, today: date, late_is_today: bool = False
+) -> tuple[Choice | None, str | None]:
     """The form's choice, None when the field was not sent (keep what is planned), or an error.
 
     `today` is the user's local date: a chosen date must not be in the past nor over a year away.
+    With `late_is_today`, a past date means today: the phone chose it offline and synced it
+    only after that day, and refusing it would also refuse the notes sent with it.
     """
     value = (value or "").strip()
     if not value or value == "keep":
@@ -125,6 +129,8 @@ def parse_choice(value: str, on: str, *, today: date) -> tuple[Choice | None, st
         day = date.fromisoformat((on or "").strip())
     except ValueError:
         return None, "Pick the day you'd like to follow up."
+    if day < today and late_is_today:
+        day = today
     if day < today:
         return None, "Pick today or a later day."
     if day > today + timedelta(days=MAX_DAYS_AHEAD):

@@ -274,14 +274,17 @@ def revoke_feed(user: User) -> None:
     user.ics_token = None
 
 
-def choice_from_form(form, *, today: date) -> tuple[Choice | None, str | None]:
+def choice_from_form(
+    form, *, today: date, late_is_today: bool = False
+) -> tuple[Choice | None, str | None]:
     """The capture form's follow-up choice. A date typed in counts even when the user left the
-    radio button where it was: typing a date is the clearer intent."""
+    radio button where it was: typing a date is the clearer intent. `late_is_today`: see
+    `planning.parse_choice`."""
     value = form.get("follow_up", "")
     on = form.get("follow_up_on", "").strip()
     if on and value != "date" and value == form.get("follow_up_initial", ""):
         value = "date"
-    return planning.parse_choice(value, on, today=today)
+    return planning.parse_choice(value, on, today=today, late_is_today=late_is_today)
 
 
 def follow_ups_json(user: User) -> list[dict]:

@@ -302,6 +302,30 @@ def open_follow_ups(app, contact_id) -> list[FollowUp]:
         ).all()
 
 
+def test_a_follow_up_day_that_passed_before_the_sync_means_today(app, ben):
+    """Chosen offline for yesterday, synced today: the notes are kept and the follow-up is
+    due now, instead of the whole capture being refused with nothing to fix it."""
+    _, contact_id = scanned(ben)
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    response = capture(
+        ben,
+        contact_id=contact_id,
+        notes="Send her the bike-lane map.",
+        follow_up="date",
+        follow_up_on=yesterday.isoformat(),
+        follow_up_initial="tomorrow",
+    )
+    assert response.status_code == 201, response.get_json()
+    assert the_contact(app, contact_id).notes == "Send her the bike-lane map."
+    [follow_up] = open_follow_ups(app, contact_id)
+    assert follow_up.due_at.date() == datetime.now(UTC).date()  # ben's zone is UTC
+    # The contact form online still asks for another day.
+    page = ben.post(
+        f"/contacts/{contact_id}", data={"follow_up": "date", "follow_up_on": yesterday}
+    )
+    assert page.status_code == 422 and "Pick today or a later day." in page.get_data(True)
+
+
 def test_the_event_and_follow_up_chosen_offline_are_applied_once(app, ben):
     # The contact form's Event and Follow-up, as the online form applies them.
     event_id = create_event(ben, "DevConf")
