@@ -146,7 +146,9 @@ BAD_CAPTURES = [  # (fields, status, words of the sentence)
     ({"contact_id": MINE, "event_id": 999}, 422, "Choose one of your events"),
     ({"contact_id": MINE, "follow_up": "soon"}, 422, "Choose when to follow up"),
     ({"contact_id": MINE, "follow_up": "date"}, 422, "Pick the day"),
-    ({"contact_id": MINE, "follow_up": "date", "follow_up_on": "2020-01-01"}, 422, "today or"),
+    ({"contact_id": MINE, "follow_up": "date", "follow_up_on": "2020-13-01"}, 422, "Pick the day"),
+    # A past day is today (it passed while the phone was offline): see the test below.
+    ({"contact_id": MINE, "follow_up": "date", "follow_up_on": "2099-01-01"}, 422, "next year"),
 ]
 
 
@@ -307,6 +309,8 @@ def test_a_follow_up_day_that_passed_before_the_sync_means_today(app, ben):
     due now, instead of the whole capture being refused with nothing to fix it."""
     _, contact_id = scanned(ben)
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    long_ago = capture(ben, contact_id=contact_id, follow_up="date", follow_up_on="2020-01-01")
+    assert long_ago.status_code == 201, long_ago.get_json()
     response = capture(
         ben,
         contact_id=contact_id,
