@@ -170,3 +170,15 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
         page.screenshot(path=path, animations="disabled")
     finally:
         page.set_viewport_size(viewport)
+
+
+def paste(page: Page, payload: str) -> None:
+    """Open the Scan tab and send a code's text with the paste form."""
+    tab(page, "Scan")
+    expect(page.locator("[data-scanner]")).to_be_visible()  # it has folded the paste form
+    expect(page.locator("form[data-scan-form]")).to_have_attribute("data-enhanced", "outbox")
+    field = page.get_by_label("QR or badge text")
+    if not field.is_visible():
+        page.get_by_text("Type or paste instead").click()
+    field.fill(payload)
+    page.get_by_role("button", name="Add this person").click()

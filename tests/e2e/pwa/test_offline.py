@@ -21,6 +21,7 @@ from ..flows import (
     create_event,
     expect_flash,
     lisbon_day,
+    paste,
     public_card_path,
     sign_up,
     tab,
@@ -87,18 +88,6 @@ def wait_for_outbox(page: Page, predicate, timeout: float = 30) -> list[dict]:
 def sync(page: Page) -> None:
     """What the phone does when the network returns (the `online` event)."""
     page.evaluate("window.dispatchEvent(new Event('online'))")
-
-
-def paste(page: Page, payload: str) -> None:
-    """Open the Scan tab and send a code's text with the paste form."""
-    tab(page, "Scan")
-    expect(page.locator("[data-scanner]")).to_be_visible()  # it has folded the paste form
-    expect(page.locator("form[data-scan-form]")).to_have_attribute("data-enhanced", "outbox")
-    field = page.get_by_label("QR or badge text")
-    if not field.is_visible():
-        page.get_by_text("Type or paste instead").click()
-    field.fill(payload)
-    page.get_by_role("button", name="Add this person").click()
 
 
 def scan_offline(page: Page, payload: str) -> str:

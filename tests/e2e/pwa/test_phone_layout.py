@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from .. import conftest as e2e
-from ..flows import sign_up, tab
+from ..flows import paste, sign_up, tab
 
 BADGE = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\nEND:VCARD\r\n"
 WIDTHS = (390, 360)
@@ -19,17 +19,6 @@ def offline_console_errors_are_expected(monkeypatch):
     """Chromium logs each request a test cuts off (no network)."""
     expected = ("Failed to load resource: net::ERR_",)
     monkeypatch.setattr(e2e, "EXPECTED_CONSOLE", (*e2e.EXPECTED_CONSOLE, *expected))
-
-
-def paste(page: Page) -> None:
-    """Add Camille by pasting her badge's text on the Scan screen."""
-    tab(page, "Scan")
-    expect(page.locator("form[data-scan-form]")).to_have_attribute("data-enhanced", "outbox")
-    field = page.get_by_label("QR or badge text")
-    if not field.is_visible():
-        page.get_by_text("Type or paste instead").click()
-    field.fill(BADGE)
-    page.get_by_role("button", name="Add this person").click()
 
 
 def box(locator: Locator) -> dict:
@@ -82,7 +71,7 @@ def test_the_top_bar_keeps_the_name_readable_next_to_the_sync_badge(new_phone, n
 
     page.set_viewport_size({"width": 390, "height": 844})
     phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
-    paste(page)  # the scan waits in the outbox
+    paste(page, BADGE)  # the scan waits in the outbox
     expect(page).to_have_url(re.compile(r"/offline/capture\?scan="))
     tab(page, "My card")
     expect(page.get_by_role("link", name=re.compile("^1 to sync"))).to_be_visible()
@@ -94,7 +83,7 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
     phone = new_phone(service_workers="block")  # the routes see every request of the page
     page = phone.new_page()
     sign_up(page, "Toni Toast", "toni.layout@example.org")
-    paste(page)
+    paste(page, BADGE)
     expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
 
     # The contact form saved with no network: the toast says so, next to the Save button.
