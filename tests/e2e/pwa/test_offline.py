@@ -431,15 +431,22 @@ def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext,
     assert camille["notes"] == "Ask about the field study."
 
 
+def camille_scanned_online(new_phone, name: str, email: str):
+    """(phone, page): a new account, with no service worker (offline and routes see every
+    request), that has scanned Camille's badge and is on her contact page."""
+    phone = new_phone(service_workers="block")
+    page = phone.new_page()
+    sign_up(page, name, email)
+    paste(page, BADGE)
+    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    return phone, page
+
+
 def test_a_tag_saved_offline_stays_when_another_is_added(new_phone, live_server):
     # After an offline save the form shows what was saved (the typed tag is a ticked chip, the
     # box is empty); the next save adds its tag and never removes one the user didn't untick.
-    phone = new_phone(service_workers="block")  # offline means offline: no kept pages needed
-    page = phone.new_page()
     email = "abe.offline@example.org"
-    sign_up(page, "Abe Offline", email)
-    paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    phone, page = camille_scanned_online(new_phone, "Abe Offline", email)
 
     phone.set_offline(True)
     for number, tag in enumerate(("met-offline", "#second  tag"), start=1):
@@ -459,12 +466,8 @@ def test_a_tag_saved_offline_stays_when_another_is_added(new_phone, live_server)
 
 
 def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_server):
-    phone = new_phone(service_workers="block")  # offline means offline: no kept pages needed
-    page = phone.new_page()
     email = "bea.offline@example.org"
-    sign_up(page, "Bea Offline", email)
-    paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    phone, page = camille_scanned_online(new_phone, "Bea Offline", email)
     contact_page = page.url.split("?")[0]
     create_event(page, "Web Summit", place="Lisbon", starts_on=lisbon_day())
     page.goto(contact_page)
@@ -561,12 +564,8 @@ def test_a_contact_form_cut_off_on_its_way_waits_in_the_outbox(new_phone, live_s
     # The network drops while the form is on its way: before the server saw it, or after it
     # saved it (the phone never hears back), or a proxy answers 503. What was typed is kept
     # (no browser error page) and reaches the server once.
-    phone = new_phone(service_workers="block")  # the routes see every request of the page
-    page = phone.new_page()
     email = "zoe.offline@example.org"
-    sign_up(page, "Zoe Offline", email)
-    paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    phone, page = camille_scanned_online(new_phone, "Zoe Offline", email)
     contact_page = re.compile(r"/contacts/\d+(\?scanned=1)?$")
 
     def cut(route: Route) -> None:
