@@ -182,3 +182,11 @@ def paste(page: Page, payload: str) -> None:
         page.get_by_text("Type or paste instead").click()
     field.fill(payload)
     page.get_by_role("button", name="Add this person").click()
+
+
+def make_new_qr(page: Page) -> None:
+    """Profile → "Make a new QR code", confirmed: the old code stops working, printed too."""
+    page.get_by_role("link", name=re.compile("profile and settings", re.IGNORECASE)).click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Make a new QR code").click()
+    expect_flash(page, "You have a new QR code")

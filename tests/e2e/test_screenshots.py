@@ -17,6 +17,7 @@ from .flows import (
     fill_sign_up,
     join_event,
     lisbon_day,
+    make_new_qr,
     public_card_path,
     save_capture,
     screenshot,
@@ -134,10 +135,7 @@ def test_every_screen(new_phone):
     expect(ana.get_by_role("heading", level=1)).to_have_text("Delete my account")
     screenshot(ana, "delete-account")
 
-    tab(ana, "My card")
-    ana.once("dialog", lambda dialog: dialog.accept())
-    ana.get_by_role("button", name="Make a new QR code").click()
-    expect_flash(ana, "You have a new QR code")
+    make_new_qr(ana)
     assert public_card_path(ana) != card
     response = visitor.goto(card)
     assert response is not None and response.status == 410

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from .. import conftest as e2e
-from ..flows import expect_flash, public_card_path, sign_up, tab
+from ..flows import make_new_qr, public_card_path, sign_up, tab
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\n"
@@ -128,9 +128,7 @@ def test_an_expired_card_is_explained_once_by_the_scanner(new_phone, camera_phon
     ana = new_phone().new_page()
     sign_up(ana, "Ana Renewed", "ana.renewed@example.org")
     old_card = live_server.url + public_card_path(ana)
-    ana.once("dialog", lambda dialog: dialog.accept())
-    ana.get_by_role("button", name="Make a new QR code").click()
-    expect_flash(ana, "new QR code")
+    make_new_qr(ana)
 
     with camera_phone(qr_image(old_card)) as ben:
         sign_up(ben, "Ben Late", "ben.late@example.org")
