@@ -20,7 +20,8 @@ Object.defineProperty(navigator, "wakeLock", {value: {request: async (type) => {
   return sentinel;
 }}});
 if (SHARE) {
-  navigator.canShare = (data) => { record("canShare", data.files.map((f) => f.type)); return true; };
+  navigator.canShare = (data) => {
+    record("canShare", data.files.map((f) => f.type)); return true; };
   navigator.share = async (data) => record("share", {
     title: data.title, url: data.url,
     files: await Promise.all((data.files || []).map(async (f) => [f.name, f.type, await f.text()])),
