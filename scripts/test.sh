@@ -14,6 +14,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# Browser-side test tools from npm (axe-core), pinned by package-lock.json; never served to users.
+npm_wanted="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== npm not found: the axe-core accessibility tests will be skipped (and say so)"
+elif [ "$(cat node_modules/.installed-lock 2>/dev/null)" != "$npm_wanted" ]; then
+  echo "== npm ci (test tools: axe-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$npm_wanted" > node_modules/.installed-lock
+fi
+
 echo "== ruff"
 ruff check .
 ruff format --check .
