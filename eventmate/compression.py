@@ -39,4 +39,3 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ALGORITHMS)
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ALGORITHMS)
     compress.init_app(app)
-
