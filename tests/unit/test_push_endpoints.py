@@ -1,8 +1,15 @@
 """Which push endpoints the server may POST to: no request forgery into private networks."""
 
 import ipaddress
+import ssl
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from eventmate.push import endpoints, transport
 from eventmate.push.endpoints import EndpointRefused, address_allowed, check_endpoint
@@ -300,17 +307,126 @@ def test_the_send_time_check_does_no_dns_lookup(monkeypatch):
         check_endpoint("https://10.0.0.5/push", allow_loopback=False, lookup=False)
 
 
-def test_the_transport_checks_the_address_it_actually_connected_to():
-    """A host name that passed at subscription time but now points inside (DNS rebinding):
-    the socket's peer is checked after connecting, before a byte is sent."""
+class Resolver:
+    """DNS for one test: each host's answers in turn (the last one repeats), and who asked."""
+
+    def __init__(self, monkeypatch, **answers: list[list[str]]):
+        self.answers = {host.replace("_", "."): list(seq) for host, seq in answers.items()}
+        self.asked: list[str] = []
+        monkeypatch.setattr(endpoints, "resolve", self)
+
+    def __call__(self, host, port):
+        self.asked.append(host)
+        if host not in self.answers:
+            raise OSError("no such host")
+        queue = self.answers[host]
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+
+def test_a_send_connects_to_the_address_it_checked_whatever_dns_says_next(monkeypatch):
+    """DNS rebinding: the host answers loopback (allowed here), then a private address. One
+    answer per connection is checked and connected to; the second is never asked for."""
+    dns = Resolver(monkeypatch, push_rebind_test=[["127.0.0.1"], ["10.0.0.7"]])
+    with PushService(verify=False) as service:
+        session = transport.PushSession(allow_loopback=True)
+        url = f"http://push.rebind.test:{service.origin.rsplit(':', 1)[1]}/push/x"
+        response = session.post(url, data=b"x", headers={"TTL": "60"})
+        assert response.status_code == 410  # reached the fake service (an unknown token)
+        assert dns.asked == ["push.rebind.test"]
+
+
+def test_a_host_that_answers_a_private_address_is_refused_before_connecting(monkeypatch):
+    connected: list = []
+    monkeypatch.setattr(transport, "create_connection", lambda *a, **k: connected.append(a))
+    dns = Resolver(
+        monkeypatch,
+        private_test=[["10.0.0.7"], ["127.0.0.1"]],  # a private answer, then an allowed one
+        mixed_test=[["127.0.0.1", "10.0.0.7"]],  # one refused answer refuses the host
+        nat64_test=[["64:ff9b::a00:7"]],
+        sixtofour_test=[["2002:a00:7::1"]],
+    )
+    session = transport.PushSession(allow_loopback=True)
+    for host in ("private.test", "mixed.test", "nat64.test", "sixtofour.test"):
+        with pytest.raises(transport.RefusedAddress):
+            session.post(f"http://{host}:8080/push/x", data=b"x", headers={"TTL": "60"})
+    assert connected == []
+    assert dns.asked == ["private.test", "mixed.test", "nat64.test", "sixtofour.test"]
+
+
+def test_the_transport_refuses_every_address_when_loopback_is_not_allowed():
     with PushService(verify=False) as service:
         refusing = transport.PushSession(allow_loopback=False)
         with pytest.raises(transport.RefusedAddress):
             refusing.post(f"{service.origin}/push/x", data=b"x", headers={"TTL": "60"})
         assert service.count == 0
-        allowing = transport.PushSession(allow_loopback=True)
-        response = allowing.post(f"{service.origin}/push/x", data=b"x", headers={"TTL": "60"})
-        assert response.status_code == 410  # reached it (an unknown subscription)
+
+
+def certificate_authority(tmp_path, host: str) -> tuple[str, ssl.SSLContext]:
+    """A CA file for the client and a server context with a certificate for `host` signed by
+    that CA."""
+    now = datetime.now(UTC)
+
+    def certificate(subject, issuer_name, public_key, signer, *, ca: bool, san=None):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer_name)
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if san:
+            builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EventMate test CA")])
+    ca = certificate(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = certificate(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]),
+        ca_name,
+        key.public_key(),
+        ca_key,
+        ca=False,
+        san=[x509.DNSName(host)],
+    )
+    ca_file, chain_file, key_file = (tmp_path / n for n in ("ca.pem", "chain.pem", "key.pem"))
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chain_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(chain_file, key_file)
+    return str(ca_file), server
+
+
+def test_a_pinned_connection_still_verifies_tls_for_the_host_name_and_sends_it_as_sni(
+    tmp_path, monkeypatch
+):
+    ca_file, server_context = certificate_authority(tmp_path, "push.pinned.test")
+    names: list[str | None] = []
+    server_context.sni_callback = lambda sock, name, context: names.append(name)
+    Resolver(monkeypatch, push_pinned_test=[["127.0.0.1"]], push_other_test=[["127.0.0.1"]])
+    with PushService(verify=False, tls=server_context) as service:
+        port = service.origin.rsplit(":", 1)[1]
+        session = transport.PushSession(allow_loopback=True)
+        session.verify = ca_file
+        response = session.post(
+            f"https://push.pinned.test:{port}/push/x", data=b"x", headers={"TTL": "60"}
+        )
+        assert response.status_code == 410  # reached, over TLS
+        assert names == ["push.pinned.test"]
+        with pytest.raises(requests.exceptions.SSLError, match=r"push\.other\.test"):
+            session.post(f"https://push.other.test:{port}/push/x", data=b"x", headers={"TTL": "60"})
+        assert service.count == 1
 
 
 def test_the_transport_follows_no_redirect_and_ignores_proxy_settings(monkeypatch):
