@@ -74,10 +74,21 @@ def test_a_new_device_answers_201_and_a_known_one_200(push_app, ana, push_servic
     assert device.created_at is not None
 
 
-def test_a_post_without_the_csrf_token_is_refused(push_app, ana, push_service):
-    response = ana.post(URL, json=push_service.subscribe(), csrf=False)
-    assert response.status_code == 400
+def test_a_write_without_the_csrf_token_is_refused_saying_so(push_app, ana, push_service):
+    """`"csrf": true`, as everywhere in the API: the page fetches a fresh token and sends
+    again (static/js/push.js), instead of telling the user the server failed."""
+    subscription = push_service.subscribe()
+    expired = {
+        "error": "Your form expired or came from elsewhere. Reload and try again.",
+        "csrf": True,
+    }
+    response = ana.post(URL, json=subscription, csrf=False)
+    assert (response.status_code, response.get_json()) == (400, expired)
     assert devices(push_app) == []
+    assert ana.post(URL, json=subscription).status_code == 201
+    response = ana.delete(URL, json={"endpoint": subscription["endpoint"]}, csrf=False)
+    assert (response.status_code, response.get_json()) == (400, expired)
+    assert len(devices(push_app)) == 1
 
 
 def test_new_keys_for_a_known_endpoint_replace_the_old_ones(push_app, ana, push_service):
