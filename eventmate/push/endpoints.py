@@ -31,11 +31,10 @@ from urllib.parse import urlsplit
 
 MAX_ENDPOINT_LENGTH = 2048
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-network = ipaddress.ip_network
 
 # IANA IPv4 Special-Purpose Address Registry, plus multicast and the reserved 240/4.
 IPV4_REFUSED = tuple(
-    network(block)
+    ipaddress.ip_network(block)
     for block in (
         "0.0.0.0/8",  # "this network"
         "10.0.0.0/8",  # private
@@ -60,9 +59,9 @@ IPV4_REFUSED = tuple(
 # Global unicast is 2000::/3; everything outside it (loopback, IPv4-compatible, discard-only,
 # SRv6, unique-local, link-local, site-local, multicast…) is refused but for the two IPv4
 # embeddings judged as their IPv4 address. Within 2000::/3, the special-purpose blocks:
-IPV6_GLOBAL_UNICAST = network("2000::/3")
+IPV6_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 IPV6_REFUSED = tuple(
-    network(block)
+    ipaddress.ip_network(block)
     for block in (
         "2001::/23",  # IETF protocol assignments: Teredo, benchmarking, AMT, AS112, ORCHID…
         "2001:db8::/32",  # documentation
@@ -71,8 +70,8 @@ IPV6_REFUSED = tuple(
         "3fff::/20",  # documentation
     )
 )
-IPV4_MAPPED = network("::ffff:0:0/96")
-NAT64 = network("64:ff9b::/96")
+IPV4_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class EndpointRefused(ValueError):
@@ -114,7 +113,7 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def literal(host: str) -> Address | None:
+def _literal(host: str) -> Address | None:
     """The address when `host` is one (an IPv6 one with or without brackets), else None."""
     try:
         return ipaddress.ip_address(host.strip("[]"))
@@ -125,13 +124,16 @@ def literal(host: str) -> Address | None:
 def host_addresses(host: str, port: int) -> list[Address]:
     """The addresses to connect to for `host`: itself when it is one, else one DNS answer.
     Raises OSError when the name does not resolve."""
-    address = literal(host)
+    address = _literal(host)
     if address is not None:
         return [address]
     try:
-        return [ipaddress.ip_address(found.split("%")[0]) for found in resolve(host, port)]
+        addresses = [ipaddress.ip_address(found.split("%")[0]) for found in resolve(host, port)]
     except (UnicodeError, ValueError) as error:
         raise OSError(f"{host!r} does not resolve to addresses") from error
+    if not addresses:
+        raise OSError(f"{host!r} has no address")
+    return addresses
 
 
 def check_endpoint(url: str, *, allow_loopback: bool, lookup: bool = True) -> str:
@@ -152,7 +154,7 @@ def check_endpoint(url: str, *, allow_loopback: bool, lookup: bool = True) -> st
     host = parts.hostname
     if not host or parts.username or parts.password or parts.fragment:
         raise EndpointRefused('"endpoint" is not a valid push service URL.')
-    if literal(host) is not None or lookup:
+    if _literal(host) is not None or lookup:
         try:
             addresses = host_addresses(host, port or 443)
         except OSError:

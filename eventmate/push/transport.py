@@ -40,20 +40,26 @@ def _pinned(connection_class, allow_loopback: bool):
                 raise NameResolutionError(self.host, self, error) from error
             for address in addresses:
                 check_address(address, allow_loopback=allow_loopback)
-            failure: Exception = NewConnectionError(self, f"{self.host} has no address")
-            for address in addresses:
+            *others, last = addresses
+            for address in others:
                 try:
-                    return create_connection(
-                        (address, self.port),
-                        self.timeout,
-                        source_address=self.source_address,
-                        socket_options=self.socket_options,
-                    )
-                except TimeoutError as error:
-                    failure = ConnectTimeoutError(self, f"connecting to {address}: {error}")
-                except OSError as error:
-                    failure = NewConnectionError(self, f"connecting to {address}: {error}")
-            raise failure
+                    return self._connect_to(address)
+                except (ConnectTimeoutError, NewConnectionError):
+                    continue  # the next address of the same answer
+            return self._connect_to(last)
+
+        def _connect_to(self, address: str) -> socket.socket:
+            try:
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as error:
+                raise ConnectTimeoutError(self, f"connecting to {address}: {error}") from error
+            except OSError as error:
+                raise NewConnectionError(self, f"connecting to {address}: {error}") from error
 
     return PinnedConnection
 

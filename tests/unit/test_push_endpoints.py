@@ -233,6 +233,7 @@ def dns(monkeypatch):
         "intranet.example.org": ["192.168.1.10"],
         "rebinding.example.org": ["142.250.185.74", "10.0.0.7"],
         "localhost": ["127.0.0.1", "::1"],
+        "empty.example.org": [],
     }
 
     def resolve(host, port):
@@ -270,6 +271,7 @@ def test_https_endpoints_on_public_hosts_are_accepted(dns, url):
         ("https://127.0.0.1/push", "private"),
         ("https://localhost/push", "private"),
         ("https://nowhere.invalid/push", "resolve"),
+        ("https://empty.example.org/push", "resolve"),
         ("https://user:secret@fcm.googleapis.com/push", "valid"),
         ("https://fcm.googleapis.com/push#fragment", "valid"),
         ("https:///push", "valid"),
@@ -333,6 +335,14 @@ def test_a_send_connects_to_the_address_it_checked_whatever_dns_says_next(monkey
         response = session.post(url, data=b"x", headers={"TTL": "60"})
         assert response.status_code == 410  # reached the fake service (an unknown token)
         assert dns.asked == ["push.rebind.test"]
+
+
+def test_a_send_tries_the_next_checked_address_when_one_does_not_answer(monkeypatch):
+    Resolver(monkeypatch, push_dual_test=[["::1", "127.0.0.1"]])  # the service is on IPv4 only
+    with PushService(verify=False) as service:
+        session = transport.PushSession(allow_loopback=True)
+        url = f"http://push.dual.test:{service.origin.rsplit(':', 1)[1]}/push/x"
+        assert session.post(url, data=b"x", headers={"TTL": "60"}).status_code == 410
 
 
 def test_a_host_that_answers_a_private_address_is_refused_before_connecting(monkeypatch):
