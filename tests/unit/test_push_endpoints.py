@@ -1,6 +1,7 @@
 """Which push endpoints the server may POST to: no request forgery into private networks."""
 
 import ipaddress
+import socket
 import ssl
 from datetime import UTC, datetime, timedelta
 
@@ -361,6 +362,36 @@ def test_a_host_that_answers_a_private_address_is_refused_before_connecting(monk
             session.post(f"http://{host}:8080/push/x", data=b"x", headers={"TTL": "60"})
     assert connected == []
     assert dns.asked == ["private.test", "mixed.test", "nat64.test", "sixtofour.test"]
+
+
+def numeric_only(host, port):
+    """The C library's own reading of a numeric host, which never asks DNS."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    return [info[4][0] for info in infos]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "0x7f.1",
+        "2130706433",
+        "017700000001",
+        "127.1",
+        "10.1",
+        "0x0a000001",
+        "0",
+        "0251.0376.0251.0376",  # 169.254.169.254 in octal
+        "[::ffff:7f00:1]",
+        "[::ffff:a9fe:a9fe]",
+    ],
+)
+def test_odd_spellings_of_an_address_are_judged_by_the_address_they_reach(monkeypatch, host):
+    monkeypatch.setattr(endpoints, "resolve", numeric_only)
+    with pytest.raises(EndpointRefused, match="special-purpose"):
+        check_endpoint(f"https://{host}/push", allow_loopback=False)
+    session = transport.PushSession(allow_loopback=False)
+    with pytest.raises(transport.RefusedAddress):
+        session.post(f"https://{host}/push/x", data=b"x", headers={"TTL": "60"})
 
 
 def test_the_transport_refuses_every_address_when_loopback_is_not_allowed():
