@@ -111,12 +111,17 @@ function enhance(section) {
         return;
       }
       const key = await applicationServerKey();
-      const pushSubscription = await subscription(registration, key);
-      const { response, data, problem } = await postWithFreshToken(
-        section,
-        "/api/push/subscriptions",
-        pushSubscription.toJSON(),
-      );
+      let pushSubscription = await subscription(registration, key);
+      const save = () => postWithFreshToken(section, "/api/push/subscriptions", pushSubscription.toJSON());
+      let sent = await save();
+      if (sent.response?.status === 409) {
+        // Another account holds this endpoint with other keys (it can't be this browser's):
+        // a fresh subscription makes this browser a new device of its own.
+        await pushSubscription.unsubscribe();
+        pushSubscription = await subscription(registration, key);
+        sent = await save();
+      }
+      const { response, data, problem } = sent;
       if (problem) {
         say(problem.message);
       } else if (response.status === 200 || response.status === 201) {

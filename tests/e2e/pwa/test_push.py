@@ -31,6 +31,7 @@ from ...push_service import (
     PushService,
     Receiver,
     add_follow_up,
+    b64url,
     make_user,
     new_vapid_private_key,
 )
@@ -410,3 +411,34 @@ def test_remind_me_on_a_page_open_for_hours_fetches_a_fresh_token_and_subscribes
     pushed = page.evaluate("window.__push")
     endpoint = f"{service.origin}/push/{pushed['token']}"
     assert devices_by_owner(live_server.app)[-1] == ("sam.stale@example.org", endpoint)
+
+
+def test_an_endpoint_someone_else_claimed_first_gives_this_browser_a_fresh_one(
+    new_phone, push_live
+):
+    """Mallory registered this browser's endpoint with keys of her own (she saw the URL): the
+    server refuses Rita's Remind me with 409, so the page subscribes afresh (a new endpoint)
+    and Rita's reminders are on; Mallory's row is left to die with the old endpoint."""
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    first = remind_me(phone, page, live_server, service, "Rita Alves", "rita.claimed@example.org")
+    claimed = f"{service.origin}/push/{first['token']}"
+    with live_server.app.app_context():
+        mallory = make_user("mallory@example.org")
+        device = db.session.scalar(
+            sa.select(PushSubscription).where(PushSubscription.endpoint == claimed)
+        )
+        device.user_id, device.auth = mallory.id, b64url(b"\x01" * 16)
+        db.session.commit()
+        db.session.remove()
+
+    page.reload()
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
+    second = page.evaluate("window.__push")
+    assert second["subscribed"] == 1 and second["token"] != first["token"]
+    owners = devices_by_owner(live_server.app)
+    assert ("mallory@example.org", claimed) in owners
+    assert ("rita.claimed@example.org", f"{service.origin}/push/{second['token']}") in owners
