@@ -64,9 +64,10 @@ def init_app(app: Flask) -> None:
                 return http_error(exc)
             response.status_code = 400  # refused all the same: nothing was done
             return response
-        return error_response(
-            400, "Your form expired or came from elsewhere. Reload and try again."
-        )
+        message = "Your form expired or came from elsewhere. Reload and try again."
+        if wants_json():  # not the request's fault: the page fetches a token and sends again
+            return jsonify(error=message, csrf=True), 400
+        return error_response(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

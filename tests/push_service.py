@@ -23,6 +23,7 @@ import base64
 import json
 import secrets
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -155,6 +156,7 @@ class PushService:
     verify: bool = True
     record: bool = True
     delay: float = 0.0  # seconds before answering: a slow network, or time to kill a sender
+    tls: ssl.SSLContext | None = None  # serve https with this server context
     received: list[Received] = field(default_factory=list)
     count: int = 0
     problem_count: int = 0
@@ -169,6 +171,8 @@ class PushService:
     # -- running -------------------------------------------------------------------------
     def start(self, port: int = 0) -> "PushService":
         self._server = make_server(self, port)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -185,7 +189,8 @@ class PushService:
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "http" if self.tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     # -- what tests set up ---------------------------------------------------------------
     def subscribe(self, token: str | None = None) -> dict:
@@ -340,13 +345,13 @@ def no_outside_push(monkeypatch):
     from eventmate.push import endpoints, transport
 
     attempts: list[str] = []
-    real_check = transport.check_peer
+    real_check = transport.check_address
 
     def loopback_only(address: str, *, allow_loopback: bool) -> None:
+        real_check(address, allow_loopback=allow_loopback)  # refused: nothing is attempted
         if address not in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
             attempts.append(f"connect to {address}")
             raise transport.RefusedAddress(f"tests never reach {address}")
-        real_check(address, allow_loopback=allow_loopback)
 
     def no_dns(host: str, port: int) -> list[str]:
         if host == "localhost":
@@ -354,7 +359,7 @@ def no_outside_push(monkeypatch):
         attempts.append(f"resolve {host}")
         raise OSError(f"tests do not resolve {host}")
 
-    monkeypatch.setattr(transport, "check_peer", loopback_only)
+    monkeypatch.setattr(transport, "check_address", loopback_only)
     monkeypatch.setattr(endpoints, "resolve", no_dns)
     yield attempts
     assert not attempts, f"a test tried to reach beyond this machine: {attempts}"

@@ -42,6 +42,8 @@ def origin(endpoint: str) -> str:
     """The push service's origin, the JWT's `aud`: scheme, host and a non-default port."""
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
         return f"{parts.scheme}://{host}:{parts.port}"
     return f"{parts.scheme}://{host}"

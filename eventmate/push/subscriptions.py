@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,16 @@ BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
 class InvalidSubscription(ValueError):
     """The sentence says what is wrong."""
+
+
+class HeldByAnotherAccount(Exception):
+    """Another account has this endpoint, and the keys sent are not that browser's."""
+
+    def __init__(self):
+        super().__init__(
+            "This browser's reminders belong to another account. Log out of that account on "
+            "this browser first, then tap Remind me again."
+        )
 
 
 @dataclass(frozen=True)
@@ -76,11 +87,23 @@ def _forget_undelivered(subscription_id: int) -> None:
     )
 
 
+def _same_browser(subscription: PushSubscription, request: SubscriptionRequest) -> bool:
+    """Whether the request holds the subscription's keys. The auth secret is known only to the
+    browser and to us (never to the push service, nor to anyone who saw the endpoint URL):
+    the proof that this is the browser the endpoint belongs to."""
+    return hmac.compare_digest(subscription.auth, request.auth) and hmac.compare_digest(
+        subscription.p256dh, request.p256dh
+    )
+
+
 def subscribe(
     user: User, request: SubscriptionRequest, label: str
 ) -> tuple[PushSubscription, bool]:
     """Store the device for `user`; True when the endpoint was new. A known endpoint is
-    updated, and moves to `user` when another account had it (the browser's last login wins)."""
+    updated. Another account's endpoint moves to `user` only when the request holds its keys:
+    the same browser, where someone else logged in (its last login wins; its pending
+    messages for the other account are dropped). Knowing the URL alone moves nothing:
+    `HeldByAnotherAccount`."""
     label = label[:120]
     subscription = _find(request.endpoint)
     if subscription is None:
@@ -100,6 +123,8 @@ def subscribe(
             _keep_newest(user)
             return subscription, True
     if subscription.user_id != user.id:
+        if not _same_browser(subscription, request):
+            raise HeldByAnotherAccount()
         _forget_undelivered(subscription.id)
         subscription.user_id = user.id
         subscription.last_success_at = None

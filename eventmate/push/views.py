@@ -8,6 +8,7 @@ from ..extensions import db
 from .endpoints import EndpointRefused
 from .labels import device_label
 from .subscriptions import (
+    HeldByAnotherAccount,
     InvalidSubscription,
     parse_subscription,
     remove_device,
@@ -31,6 +32,11 @@ def device_json(subscription) -> dict:
 @bp.errorhandler(EndpointRefused)
 def refused(error: ValueError):
     return jsonify(error=str(error)), 400
+
+
+@bp.errorhandler(HeldByAnotherAccount)
+def held_elsewhere(error: HeldByAnotherAccount):
+    return jsonify(error=str(error)), 409
 
 
 @bp.get("/api/push/key")

@@ -2,6 +2,7 @@
 // The browser's permission prompt appears only after the user taps the button, never on load.
 // Markup: templates/push/_devices.html. Server: eventmate/push/views.py.
 import { postJson } from "./api.js";
+import { refreshToken } from "./forms.js";
 
 const SERVICE_WORKER_WAIT_MS = 10000;
 
@@ -43,6 +44,32 @@ async function subscription(registration, key) {
   return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
 }
 
+// The page may have been open for hours: a stale CSRF token is refused with `"csrf": true`;
+// then once more with a fresh one (which also goes into the section's remove forms).
+// Resolves {response, data}, or {problem} when no fresh token could be had.
+async function postWithFreshToken(section, url, body) {
+  const sent = await postJson(url, body);
+  if (!sent.data?.csrf) return sent;
+  const problem = await refreshToken(section);
+  return problem ? { problem } : postJson(url, body);
+}
+
+// Logging out on this browser stops its reminders for the account: the log-out form names
+// this browser's push endpoint, and the server forgets that device (eventmate/push/__init__.py).
+async function nameThisBrowserOnLogOut() {
+  const forms = document.querySelectorAll('form[action$="/logout"]');
+  const registration = forms.length ? await navigator.serviceWorker.getRegistration() : null;
+  const current = await registration?.pushManager.getSubscription();
+  for (const form of current ? forms : []) {
+    let field = form.querySelector('input[name="push_endpoint"]');
+    if (!field) {
+      field = Object.assign(document.createElement("input"), { type: "hidden", name: "push_endpoint" });
+      form.append(field);
+    }
+    field.value = current.endpoint;
+  }
+}
+
 function showDevice(list, device) {
   if (!list || !device || list.querySelector(`[data-device-id="${device.id}"]`)) return;
   list.querySelector("[data-push-none]")?.remove();
@@ -65,6 +92,7 @@ function enhance(section) {
     say("This browser can't show reminders. Your follow-ups still wait in the Inbox each morning.");
     return;
   }
+  nameThisBrowserOnLogOut().catch(() => {});
   if (Notification.permission === "denied") {
     say("Notifications are blocked for EventMate. Allow them in your browser's site settings, then tap Remind me.");
   }
@@ -83,10 +111,22 @@ function enhance(section) {
         return;
       }
       const key = await applicationServerKey();
-      const pushSubscription = await subscription(registration, key);
-      const { response, data } = await postJson("/api/push/subscriptions", pushSubscription.toJSON());
-      if (response.status === 200 || response.status === 201) {
+      let pushSubscription = await subscription(registration, key);
+      const save = () => postWithFreshToken(section, "/api/push/subscriptions", pushSubscription.toJSON());
+      let sent = await save();
+      if (sent.response?.status === 409) {
+        // Another account holds this endpoint with other keys (it can't be this browser's):
+        // a fresh subscription makes this browser a new device of its own.
+        await pushSubscription.unsubscribe();
+        pushSubscription = await subscription(registration, key);
+        sent = await save();
+      }
+      const { response, data, problem } = sent;
+      if (problem) {
+        say(problem.message);
+      } else if (response.status === 200 || response.status === 201) {
         showDevice(list, data);
+        nameThisBrowserOnLogOut().catch(() => {});
         say("Done. This device will get one reminder each morning when someone is due a follow-up.");
       } else {
         say(data?.error || "The server couldn't save this device. Try again later.");

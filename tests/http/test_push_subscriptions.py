@@ -74,10 +74,21 @@ def test_a_new_device_answers_201_and_a_known_one_200(push_app, ana, push_servic
     assert device.created_at is not None
 
 
-def test_a_post_without_the_csrf_token_is_refused(push_app, ana, push_service):
-    response = ana.post(URL, json=push_service.subscribe(), csrf=False)
-    assert response.status_code == 400
+def test_a_write_without_the_csrf_token_is_refused_saying_so(push_app, ana, push_service):
+    """`"csrf": true`, as everywhere in the API: the page fetches a fresh token and sends
+    again (static/js/push.js), instead of telling the user the server failed."""
+    subscription = push_service.subscribe()
+    expired = {
+        "error": "Your form expired or came from elsewhere. Reload and try again.",
+        "csrf": True,
+    }
+    response = ana.post(URL, json=subscription, csrf=False)
+    assert (response.status_code, response.get_json()) == (400, expired)
     assert devices(push_app) == []
+    assert ana.post(URL, json=subscription).status_code == 201
+    response = ana.delete(URL, json={"endpoint": subscription["endpoint"]}, csrf=False)
+    assert (response.status_code, response.get_json()) == (400, expired)
+    assert len(devices(push_app)) == 1
 
 
 def test_new_keys_for_a_known_endpoint_replace_the_old_ones(push_app, ana, push_service):
@@ -89,13 +100,12 @@ def test_new_keys_for_a_known_endpoint_replace_the_old_ones(push_app, ana, push_
     assert device.p256dh == renewed["keys"]["p256dh"]
 
 
-def test_the_same_browser_subscribing_for_another_account_moves_the_device(
-    push_app, ana, ben, push_service
-):
-    subscription = push_service.subscribe()
-    assert ana.post(URL, json=subscription).status_code == 201
-    with push_app.app_context():  # a digest for Ana waiting to be sent to that device
-        [device] = db.session.scalars(sa.select(PushSubscription)).all()
+def pending_delivery(app, endpoint) -> int:
+    """A digest waiting to be sent to the device with `endpoint`, for its owner; its id."""
+    with app.app_context():
+        device = db.session.scalar(
+            sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        )
         digest = PushMessage(
             user_id=device.user_id,
             kind="digest",
@@ -107,13 +117,84 @@ def test_the_same_browser_subscribing_for_another_account_moves_the_device(
         )
         db.session.add(digest)
         db.session.flush()
-        db.session.add(PushDelivery(message_id=digest.id, subscription_id=device.id))
+        delivery = PushDelivery(message_id=digest.id, subscription_id=device.id)
+        db.session.add(delivery)
         db.session.commit()
+        return delivery.id
+
+
+def delivery_state(app, delivery_id) -> tuple[str, int | None]:
+    with app.app_context():
+        delivery = db.session.get(PushDelivery, delivery_id)
+        return delivery.state, delivery.subscription_id
+
+
+def test_the_same_browser_subscribing_for_another_account_moves_the_device(
+    push_app, ana, ben, push_service
+):
+    """Ana's session on the phone ended without a log-out; Ben logs in on it and taps Remind
+    me. The browser sends the same subscription (endpoint and keys): it is his phone now."""
+    subscription = push_service.subscribe()
+    assert ana.post(URL, json=subscription).status_code == 201
+    delivery = pending_delivery(push_app, subscription["endpoint"])
     assert ben.post(URL, json=subscription).status_code == 200
     assert owner_email(push_app, subscription["endpoint"]) == "ben@example.org"
-    with push_app.app_context():  # Ben's phone must not show Ana's contacts
-        delivery = db.session.scalar(sa.select(PushDelivery))
-        assert (delivery.state, delivery.subscription_id) == ("gone", None)
+    assert delivery_state(push_app, delivery) == ("gone", None)  # no Ana's contacts for Ben
+
+
+@pytest.mark.parametrize(
+    "keys_sent",
+    [
+        lambda theirs, mine: mine,  # his own browser's keys
+        lambda theirs, mine: theirs | {"auth": mine["auth"]},  # her public key, not her secret
+        lambda theirs, mine: mine | {"auth": theirs["auth"].upper()},
+    ],
+    ids=["own keys", "her p256dh", "auth in other case"],
+)
+def test_knowing_someone_elses_endpoint_neither_takes_it_over_nor_detaches_it(
+    push_app, ana, ben, push_service, keys_sent
+):
+    """The endpoint URL is no secret (push services, logs, a glance at a screen): without the
+    browser's auth secret, Ben changes nothing of Ana's device and hears why."""
+    anas = push_service.subscribe()
+    assert ana.post(URL, json=anas).status_code == 201
+    delivery = pending_delivery(push_app, anas["endpoint"])
+    attack = {
+        "endpoint": anas["endpoint"],
+        "keys": keys_sent(anas["keys"], good_keys(push_service)),
+    }
+    response = ben.post(URL, json=attack)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == (
+        "This browser's reminders belong to another account. Log out of that account on this "
+        "browser first, then tap Remind me again."
+    )
+    [device] = devices(push_app)
+    assert owner_email(push_app, anas["endpoint"]) == "ana@example.org"
+    assert (device.p256dh, device.auth) == (anas["keys"]["p256dh"], anas["keys"]["auth"])
+    assert delivery_state(push_app, delivery) == ("pending", device.id)
+    assert ben.delete(URL, json={"endpoint": anas["endpoint"]}).get_json() == {"removed": False}
+    assert len(devices(push_app)) == 1
+
+
+def test_logging_out_on_a_browser_forgets_that_browsers_device_only(
+    push_app, ana, ben, accounts, push_service
+):
+    """Ana logs out on the shared phone (the form names its endpoint: push.js); her tablet
+    keeps its reminders. Ben then logs in on the phone and turns reminders on: a new device
+    of his. A log-out naming someone else's endpoint removes nothing."""
+    phone, tablet, bens = (push_service.subscribe() for _ in range(3))
+    for subscription in (phone, tablet):
+        assert ana.post(URL, json=subscription).status_code == 201
+    assert ben.post(URL, json=bens).status_code == 201
+    assert ben.post("/logout", data={"push_endpoint": tablet["endpoint"]}).status_code == 302
+    assert ana.post("/logout", data={"push_endpoint": phone["endpoint"]}).status_code == 302
+    assert owner_email(push_app, phone["endpoint"]) is None
+    assert owner_email(push_app, tablet["endpoint"]) == "ana@example.org"
+    assert owner_email(push_app, bens["endpoint"]) == "ben@example.org"  # no field: kept
+    accounts.login(ana, email="ben@example.org")  # the phone's browser, now Ben's
+    assert ana.post(URL, json=phone).status_code == 201
+    assert owner_email(push_app, phone["endpoint"]) == "ben@example.org"
 
 
 def good_keys(push_service) -> dict:
@@ -180,7 +261,13 @@ def test_a_malformed_subscription_is_refused_with_a_reason(
 
 @pytest.fixture
 def dns(monkeypatch):
-    answers = {"fcm.googleapis.com": ["142.250.185.74"], "intranet.example.org": ["10.1.2.3"]}
+    answers = {
+        "fcm.googleapis.com": ["142.250.185.74"],
+        "intranet.example.org": ["10.1.2.3"],
+        "nat64.example.org": ["64:ff9b::a9fe:a9fe"],  # NAT64 of the cloud metadata address
+        "sixtofour.example.org": ["2002:c0a8:101::1"],  # 6to4 of 192.168.1.1
+        "mixed.example.org": ["2a00:1450:4001:80b::200a", "fd00::1"],
+    }
 
     def resolve(host, port):
         if host not in answers:
@@ -190,27 +277,47 @@ def dns(monkeypatch):
     monkeypatch.setattr(endpoints, "resolve", resolve)
 
 
+SPECIAL_ADDRESSES = (
+    "Push endpoints on private, local or special-purpose network addresses are refused."
+)
+
+
 @pytest.mark.parametrize(
-    "endpoint",
+    ("endpoint", "sentence"),
     [
-        "http://fcm.googleapis.com/fcm/send/abc",
-        "https://intranet.example.org/push/abc",
-        "https://10.0.0.5/push/abc",
-        "https://169.254.169.254/latest/meta-data/",
-        "https://[::1]/push/abc",
-        "https://[fe80::1]/push/abc",
-        "https://127.0.0.1/push/abc",
-        "https://unknown.invalid/push/abc",
+        ("http://fcm.googleapis.com/fcm/send/abc", '"endpoint" must be an https:// URL.'),
+        ("https://unknown.invalid/push/abc", "The push service's host name does not resolve."),
+        ("https://intranet.example.org/push/abc", SPECIAL_ADDRESSES),
+        ("https://nat64.example.org/push/abc", SPECIAL_ADDRESSES),
+        ("https://sixtofour.example.org/push/abc", SPECIAL_ADDRESSES),
+        ("https://mixed.example.org/push/abc", SPECIAL_ADDRESSES),
+        ("https://10.0.0.5/push/abc", SPECIAL_ADDRESSES),
+        ("https://169.254.169.254/latest/meta-data/", SPECIAL_ADDRESSES),
+        ("https://100.64.0.1/push/abc", SPECIAL_ADDRESSES),
+        ("https://198.18.0.1/push/abc", SPECIAL_ADDRESSES),
+        ("https://192.0.0.9/push/abc", SPECIAL_ADDRESSES),
+        ("https://127.0.0.1/push/abc", SPECIAL_ADDRESSES),
+        ("https://[::1]/push/abc", SPECIAL_ADDRESSES),
+        ("https://[fe80::1]/push/abc", SPECIAL_ADDRESSES),
+        ("https://[64:ff9b::a00:1]/push/abc", SPECIAL_ADDRESSES),  # NAT64 of 10.0.0.1
+        ("https://[64:ff9b:1::808:808]/push/abc", SPECIAL_ADDRESSES),  # local-use NAT64
+        ("https://[2002:808:808::1]/push/abc", SPECIAL_ADDRESSES),  # 6to4, even of 8.8.8.8
+        ("https://[::a00:1]/push/abc", SPECIAL_ADDRESSES),  # IPv4-compatible
+        ("https://[::ffff:a00:1]/push/abc", SPECIAL_ADDRESSES),  # IPv4-mapped
+        ("https://[fec0::1]/push/abc", SPECIAL_ADDRESSES),  # site-local
+        ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/push/abc", SPECIAL_ADDRESSES),  # Teredo
+        ("https://[2001:db8::1]/push/abc", SPECIAL_ADDRESSES),
+        ("https://[ff0e::1]/push/abc", SPECIAL_ADDRESSES),
     ],
 )
-def test_endpoints_on_private_or_plain_http_addresses_are_refused(
-    push_app, ana, push_service, dns, endpoint
+def test_endpoints_on_private_special_or_plain_http_addresses_are_refused(
+    push_app, ana, push_service, dns, endpoint, sentence
 ):
     push_app.config["PUSH_ALLOW_LOOPBACK"] = False
     body = {"endpoint": endpoint, "keys": good_keys(push_service)}
     response = ana.post(URL, json=body)
     assert response.status_code == 400
-    assert response.get_json()["error"]
+    assert response.get_json()["error"] == sentence
     assert devices(push_app) == []
 
 
@@ -225,11 +332,13 @@ def test_a_real_push_service_endpoint_is_accepted_without_contacting_it(
     push_app, ana, push_service, dns
 ):
     push_app.config["PUSH_ALLOW_LOOPBACK"] = False
-    body = {
-        "endpoint": "https://fcm.googleapis.com/fcm/send/abc:APA91b",
-        "keys": good_keys(push_service),
-    }
-    assert ana.post(URL, json=body).status_code == 201
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/abc:APA91b",
+        "https://[2a00:1450:4001:80b::200a]/fcm/send/def",
+        "https://[64:ff9b::8efa:b94a]/fcm/send/ghi",  # NAT64 of a public address (DNS64)
+    ):
+        body = {"endpoint": endpoint, "keys": good_keys(push_service)}
+        assert ana.post(URL, json=body).status_code == 201
 
 
 def test_delete_unsubscribes_only_the_owners_device(push_app, ana, ben, push_service):

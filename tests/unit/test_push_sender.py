@@ -6,6 +6,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from eventmate.push import endpoints
 from eventmate.push.labels import device_label
 from eventmate.push.sender import (
     FAILED,
@@ -23,7 +24,7 @@ from eventmate.push.vapid import load_keys
 from eventmate.reminders.claims import MAX_BACKOFF, backoff
 from eventmate.reminders.payload import TAG, render, safe_path
 
-from ..push_service import new_vapid_private_key
+from ..push_service import Receiver, b64url, new_vapid_private_key
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,8 @@ def test_backoff_doubles_from_a_minute_and_never_comes_before_retry_after():
         ("https://push.example.org:8443/x", "https://push.example.org:8443"),
         ("http://127.0.0.1:8080/push/x", "http://127.0.0.1:8080"),
         ("https://WEB.push.apple.com/QGuQ", "https://web.push.apple.com"),
+        ("https://[2a00:1450:4001:80b::200a]/x", "https://[2a00:1450:4001:80b::200a]"),
+        ("https://[2a00:1450::1]:8443/x", "https://[2a00:1450::1]:8443"),
     ],
 )
 def test_the_jwt_audience_is_the_push_services_origin(endpoint, expected):
@@ -105,6 +108,46 @@ def test_a_payload_over_the_limit_is_not_sent(tmp_path):
     info = {"endpoint": "https://10.0.0.1/never", "keys": {"p256dh": "x", "auth": "y"}}
     result = PushSender(keys).send(info, "x" * (MAX_PAYLOAD_BYTES + 1), topic=TAG)
     assert result == SendResult(FAILED, detail="payload too large")
+
+
+def browser_keys() -> dict:
+    receiver = Receiver.generate()
+    return {"p256dh": receiver.p256dh, "auth": b64url(receiver.auth)}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "answer"),
+    [
+        ("https://[64:ff9b::a00:1]/push/x", None),  # NAT64 of 10.0.0.1, in the URL
+        ("https://[2002:a00:1::1]/push/x", None),  # 6to4 of 10.0.0.1
+        ("https://[::ffff:169.254.169.254]/push/x", None),
+        ("https://[fec0::1]/push/x", None),
+        ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/push/x", None),  # Teredo
+        ("https://push.nat64.test/push/x", "64:ff9b::a9fe:a9fe"),  # a name for one
+        ("https://push.compatible.test/push/x", "::a00:1"),
+        ("https://push.benchmark.test/push/x", "198.18.0.1"),
+    ],
+)
+def test_a_push_to_a_refused_address_fails_at_send_without_connecting(
+    tmp_path, monkeypatch, endpoint, answer
+):
+    """Stored before the rules tightened, or a host name that moved since: refused at send."""
+    monkeypatch.setattr(endpoints, "resolve", lambda host, port: [answer])
+    keys = load_keys({"VAPID_PRIVATE_KEY": new_vapid_private_key()}, str(tmp_path))
+    subscription = {"endpoint": endpoint, "keys": browser_keys()}
+    result = PushSender(keys).send(subscription, "{}", topic=TAG)
+    assert result.outcome == FAILED
+    assert "refus" in result.detail
+
+
+def test_a_host_name_that_does_not_resolve_at_send_is_retried(tmp_path, monkeypatch):
+    def unreachable_dns(host, port):
+        raise OSError("temporary failure in name resolution")
+
+    monkeypatch.setattr(endpoints, "resolve", unreachable_dns)
+    keys = load_keys({"VAPID_PRIVATE_KEY": new_vapid_private_key()}, str(tmp_path))
+    subscription = {"endpoint": "https://push.gone.test/x", "keys": browser_keys()}
+    assert PushSender(keys).send(subscription, "{}", topic=TAG).outcome == RETRY
 
 
 def test_the_payload_says_what_the_notification_shows_and_stays_under_3_kb():

@@ -10,6 +10,7 @@ the DevTools protocol's `ServiceWorker.deliverPushMessage` plays the push servic
 waking the worker.
 """
 
+import re
 import time
 from datetime import timedelta
 
@@ -30,6 +31,7 @@ from ...push_service import (
     PushService,
     Receiver,
     add_follow_up,
+    b64url,
     make_user,
     new_vapid_private_key,
 )
@@ -53,8 +55,19 @@ STUB = """
       return ask(...args);
     };
   }
-  if (!window.PushManager) return;
-  let current = null;
+  if (!window.PushManager || !location.protocol.startsWith("http")) return;  // about:blank
+  // Kept in localStorage, as a browser keeps its subscription across pages and logins.
+  const KEPT = "__pushStub";
+  const bytes = (text) =>
+    Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  const restore = (kept) => ({
+    endpoint: kept.json.endpoint,
+    options: { userVisibleOnly: true, applicationServerKey: bytes(kept.key).buffer },
+    toJSON: () => kept.json,
+    unsubscribe: async () => { current = null; localStorage.removeItem(KEPT); return true; },
+  });
+  const kept = JSON.parse(localStorage.getItem(KEPT) || "null");
+  let current = kept ? restore(kept) : null;
   PushManager.prototype.getSubscription = async function () { return current; };
   PushManager.prototype.subscribe = async function (options) {
     window.__push.subscribed += 1;
@@ -73,12 +86,9 @@ STUB = """
     window.__push.privateKey = jwk.d;
     window.__push.auth = json.keys.auth;
     window.__push.applicationServerKey = b64url(options.applicationServerKey);
-    current = {
-      endpoint: json.endpoint,
-      options: { userVisibleOnly: true, applicationServerKey: options.applicationServerKey },
-      toJSON: () => json,
-      unsubscribe: async () => { current = null; return true; },
-    };
+    const state = { json, key: window.__push.applicationServerKey };
+    localStorage.setItem(KEPT, JSON.stringify(state));
+    current = restore(state);
     return current;
   };
 })();
@@ -340,3 +350,95 @@ def test_news_about_an_introduction_replaces_its_notification_audibly(new_phone,
         assert {"title": title, "tag": payload.TAG, "renotify": False} in shown
         assert {"title": connected, "tag": "eventmate-intro-7", "renotify": True} in shown
         assert len(shown) == 2
+
+
+def devices_by_owner(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(User.email, PushSubscription.endpoint)
+            .join(PushSubscription, PushSubscription.user_id == User.id)
+            .order_by(PushSubscription.id)
+        ).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def test_a_shared_phone_log_out_stops_reminders_and_the_next_account_takes_the_browser(
+    new_phone, push_live
+):
+    """Rita turns reminders on, then logs out: her device is forgotten (no more of her
+    reminders on this phone). Ben logs in on the same phone and turns them on: the browser's
+    same subscription is now his."""
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    rita = remind_me(phone, page, live_server, service, "Rita Alves", "rita.shared@example.org")
+    endpoint = f"{service.origin}/push/{rita['token']}"
+    assert ("rita.shared@example.org", endpoint) in devices_by_owner(live_server.app)
+
+    page.goto("/account/")
+    logout = page.locator('form[action$="/logout"] input[name="push_endpoint"]')
+    expect(logout).to_have_value(endpoint, timeout=SLOW)
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert [row for row in devices_by_owner(live_server.app) if row[1] == endpoint] == []
+
+    sign_up(page, "Ben Okafor", "ben.shared@example.org")
+    page.goto("/account/")
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
+    assert page.evaluate("window.__push.subscribed") == 0  # the browser's subscription, kept
+    assert [row for row in devices_by_owner(live_server.app) if row[1] == endpoint] == [
+        ("ben.shared@example.org", endpoint)
+    ]
+
+
+def test_remind_me_on_a_page_open_for_hours_fetches_a_fresh_token_and_subscribes(
+    new_phone, push_live
+):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    sign_up(page, "Sam Costa", "sam.stale@example.org")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
+    page.goto("/account/")
+    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'expired'")
+    phone.grant_permissions(["notifications"])
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
+    pushed = page.evaluate("window.__push")
+    endpoint = f"{service.origin}/push/{pushed['token']}"
+    assert devices_by_owner(live_server.app)[-1] == ("sam.stale@example.org", endpoint)
+
+
+def test_an_endpoint_someone_else_claimed_first_gives_this_browser_a_fresh_one(
+    new_phone, push_live
+):
+    """Mallory registered this browser's endpoint with keys of her own (she saw the URL): the
+    server refuses Rita's Remind me with 409, so the page subscribes afresh (a new endpoint)
+    and Rita's reminders are on; Mallory's row is left to die with the old endpoint."""
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    first = remind_me(phone, page, live_server, service, "Rita Alves", "rita.claimed@example.org")
+    claimed = f"{service.origin}/push/{first['token']}"
+    with live_server.app.app_context():
+        mallory = make_user("mallory@example.org")
+        device = db.session.scalar(
+            sa.select(PushSubscription).where(PushSubscription.endpoint == claimed)
+        )
+        device.user_id, device.auth = mallory.id, b64url(b"\x01" * 16)
+        db.session.commit()
+        db.session.remove()
+
+    page.reload()
+    page.get_by_role("button", name="Remind me").click()
+    expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
+    second = page.evaluate("window.__push")
+    assert second["subscribed"] == 1 and second["token"] != first["token"]
+    owners = devices_by_owner(live_server.app)
+    assert ("mallory@example.org", claimed) in owners
+    assert ("rita.claimed@example.org", f"{service.origin}/push/{second['token']}") in owners
