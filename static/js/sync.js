@@ -17,7 +17,7 @@ export const currentEvent = () => Number(me?.dataset.event) || null;
 let status = "done"; // the last flush: "done", "retry" (no network) or "login"
 let reloading = false;
 
-// ---- Small UI helpers -------------------------------------------------------------------
+// ---- Small UI helpers ----
 
 export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -74,7 +74,7 @@ export function fixUrl(item) {
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }
 
-// ---- Badge and list ---------------------------------------------------------------------
+// ---- Badge and list ----
 
 async function discard(item) {
   const also = item.kind === "scan" ? " and the notes you took about it" : "";
@@ -85,42 +85,48 @@ async function discard(item) {
   for (const other of [item, ...dependents]) await outbox.remove(other.id);
 }
 
+async function retry(button, item) {
+  button.disabled = true;
+  button.textContent = "Retrying…";
+  await outbox.update(item.id, { attempts: 0, nextTry: 0 }); // its backoff starts again
+  await syncNow({ wait: true });
+}
+
+const action = (text, onclick) =>
+  element("button", { class: "button", type: "button", text, onclick });
+
 function row(item) {
   const li = element("li", { class: `sync-item sync-${item.state}`, "data-outbox-item": item.id });
-  if (item.state === "rejected") {
-    li.append(
-      element("strong", { text: describe(item) }),
-      element("p", { class: "error", role: "alert", text: item.lastError }),
-      element(
-        "span",
-        { class: "sync-actions" },
-        element("a", { class: "button", href: fixUrl(item), text: "Fix" }),
-        element("button", {
-          class: "button",
-          type: "button",
-          text: "Discard",
-          onclick: () => discard(item),
-        }),
-      ),
-    );
-  } else {
+  if (item.state === "pending") {
     li.append(
       element("a", { href: fixUrl(item), text: describe(item) }),
       element("span", { class: "sync-tag", text: "waiting to sync" }),
     );
+    return li;
   }
+  const failing = item.state === "failing";
+  const first = failing
+    ? action("Retry", (event) => retry(event.target, item))
+    : element("a", { class: "button", href: fixUrl(item), text: "Fix" });
+  li.append(
+    element("strong", { text: describe(item) }),
+    element("p", { class: "error", role: "alert", text: item.lastError }),
+    failing ? element("p", { class: "muted small", text: "Still trying in the background." }) : "",
+    element("span", { class: "sync-actions" }, first, action("Discard", () => discard(item))),
+  );
   return li;
 }
 
 export async function render() {
   if (!user) return;
   const items = await outbox.list({ user });
-  const rejected = items.filter((item) => item.state === "rejected");
+  const problems = items.filter((item) => item.state !== "pending");
   const pending = items.filter((item) => item.state === "pending");
+  const queued = items.length - items.filter((item) => item.state === "rejected").length;
   const badge = document.querySelector("[data-sync-badge]");
   if (badge) {
     badge.hidden = items.length === 0;
-    badge.classList.toggle("sync-badge-problem", rejected.length > 0 || status === "login");
+    badge.classList.toggle("sync-badge-problem", problems.length > 0 || status === "login");
     badge.replaceChildren(
       `${items.length} to sync`,
       element("span", {
@@ -133,21 +139,21 @@ export async function render() {
   if (!panel) return;
   const showPending = SHOW_PENDING.includes(location.pathname) && pending.length > 0;
   const parts = [];
-  if (status === "login" && pending.length) {
+  if (status === "login" && queued) {
     const next = encodeURIComponent(location.pathname + location.search);
     parts.push(
       element(
         "p",
         { class: "flash flash-error", role: "alert" },
-        `Log in again to sync ${plural(pending.length, "item", "items")}. `,
+        `Log in again to sync ${plural(queued, "item", "items")}. `,
         element("a", { href: `/login?next=${next}`, text: "Log in" }),
       ),
     );
   }
-  if (rejected.length) {
+  if (problems.length) {
     parts.push(
       element("h2", { text: "Couldn't sync" }),
-      element("ul", { class: "sync-list" }, ...rejected.map(row)),
+      element("ul", { class: "sync-list" }, ...problems.map(row)),
     );
   }
   if (showPending) {
@@ -166,13 +172,13 @@ export async function render() {
   panel.hidden = parts.length === 0;
 }
 
-// ---- Sending ----------------------------------------------------------------------------
+// ---- Sending ----
 
 function remember(report) {
   if (["done", "retry", "login"].includes(report?.status)) status = report.status;
 }
 
-// Send what waits now; resolves with the flush's report ({status, sent, rejected, error}).
+// Send what waits now; resolves with the flush's report (outbox.flush).
 export async function syncNow({ force = true, wait = false, watched = null } = {}) {
   try {
     const report = await outbox.flush({ force, wait, watched });
@@ -216,7 +222,7 @@ function startTriggers() {
   syncNow();
 }
 
-// ---- Service worker, offline pages, log-out -----------------------------------------------
+// ---- Service worker, offline pages, log-out ----
 
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
