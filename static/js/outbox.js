@@ -138,7 +138,10 @@ async function sendOnce(item, auth) {
   const outcome = await send(item, auth.token);
   if (outcome.result !== "csrf") return outcome;
   const fresh = await session(); // the token expired between fetching and sending: once more
-  const again = fresh.token ? await send(item, fresh.token) : fresh;
+  if (!fresh.token) return fresh;
+  Object.assign(auth, fresh); // for the next items too
+  if (fresh.user !== item.user) return { result: "login" }; // another account logged in
+  const again = await send(item, fresh.token);
   return again.result === "csrf" ? { result: "failed", error: "The session changed." } : again;
 }
 

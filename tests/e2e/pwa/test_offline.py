@@ -843,6 +843,42 @@ def test_a_form_behind_a_captive_portal_says_network_not_log_in(new_phone, live_
     assert posts
 
 
+def test_an_item_is_never_sent_with_another_accounts_fresh_token(new_phone, live_server):
+    # The token expired between fetching it and sending the scan; the fresh one is another
+    # account's (logged in meanwhile in another tab): the scan waits for its own account.
+    phone = new_phone(service_workers="block")  # the routes see every request of the page
+    page = phone.new_page()
+    email = "ola.offline@example.org"
+    sign_up(page, "Ola Offline", email)
+    phone.route("**/api/**", network_down)
+    scan_offline(page, BADGE)
+    tab(page, "People")
+    phone.unroute("**/api/**", network_down)
+
+    posts: list[str] = []
+    tokens: list[str] = []
+
+    def expired(route: Route) -> None:
+        posts.append(route.request.url)
+        route.fulfill(status=400, json={"error": "Your form expired.", "csrf": True})
+
+    def then_another_account(route: Route) -> None:
+        tokens.append(route.request.url)
+        if len(tokens) == 1:
+            route.continue_()
+        else:
+            route.fulfill(json={"csrf_token": "another-accounts-token", "user": 999_999})
+
+    phone.route("**/api/scans", expired)
+    phone.route("**/api/csrf", then_another_account)
+    sync(page)
+    expect(page.get_by_role("alert").filter(has_text="Log in again to sync 1 item")).to_be_visible()
+    assert len(posts) == 1 and len(tokens) == 2
+    [item] = outbox(page)
+    assert (item["state"], item["attempts"]) == ("pending", 0)
+    assert on_server(live_server, email)["contact_count"] == 0
+
+
 def test_an_expired_session_asks_to_log_in_then_syncs(phone: BrowserContext, live_server):
     page = phone.new_page()
     email = "uma.offline@example.org"
