@@ -30,6 +30,9 @@ export function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+const button = (text, onclick) =>
+  element("button", { class: "button", type: "button", text, onclick });
+
 let toastTimer = 0;
 
 // A message above the tab bar (under the top bar on a page with a sticky Save: app.css); with an
@@ -40,9 +43,7 @@ export function toast(message, action = null, onAction = null) {
   clearTimeout(toastTimer);
   box.replaceChildren(element("span", { text: message }));
   if (action) {
-    box.append(
-      element("button", { class: "button", type: "button", text: action, onclick: onAction }),
-    );
+    box.append(button(action, onAction));
   } else {
     toastTimer = setTimeout(() => (box.hidden = true), 5000);
   }
@@ -85,15 +86,12 @@ async function discard(item) {
   for (const other of [item, ...dependents]) await outbox.remove(other.id);
 }
 
-async function retry(button, item) {
-  button.disabled = true;
-  button.textContent = "Retrying…";
+async function retry(tapped, item) {
+  tapped.disabled = true;
+  tapped.textContent = "Retrying…";
   await outbox.update(item.id, { attempts: 0, nextTry: 0 }); // its backoff starts again
   await syncNow({ wait: true });
 }
-
-const action = (text, onclick) =>
-  element("button", { class: "button", type: "button", text, onclick });
 
 function row(item) {
   const li = element("li", { class: `sync-item sync-${item.state}`, "data-outbox-item": item.id });
@@ -106,13 +104,13 @@ function row(item) {
   }
   const failing = item.state === "failing";
   const first = failing
-    ? action("Retry", (event) => retry(event.target, item))
+    ? button("Retry", (event) => retry(event.target, item))
     : element("a", { class: "button", href: fixUrl(item), text: "Fix" });
   li.append(
     element("strong", { text: describe(item) }),
     element("p", { class: "error", role: "alert", text: item.lastError }),
     failing ? element("p", { class: "muted small", text: "Still trying in the background." }) : "",
-    element("span", { class: "sync-actions" }, first, action("Discard", () => discard(item))),
+    element("span", { class: "sync-actions" }, first, button("Discard", () => discard(item))),
   );
   return li;
 }
