@@ -697,8 +697,8 @@ def test_an_item_the_server_fails_never_holds_back_the_others(new_phone, live_se
     # it with the server's answer, can retry it and can discard it.
     phone = new_phone(service_workers="block")  # the page alone sends: routes see every request
     page = phone.new_page()
-    email = "fay.offline@example.org"
-    sign_up(page, "Fay Offline", email)
+    email = "gus.offline@example.org"
+    sign_up(page, "Gus Offline", email)
     phone.route("**/api/**", network_down)
     bad = scan_offline(page, BADGE)
     note(page, notes="Ask about the printed badge.")
