@@ -40,7 +40,8 @@ export function next(items, { done, now, force = false, user }) {
 // Outcomes that concern every item end the pass: no network, a Wi-Fi login page, log in again.
 export const stops = ({ result }) => result === "offline" || result === "login";
 
-// The item after an outcome ({result, error}); null once the server acknowledged it.
+// The item after an outcome ({result, error}); null once the server acknowledged it. A dropped
+// connection counts as a try too: an item that always breaks it can't hold back the others.
 export function settle(item, { result, error }, now) {
   if (result === "sent") return null;
   if (result === "rejected") return { ...item, state: "rejected", lastError: error };

@@ -113,6 +113,17 @@ describe("one pass", () => {
     assert.deepEqual(pass(items, answers({}), { force: true }).sent, []);
   });
 
+  test("an item whose request always drops the connection holds back the others once", () => {
+    const items = [scan("breaks"), scan("a"), scan("b")];
+    const drops = answers({ breaks: { result: "offline", error: "No connection." } });
+    assert.deepEqual(pass(items, drops, { now: 0, force: true }).sent, ["breaks"]);
+    assert.deepEqual(pass(items, drops, { now: 1, force: true }).sent, ["a", "b", "breaks"]);
+    assert.deepEqual(
+      items.map((i) => [i.id, i.attempts]),
+      [["breaks", 2]],
+    );
+  });
+
   test("another account's items wait for it", () => {
     const items = [scan("theirs", { user: "2" }), scan("mine")];
     assert.deepEqual(pass(items, answers({})).sent, ["mine"]);
