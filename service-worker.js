@@ -59,7 +59,8 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(
     outbox.flush({ force: true, wait: true }).then((report) => {
       // Throwing asks the browser to try again later (not for a login: that needs the user).
-      if (report.status === "retry") throw new Error(`outbox kept: ${report.error}`);
+      const kept = Object.values(report.kept ?? {});
+      if (report.status === "retry" || kept.length) throw new Error(report.error || kept[0]);
     }),
   );
 });

@@ -1,14 +1,16 @@
-"""The app shell's size against its 100 KB budget (uncompressed; gzip shown for reference).
+"""The app shell's size against its budgets.
 
     python bench/shell_size.py
 
 Two figures, both without the scanner's lazily loaded decoder (static/vendor/):
 - "home page": the HTML of the home screen (the demo user, with an event and contacts) plus
   the CSS and the JavaScript modules it loads at start (its module graph, followed through
-  static `import … from`), i.e. what a phone downloads to show Home;
+  static `import … from`), i.e. what a phone downloads to show Home. Budget: 100 KB
+  uncompressed (the offline issue's app-shell budget);
 - "precached shell": what the service worker stores at install: every CSS and JS file of
   static/ but those that only work online (`eventmate.pwa.shell.ONLINE_ONLY`), and the
-  offline page (icons listed apart).
+  offline page (icons listed apart). Budget: 50 KB as sent (gzip -9 here; the server sends
+  zstd, Brotli or gzip, eventmate/compression.py): what an install costs on conference Wi-Fi.
 """
 
 import gzip
@@ -25,7 +27,8 @@ from eventmate.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo_data  # noqa: E4
 from eventmate.extensions import db  # noqa: E402
 from eventmate.pwa.shell import shell_files  # noqa: E402
 
-BUDGET = 100 * 1024
+HOME_BUDGET = 100 * 1024  # uncompressed
+PRECACHE_BUDGET_SENT = 50 * 1024  # compressed
 STATIC = ROOT / "static"
 VERSIONED = re.compile(r"/static/v/[0-9a-f]+/")
 STATIC_IMPORT = re.compile(r"""^\s*import\s[^;]*?from\s+["'](\./[^"']+)["']""", re.M)
@@ -75,15 +78,21 @@ def home_html() -> tuple[bytes, list[str]]:
     return html, sorted({VERSIONED.sub("", url.decode()) for url in linked})
 
 
-def report(title: str, rows: list[tuple[str, bytes]]) -> int:
+def report(title: str, rows: list[tuple[str, bytes]], *, budget: int, compressed: bool) -> bool:
+    """Print the rows and their totals; True when the total (as sent, if `compressed`) fits."""
     total = sum(len(data) for _, data in rows)
     zipped = sum(len(gzip.compress(data, 9)) for _, data in rows)
     print(f"\n{title}")
     for name, data in rows:
         print(f"  {kb(len(data))}  {name}")
-    verdict = "within" if total <= BUDGET else "OVER"
-    print(f"  {kb(total)}  total ({kb(zipped).strip()} gzipped) — {verdict} the 100 KB budget")
-    return total
+    measured = zipped if compressed else total
+    fits = measured <= budget
+    kind = "gzipped" if compressed else "uncompressed"
+    print(
+        f"  {kb(total)}  total ({kb(zipped).strip()} gzipped) — "
+        f"{'within' if fits else 'OVER'} the {budget // 1024} KB budget ({kind})"
+    )
+    return fits
 
 
 def main() -> int:
@@ -91,7 +100,9 @@ def main() -> int:
     scripts = [path for path in linked if path.endswith(".js")]
     loaded = sorted({*linked, *(m for entry in scripts for m in module_graph(entry))})
     home = [("home page HTML", html), *((path, (STATIC / path).read_bytes()) for path in loaded)]
-    home_total = report("Home page (HTML + CSS + JS loaded at start)", home)
+    home_fits = report(
+        "Home page (HTML + CSS + JS loaded at start)", home, budget=HOME_BUDGET, compressed=False
+    )
 
     app = create_app({"SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
@@ -101,10 +112,15 @@ def main() -> int:
         ("/offline", offline.data),
         *((path, (STATIC / path).read_bytes()) for path in precached_files),
     ]
-    shell_total = report("Precached shell (CSS + all JS + offline page)", precached)
+    shell_fits = report(
+        "Precached shell (CSS + all JS + offline page)",
+        precached,
+        budget=PRECACHE_BUDGET_SENT,
+        compressed=True,
+    )
     icons = sum(path.stat().st_size for path in (STATIC / "icons").glob("*.png"))
     print(f"\n  icons, precached too: {kb(icons).strip()}")
-    return 0 if max(home_total, shell_total) <= BUDGET else 1
+    return 0 if home_fits and shell_fits else 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up and run every check: lint, format, unit, HTTP, PostgreSQL (when a server answers on
-# 127.0.0.1:5432 or DATABASE_URL) and browser tests (installs Debian's Chromium when missing).
+# Set up and run every check: lint, format, the outbox's JavaScript rules (Node's test runner),
+# unit, HTTP, PostgreSQL (when a server answers on 127.0.0.1:5432 or DATABASE_URL) and browser
+# tests (installs Debian's Chromium when missing).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k scans`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,9 @@ fi
 echo "== ruff"
 ruff check .
 ruff format --check .
+
+echo "== node --test (the outbox's queue rules)"
+node --test tests/js/
 
 echo "== pytest"
 python -m pytest "$@"

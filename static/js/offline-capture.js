@@ -70,7 +70,7 @@ function fill(form, body) {
   }
 }
 
-// ---- The capture screen of a pending scan --------------------------------------------------
+// ---- The capture screen of a pending scan ----
 
 async function pendingCapture(form) {
   const params = new URLSearchParams(window.location.search);
@@ -158,7 +158,7 @@ function baseOf(body) {
   return { notes: body.notes ?? null, answers: body.answers ?? {}, fields: body.fields ?? {} };
 }
 
-// ---- A contact's capture form --------------------------------------------------------------
+// ---- A contact's capture form ----
 
 function changes(before, now) {
   const changed = (map, previous) =>
@@ -222,7 +222,7 @@ async function contactForm(form) {
   // Its changes waiting on the phone: the page may be the copy the phone kept.
   const waiting = async () =>
     (await outbox.list({ user })).filter(
-      (item) => item.state === "pending" && item.body.contact_id === contactId,
+      (item) => item.state !== "rejected" && item.body.contact_id === contactId,
     );
   const notice = form.querySelector("[data-unsynced]");
   const mark = async () => (notice.hidden = !(await waiting()).length);

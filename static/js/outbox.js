@@ -1,20 +1,15 @@
-// The outbox: writes saved on the phone first, then sent to the server in order when the
-// network allows. The same module runs in the pages and in the service worker.
-//
-// An item: {id (the client UUID, also body.id), kind ("scan" | "capture"), url, body, user,
-// label (what to call it on screen), created, attempts, lastError, state ("pending" |
-// "rejected"), nextTry}.
-// It leaves the outbox only when the server's JSON acknowledgement names its id. No network,
-// a redirect or an HTML page (a captive portal), a 401 (log in again) or a 5xx keep it queued;
-// a 4xx JSON {"error": …} marks it rejected with the server's sentence until the user fixes or
-// discards it (unless the screen that made it is waiting to say so itself: see flushNow).
+// The outbox: writes saved on the phone first, then sent when the network allows (the rules:
+// outbox-queue.js), by the pages and the service worker alike. An item: {id (the client UUID,
+// also body.id), kind ("scan" | "capture"), url, body, user, label (its name on screen),
+// created, attempts, lastError, state, nextTry}. It leaves only when the server's JSON
+// acknowledgement names its id; a 4xx JSON {"error": …} rejects it with the server's sentence.
 import * as idb from "./idb.js";
+import { next, settle, stops } from "./outbox-queue.js";
 
 const STORE = "outbox";
 const CHANNEL = "eventmate-outbox";
 const REJECTING = new Set([400, 404, 409, 410, 413, 422]);
 const TIMEOUT_MS = 15_000;
-const MAX_BACKOFF_MS = 5 * 60_000;
 
 const channel = new BroadcastChannel(CHANNEL);
 
@@ -91,13 +86,13 @@ function request(url, init = {}) {
   });
 }
 
-// Only a 401 means "log in again": EventMate answers /api/ without a session with a JSON 401
-// and never redirects there (eventmate/errors.py), so a redirect comes from something between
-// the phone and the server, like a Wi-Fi login page. Try again later.
+// EventMate answers /api/ without a session with a JSON 401, never a redirect (errors.py): a
+// redirect comes from something between the phone and the server, like a Wi-Fi login page.
 const NOT_REACHING = {
-  result: "retry",
+  result: "offline",
   error: "The network isn't reaching EventMate (a Wi-Fi login page?).",
 };
+const NO_CONNECTION = { result: "offline", error: "No connection." };
 
 // A fresh CSRF token, and whose session this is: {token, user} or {result, error}.
 export async function session() {
@@ -108,11 +103,13 @@ export async function session() {
     if (response.ok && data?.csrf_token) return { token: data.csrf_token, user: String(data.user) };
     return NOT_REACHING;
   } catch {
-    return { result: "retry", error: "No connection." };
+    return NO_CONNECTION;
   }
 }
 
-// Send one item: "sent" (with the server's data), "rejected", "csrf", "login" or "retry".
+// Send one item: {result, error, data}: "sent" (with the server's data), "rejected", "csrf",
+// "login", "offline" (every item would fail) or "failed" (this one: a 5xx, a timeout, an answer
+// that isn't EventMate's).
 async function send(item, token) {
   let response;
   try {
@@ -121,8 +118,9 @@ async function send(item, token) {
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
       body: JSON.stringify(item.body),
     });
-  } catch {
-    return { result: "retry", error: "No connection." };
+  } catch (error) {
+    if (error.name !== "TimeoutError") return NO_CONNECTION;
+    return { result: "failed", error: "EventMate didn't answer in time." };
   }
   if (response.type === "opaqueredirect") return NOT_REACHING;
   if (response.status === 401) return { result: "login" };
@@ -132,71 +130,68 @@ async function send(item, token) {
   if (data?.csrf) return { result: "csrf" };
   if (data?.error && REJECTING.has(response.status))
     return { result: "rejected", error: data.error };
-  return {
-    result: "retry",
-    error: `EventMate didn't confirm it (${response.status || "no answer"}).`,
-  };
+  const said = data?.error ? `: ${data.error}` : ".";
+  return { result: "failed", error: `EventMate didn't confirm it (${response.status})${said}` };
 }
 
-function backoff(attempts) {
-  return Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** attempts);
+async function sendOnce(item, auth) {
+  const outcome = await send(item, auth.token);
+  if (outcome.result !== "csrf") return outcome;
+  const fresh = await session(); // the token expired between fetching and sending: once more
+  if (!fresh.token) return fresh;
+  Object.assign(auth, fresh); // for the next items too
+  if (fresh.user !== item.user) return { result: "login" }; // another account logged in
+  const again = await send(item, fresh.token);
+  return again.result === "csrf" ? { result: "failed", error: "The session changed." } : again;
 }
 
-// Send pending items one at a time, in order, stopping at the first that must wait.
-// Items of another account stay until that account logs in again. A rejected item whose
-// caller is waiting to tell the user (`watched`: the scanner, the paste form) is removed, not
-// kept for the "Couldn't sync" list: the user hears the server's sentence once, from there.
+// Send the items the rules pick, until none is left or the pass stops. A rejected item whose
+// caller waits to tell the user (`watched`: the scanner, the paste form) is removed, not kept
+// for the "Couldn't sync" list: the user hears the server's sentence once, from there.
 async function flushNow(force, watched) {
-  const report = { status: "done", sent: {}, rejected: {}, error: "" };
-  const pending = (await list()).filter((item) => item.state === "pending");
-  if (!pending.length) return { ...report, status: "idle" };
-  if (!force && pending[0].nextTry > Date.now()) return { ...report, status: "waiting" };
-  let auth = await session();
-  for (const item of pending) {
-    if (auth.token && item.user !== auth.user) continue;
-    let outcome = auth.token ? await send(item, auth.token) : auth;
-    if (outcome.result === "csrf") {
-      auth = await session(); // the token expired between fetching and sending: once more
-      outcome = auth.token ? await send(item, auth.token) : auth;
-      if (outcome.result === "csrf") outcome = { result: "retry", error: "The session changed." };
+  const report = { status: "done", sent: {}, rejected: {}, kept: {}, error: "" };
+  const stop = ({ result, error = "" }) =>
+    Object.assign(report, { status: result === "login" ? result : "retry", error });
+  const items = await list();
+  const done = new Set();
+  let auth = null;
+  let step;
+  while ((step = next(items, { done, force, now: Date.now(), user: auth?.user }))) {
+    const { item } = step;
+    done.add(item.id);
+    let outcome = { result: "rejected", error: step.error };
+    if (!step.error) {
+      auth ??= await session();
+      if (!auth.token) return stop(auth); // nothing was sent
+      if (item.user !== auth.user) continue;
+      outcome = await sendOnce(item, auth);
     }
-    if (outcome.result === "sent") {
+    const { result, error, data } = outcome;
+    if (result === "sent" || (result === "rejected" && item.id === watched)) {
+      items.splice(items.indexOf(item), 1);
       await idb.remove(STORE, item.id);
-      report.sent[item.id] = outcome.data;
-    } else if (outcome.result === "rejected" && item.id === watched) {
-      await idb.remove(STORE, item.id);
-      report.rejected[item.id] = outcome.error;
-    } else if (outcome.result === "rejected") {
-      await idb.update(STORE, item.id, (it) => ({
-        ...it,
-        state: "rejected",
-        lastError: outcome.error,
-      }));
-      report.rejected[item.id] = outcome.error;
     } else {
-      const error = outcome.result === "login" ? "Log in again to sync." : outcome.error;
-      const attempts = item.attempts + 1;
-      await idb.update(STORE, item.id, (it) => ({
-        ...it,
-        attempts,
-        lastError: error,
-        nextTry: Date.now() + backoff(attempts),
-      }));
-      Object.assign(report, { status: outcome.result, error });
-      break;
+      const now = Date.now();
+      items.splice(items.indexOf(item), 1, settle(item, outcome, now));
+      await idb.update(STORE, item.id, (stored) => settle(stored, outcome, now));
     }
+    if (result === "sent") report.sent[item.id] = data;
+    if (result === "rejected") report.rejected[item.id] = error;
+    if (result === "failed") report.kept[item.id] = error;
+    if (stops(outcome)) return stop(outcome);
   }
+  if (!done.size) report.status = items.length ? "waiting" : "idle";
   return report;
 }
 
 // Flush once at a time across every tab and the service worker. `force` ignores the backoff
 // (app start, back online, the user just saved); `wait` queues behind a running flush;
-// `watched`: the id of an item whose rejection the caller shows itself (see flushNow).
-// The report's status: "done", "retry" (kept: no network or no answer to trust), "login",
-// "idle" (nothing to send), "waiting" (backing off) or "busy" (another flush is running).
+// `watched`: see flushNow. Resolves {status, sent, rejected, kept (id: why it failed), error};
+// status: "done", "retry" (stopped: no network or no answer to trust), "login", "idle",
+// "waiting" (backing off) or "busy" (another flush is running).
 export async function flush({ force = false, wait = false, watched = null } = {}) {
   const run = async (lock) => {
-    if (lock === null) return { status: "busy", sent: {}, rejected: {}, error: "" };
+    if (lock === null) return { status: "busy", sent: {}, rejected: {}, kept: {}, error: "" };
     const report = await flushNow(force, watched);
     if (!["idle", "waiting"].includes(report.status)) changed(report);
     return report;

@@ -17,7 +17,7 @@ export const currentEvent = () => Number(me?.dataset.event) || null;
 let status = "done"; // the last flush: "done", "retry" (no network) or "login"
 let reloading = false;
 
-// ---- Small UI helpers -------------------------------------------------------------------
+// ---- Small UI helpers ----
 
 export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -30,6 +30,9 @@ export function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+const button = (text, onclick) =>
+  element("button", { class: "button", type: "button", text, onclick });
+
 let toastTimer = 0;
 
 // A message above the tab bar (under the top bar on a page with a sticky Save: app.css); with an
@@ -40,9 +43,7 @@ export function toast(message, action = null, onAction = null) {
   clearTimeout(toastTimer);
   box.replaceChildren(element("span", { text: message }));
   if (action) {
-    box.append(
-      element("button", { class: "button", type: "button", text: action, onclick: onAction }),
-    );
+    box.append(button(action, onAction));
   } else {
     toastTimer = setTimeout(() => (box.hidden = true), 5000);
   }
@@ -74,7 +75,7 @@ export function fixUrl(item) {
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }
 
-// ---- Badge and list ---------------------------------------------------------------------
+// ---- Badge and list ----
 
 async function discard(item) {
   const also = item.kind === "scan" ? " and the notes you took about it" : "";
@@ -85,42 +86,45 @@ async function discard(item) {
   for (const other of [item, ...dependents]) await outbox.remove(other.id);
 }
 
+async function retry(tapped, item) {
+  tapped.disabled = true;
+  tapped.textContent = "Retrying…";
+  await outbox.update(item.id, { attempts: 0, nextTry: 0 }); // its backoff starts again
+  await syncNow({ wait: true });
+}
+
 function row(item) {
   const li = element("li", { class: `sync-item sync-${item.state}`, "data-outbox-item": item.id });
-  if (item.state === "rejected") {
-    li.append(
-      element("strong", { text: describe(item) }),
-      element("p", { class: "error", role: "alert", text: item.lastError }),
-      element(
-        "span",
-        { class: "sync-actions" },
-        element("a", { class: "button", href: fixUrl(item), text: "Fix" }),
-        element("button", {
-          class: "button",
-          type: "button",
-          text: "Discard",
-          onclick: () => discard(item),
-        }),
-      ),
-    );
-  } else {
+  if (item.state === "pending") {
     li.append(
       element("a", { href: fixUrl(item), text: describe(item) }),
       element("span", { class: "sync-tag", text: "waiting to sync" }),
     );
+    return li;
   }
+  const failing = item.state === "failing";
+  const first = failing
+    ? button("Retry", (event) => retry(event.target, item))
+    : element("a", { class: "button", href: fixUrl(item), text: "Fix" });
+  li.append(
+    element("strong", { text: describe(item) }),
+    element("p", { class: "error", role: "alert", text: item.lastError }),
+    failing ? element("p", { class: "muted small", text: "Still trying in the background." }) : "",
+    element("span", { class: "sync-actions" }, first, button("Discard", () => discard(item))),
+  );
   return li;
 }
 
 export async function render() {
   if (!user) return;
   const items = await outbox.list({ user });
-  const rejected = items.filter((item) => item.state === "rejected");
+  const problems = items.filter((item) => item.state !== "pending");
   const pending = items.filter((item) => item.state === "pending");
+  const queued = items.length - items.filter((item) => item.state === "rejected").length;
   const badge = document.querySelector("[data-sync-badge]");
   if (badge) {
     badge.hidden = items.length === 0;
-    badge.classList.toggle("sync-badge-problem", rejected.length > 0 || status === "login");
+    badge.classList.toggle("sync-badge-problem", problems.length > 0 || status === "login");
     badge.replaceChildren(
       `${items.length} to sync`,
       element("span", {
@@ -133,21 +137,21 @@ export async function render() {
   if (!panel) return;
   const showPending = SHOW_PENDING.includes(location.pathname) && pending.length > 0;
   const parts = [];
-  if (status === "login" && pending.length) {
+  if (status === "login" && queued) {
     const next = encodeURIComponent(location.pathname + location.search);
     parts.push(
       element(
         "p",
         { class: "flash flash-error", role: "alert" },
-        `Log in again to sync ${plural(pending.length, "item", "items")}. `,
+        `Log in again to sync ${plural(queued, "item", "items")}. `,
         element("a", { href: `/login?next=${next}`, text: "Log in" }),
       ),
     );
   }
-  if (rejected.length) {
+  if (problems.length) {
     parts.push(
       element("h2", { text: "Couldn't sync" }),
-      element("ul", { class: "sync-list" }, ...rejected.map(row)),
+      element("ul", { class: "sync-list" }, ...problems.map(row)),
     );
   }
   if (showPending) {
@@ -166,13 +170,13 @@ export async function render() {
   panel.hidden = parts.length === 0;
 }
 
-// ---- Sending ----------------------------------------------------------------------------
+// ---- Sending ----
 
 function remember(report) {
   if (["done", "retry", "login"].includes(report?.status)) status = report.status;
 }
 
-// Send what waits now; resolves with the flush's report ({status, sent, rejected, error}).
+// Send what waits now; resolves with the flush's report (outbox.flush).
 export async function syncNow({ force = true, wait = false, watched = null } = {}) {
   try {
     const report = await outbox.flush({ force, wait, watched });
@@ -216,7 +220,7 @@ function startTriggers() {
   syncNow();
 }
 
-// ---- Service worker, offline pages, log-out -----------------------------------------------
+// ---- Service worker, offline pages, log-out ----
 
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;

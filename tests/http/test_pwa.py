@@ -24,7 +24,14 @@ def test_service_worker_is_served_from_the_root_fresh_and_versioned(client):
     assert f'import * as outbox from "/static/v/{version}/js/outbox.js";' in source
     shell_urls = json.loads(re.search(r"const SHELL = (\[.*\]);", source).group(1))
     assert "/offline" in shell_urls
-    for name in ("css/app.css", "js/app.js", "js/outbox.js", "js/offline-capture.js"):
+    kept = (
+        "css/app.css",
+        "js/app.js",
+        "js/outbox.js",
+        "js/outbox-queue.js",
+        "js/offline-capture.js",
+    )
+    for name in kept:  # the worker imports outbox.js, which imports outbox-queue.js
         assert f"/static/v/{version}/{name}" in shell_urls
     assert f"/static/v/{version}/icons/icon-192.png" in shell_urls
     assert not any("/vendor/" in url for url in shell_urls)  # the decoder is cached when used

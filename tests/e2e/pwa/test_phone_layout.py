@@ -1,5 +1,6 @@
-"""What the offline machinery adds to a screen fits a phone: the "N to sync" badge in the top bar
-and the toasts, measured with the boxes the browser lays out (390 px and a narrow 360 px)."""
+"""What the offline machinery adds to a screen fits a phone: the "N to sync" badge in the top bar,
+the toasts and the "Couldn't sync" list, measured with the boxes the browser lays out (390 px
+and a narrow 360 px; 320 px for the list)."""
 
 import re
 from itertools import pairwise
@@ -156,3 +157,39 @@ def test_the_scan_screen_does_not_move_when_its_camera_part_starts(new_phone, wi
     page.goto("/scan")  # headless Chromium here has no camera: the photo choice takes its place
     expect(page.get_by_role("button", name="Try the camera again")).to_be_visible()
     assert box(summary) == before
+
+
+def test_a_failing_item_with_retry_and_discard_fits_a_small_phone(new_phone):
+    phone = new_phone(service_workers="block")  # the route sees the scan's request
+    page = phone.new_page()
+    sign_up(page, "Fen Failing", "fen.layout@example.org")
+    phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    paste(page, BADGE)  # the scan waits in the outbox
+    expect(page).to_have_url(re.compile(r"/offline/capture\?scan="))
+    scan_id = page.url.rsplit("=", 1)[1]
+    tab(page, "People")
+    # As the outbox leaves it after five 500s (outbox-queue.js: settle), through its own module.
+    page.evaluate(
+        """async (id) => {
+            const href = document.querySelector('link[rel=modulepreload][href$="/outbox.js"]').href;
+            const error = "EventMate didn't confirm it (500): Something went wrong on our side.";
+            const failing = { state: "failing", attempts: 5, nextTry: Date.now() + 600_000 };
+            await (await import(href)).update(id, { ...failing, lastError: error });
+        }""",
+        scan_id,
+    )
+    page.reload()
+    row = page.locator(".sync-item").filter(has_text="Scan: Camille Moreau")
+    for width in (*WIDTHS, 320):
+        page.set_viewport_size({"width": width, "height": 568})
+        expect(row.get_by_role("alert")).to_contain_text("(500)")
+        shown = box(row)
+        retry, discard = (
+            box(row.get_by_role("button", name=name)) for name in ("Retry", "Discard")
+        )
+        for button in (retry, discard):
+            assert button["height"] >= 44, f"{width} px: a button too small to tap"
+            left, right = button["x"], button["x"] + button["width"]
+            assert shown["x"] <= left and right <= shown["x"] + shown["width"], f"{width} px"
+        assert retry["x"] + retry["width"] + 8 <= discard["x"], f"{width} px: buttons cramped"
+        assert row.evaluate("row => row.scrollWidth <= row.clientWidth"), f"{width} px: overflows"
