@@ -207,14 +207,17 @@ def finish(verification: EmailVerification) -> None:
 
 def complete_sign_up(verification: EmailVerification) -> User | None:
     """The new account, or None when the address got one since the code was sent."""
-    user = create_account(
-        email=verification.email,
-        password_hash=verification.password_hash,
-        display_name=verification.display_name,
-        timezone=verification.timezone,
-    )
-    finish(verification)
-    db.session.commit()
+    details = {
+        "email": verification.email,
+        "password_hash": verification.password_hash,
+        "display_name": verification.display_name,
+        "timezone": verification.timezone,
+    }
+    finish(verification)  # committed with the new account
+    user = create_account(**details)
+    if user is None:
+        finish(verification)
+        db.session.commit()
     return user
 
 

@@ -55,7 +55,12 @@ def sender_domain(address: str) -> str:
 def send(message: EmailMessage, smtp_url: str) -> None:
     """Hand `message` to the server of `smtp_url`, or log it whole when there is none."""
     if not smtp_url:
-        logger.warning("No SMTP_URL set, so this email was not sent:\n%s", message.as_string())
+        logger.warning(
+            "No SMTP_URL set, so this email was not sent:\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_body(("plain",)).get_content(),
+        )
         return
     settings = SmtpSettings.from_url(smtp_url)
     context = ssl.create_default_context()

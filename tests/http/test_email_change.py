@@ -103,3 +103,31 @@ def test_email_change_is_rate_limited_per_account(limited_app):
     assert statuses == [422] * 5 + [429]
     accounts.register(second, email="ben@example.org", name="Ben")  # another account: its own
     assert ask(second, "y@example.org", "wrong password here").status_code == 422
+
+
+def test_an_address_taken_while_its_code_was_out_stays_with_the_first(
+    app, ana, make_client, mailbox, accounts
+):
+    """Ana moves to nia@ while Nia signs up with it, and the other way round: whoever enters
+    their code first has it; the other is told (their code proved the address is theirs)."""
+    visitor = make_client()
+    change = ask(ana, "nia@example.org").headers["Location"]
+    change_code = mailbox.latest_code("nia@example.org")
+    sign_up = visitor.post(
+        "/register",
+        data={"email": "nia@example.org", "password": STRONG_PASSWORD, "display_name": "Nia"},
+    ).headers["Location"]
+    sign_up_code = mailbox.latest_code("nia@example.org")
+    assert ana.post(change, data={"code": change_code}).status_code == 302
+    late = visitor.post(sign_up, data={"code": sign_up_code}, follow_redirects=True)
+    assert "This email has an account now. Log in with it." in visible_text(late)
+    assert accounts.user("nia@example.org").display_name == "Ana Ribeiro"
+
+    ben = make_client()
+    accounts.register(ben, email="ben@example.org", name="Ben")
+    move = ask(ben, "cleo@example.org").headers["Location"]
+    move_code = mailbox.latest_code("cleo@example.org")
+    accounts.register(make_client(), email="cleo@example.org", name="Cleo")
+    refused = ben.post(move, data={"code": move_code}, follow_redirects=True)
+    assert "That email has an account now, so yours stays as it was." in visible_text(refused)
+    assert accounts.user("ben@example.org") is not None
