@@ -11,6 +11,7 @@ WRONG_CODE = "That code isn't right. Check the latest email from us."
 WRONG_CODE_OR_PASSWORD = "That code and password don't match."  # noqa: S105 -- a sentence
 TOO_MANY = "Too many wrong tries for this code. Ask for a new one below."
 EXPIRED = "That code has expired. Please start again."
+NOT_MAILED = "We couldn't send the email just now. Ask for a new code in a minute."
 
 
 def show_outcome(form: CodeForm, outcome: Outcome) -> None:
@@ -29,6 +30,3 @@ def flash_resend(result: Resend, email: str) -> None:
         Resend.NO_MORE: (EXPIRED, "error"),
     }
     flash(*messages[result])
-
-
-NOT_MAILED = "We couldn't send the email just now. Ask for a new code in a minute."
