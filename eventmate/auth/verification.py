@@ -10,6 +10,7 @@ wrong tries, work once, and a new one can be asked for a few times.
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ CODE_LIFETIME = timedelta(minutes=30)
 MAX_ATTEMPTS = 5  # wrong codes before the current one stops working
 MAX_SENDS = 5  # the first email and four new codes
 RESEND_AFTER = timedelta(seconds=30)
+TICKET = re.compile(r"[0-9a-f]{32}")
 
 
 class Outcome(StrEnum):
@@ -148,6 +150,8 @@ def confirm_url(verification: EmailVerification, **params) -> str:
 
 
 def pending(ticket: str, purpose: Purpose) -> EmailVerification | None:
+    if not TICKET.fullmatch(ticket):  # anything else is no ticket of ours (and never reaches SQL)
+        return None
     return db.session.scalar(
         sa.select(EmailVerification).where(
             EmailVerification.ticket == ticket, EmailVerification.purpose == purpose
