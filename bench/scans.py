@@ -132,7 +132,8 @@ def prepare_database(database_uri: str, users: int) -> list[tuple[str, str]]:
     """Create the schema and the users (half of them at a shared event); (email, card token)."""
     from eventmate_app import create_bench_app
 
-    from eventmate.auth.accounts import register
+    from eventmate.auth.accounts import create_account
+    from eventmate.auth.passwords import hash_password
     from eventmate.events.service import create_event, join_by_code
     from eventmate.extensions import db
 
@@ -140,11 +141,12 @@ def prepare_database(database_uri: str, users: int) -> list[tuple[str, str]]:
     with app.app_context():
         db.create_all()
         accounts = []
+        password_hash = hash_password(PASSWORD)
         for number in range(users):
             p = person(number)
-            user = register(
+            user = create_account(
                 email=f"bench{number}@example.org",
-                password=PASSWORD,
+                password_hash=password_hash,
                 display_name=f"{p['first']} {p['last']} {number}",
                 timezone="Europe/Lisbon",
             )

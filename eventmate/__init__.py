@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, compression, database, errors, push, security, templating
+from . import auth, compression, database, errors, mail, push, security, templating
 from .config import Config, apply_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     compression.init_app(app)
     auth.init_app(app)
+    mail.init_app(app)
     register_blueprints(app)
     push.init_app(app)
     errors.init_app(app)

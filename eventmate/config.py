@@ -40,6 +40,9 @@ class Config:
     VAPID_PUBLIC_KEY = ""
     VAPID_SUBJECT = ""
     PUSH_ALLOW_LOOPBACK = False  # EVENTMATE_PUSH_ALLOW_LOOPBACK=1: tests and local trials only
+    # Email (eventmate/mail): empty SMTP_URL logs each message instead of sending it.
+    SMTP_URL = ""
+    MAIL_FROM = "EventMate <no-reply@eventmate.invalid>"
 
 
 def database_url(instance_path: str) -> str:
@@ -84,7 +87,7 @@ def apply_environment(config: dict, instance_path: str) -> None:
         config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"].rstrip("/")
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
-    for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT"):
+    for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT", "SMTP_URL", "MAIL_FROM"):
         if os.environ.get(name, "").strip():
             config[name] = os.environ[name].strip()
     if os.environ.get("EVENTMATE_PUSH_ALLOW_LOOPBACK") == "1":

@@ -10,12 +10,17 @@ from eventmate.extensions import db
 
 from .databases import BACKENDS, TESTDATA, describe_backends, prepare_database, reset_database
 
+pytest.register_assert_rewrite("tests.mail_server")
+from .mail_server import MAILBOX  # noqa: E402 -- after asking pytest to rewrite its asserts
+
 # Fixtures of the push kit for every test, among them the autouse `no_outside_push`: any test
 # that tries to send a push beyond 127.0.0.1, or to resolve a host name, fails.
-pytest_plugins = ["tests.push_service"]
+# `smtp_url` and `mailbox`: a real SMTP server on 127.0.0.1 that receives the app's email.
+pytest_plugins = ["tests.push_service", "tests.mail_server"]
 
 STRONG_PASSWORD = "violet kettle orbit lantern"
 FAST_TEST_HASH = "scrypt:4096:8:1"  # the production algorithm at an eighth of its cost
+MAIL_FROM = "EventMate <no-reply@eventmate.test>"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -52,7 +57,7 @@ class CsrfClient(FlaskClient):
 
 
 @pytest.fixture(params=BACKENDS)
-def app(request, tmp_path):
+def app(request, tmp_path, smtp_url):
     database_url = prepare_database(request.param, tmp_path)
     app = create_app(
         {
@@ -62,8 +67,11 @@ def app(request, tmp_path):
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "eventmate.test",
             "PASSWORD_HASH_METHOD": FAST_TEST_HASH,
+            "SMTP_URL": smtp_url,
+            "MAIL_FROM": MAIL_FROM,
         }
     )
+    MAILBOX.clear()
     app.test_client_class = CsrfClient
     with app.app_context():
         reset_database(db)
@@ -89,19 +97,22 @@ class Accounts:
         self.app = app
 
     def register(
-        self, client, email="ana@example.org", name="Ana Ribeiro", password=STRONG_PASSWORD
+        self,
+        client,
+        email="ana@example.org",
+        name="Ana Ribeiro",
+        password=STRONG_PASSWORD,
+        timezone="Europe/Lisbon",
     ):
-        response = client.post(
-            "/register",
-            data={
-                "email": email,
-                "password": password,
-                "display_name": name,
-                "timezone": "Europe/Lisbon",
-            },
+        """Sign up as a person does: the form, then the code from the email; logged in."""
+        form = {"email": email, "password": password, "display_name": name, "timezone": timezone}
+        response = client.post("/register", data=form)
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        confirmed = client.post(
+            response.headers["Location"], data={"code": MAILBOX.latest_code(email)}
         )
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-        return response
+        assert confirmed.status_code == 302, confirmed.get_data(as_text=True)[:2000]
+        return confirmed
 
     def login(self, client, email="ana@example.org", password=STRONG_PASSWORD, **extra):
         return client.post("/login", data={"email": email, "password": password, **extra})

@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     PasswordField,
     SelectMultipleField,
@@ -14,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -49,7 +47,6 @@ class ProfileForm(FlaskForm):
     headline = StringField(
         "Headline", validators=[Optional(), Length(max=120)], description="Role and company"
     )
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     website = StringField(
         "Website or LinkedIn",

@@ -1,17 +1,19 @@
 """Profile, my own prompts, export and account deletion."""
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..auth import code_pages, verification
 from ..auth.accounts import normalise_email
+from ..auth.forms import CodeForm, EmailChangeForm
 from ..auth.passwords import verify_password
 from ..auth.sessions import end_session
+from ..auth.verification import Outcome, Resend
 from ..contacts.prompts import prompts_for
-from ..extensions import db
+from ..extensions import db, limiter
 from ..flashes import not_saved
 from ..followups.service import reschedule_for_settings
-from ..models import User
+from ..models import Purpose
 from ..models.base import utcnow
 from ..timezones import timezone_names
 from .export import contacts_csv, contacts_vcf, data_json, delete_account
@@ -19,7 +21,7 @@ from .forms import DeleteAccountForm, ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 PROFILE_FIELDS = (
-    "display_name", "headline", "email", "phone", "website", "bio", "timezone", "reminder_hour",
+    "display_name", "headline", "phone", "website", "bio", "timezone", "reminder_hour",
     "quiet_days", "push_enabled",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
@@ -36,31 +38,18 @@ def download(body: str, mimetype: str, filename: str) -> Response:
     )
 
 
-def email_taken(email: str) -> bool:
-    other = db.session.scalar(
-        sa.select(User.id).where(User.email == email, User.id != current_user.id)
-    )
-    return other is not None
-
-
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        form.email.data = normalise_email(form.email.data)
-        if email_taken(form.email.data):
-            form.email.errors.append("Another account uses this email.")
-        else:
-            old_zone, old_hour = current_user.timezone, current_user.reminder_hour
-            for name in PROFILE_FIELDS:
-                setattr(current_user, name, form[name].data)
-            reschedule_for_settings(
-                current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow()
-            )
-            db.session.commit()
-            flash("Profile saved.", "success")
-            return redirect(url_for("account.profile"))
+        old_zone, old_hour = current_user.timezone, current_user.reminder_hour
+        for name in PROFILE_FIELDS:
+            setattr(current_user, name, form[name].data)
+        reschedule_for_settings(current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow())
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("account.profile"))
     if form.errors:
         not_saved()
     return render_template(
@@ -69,6 +58,83 @@ def profile():
         prompts=prompts_for(current_user),
         timezones=timezone_names(),
     ), 422 if form.errors else 200
+
+
+def per_account() -> str:
+    return f"user:{current_user.id}"
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per hour", key_func=per_account, methods=["POST"])
+def change_email():
+    """Step 1 of 2: the current password, then a code to the new address (it answers the same
+    whether or not the new address has an account)."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        if not verify_password(current_user.password_hash, form.password.data):
+            form.password.errors.append("That password is not right.")
+        elif email == current_user.email:
+            form.email.errors.append("That is already your email.")
+        else:
+            started = verification.start_email_change(current_user, email=email, now=utcnow())
+            if not started.mailed:
+                flash(code_pages.NOT_MAILED, "error")
+            ticket = started.verification.ticket
+            return redirect(url_for("account.confirm_email_change", ticket=ticket), 303)
+    return render_template("account/email.html", form=form), 422 if form.errors else 200
+
+
+def own_pending(ticket: str):
+    pending = verification.pending(ticket, Purpose.EMAIL_CHANGE)
+    if pending is None or pending.user_id != current_user.id:
+        abort(404)
+    return pending
+
+
+@bp.route("/email/confirm/<ticket>", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30 per hour", key_func=per_account, methods=["POST"])
+def confirm_email_change(ticket: str):
+    """Step 2 of 2: the code sent to the new address; the old address is told."""
+    pending = own_pending(ticket)
+    form = CodeForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        outcome = verification.check_code(pending, form.code.data, now=utcnow())
+        if outcome is Outcome.PROVEN:
+            if verification.complete_email_change(pending):
+                flash(f"Your email is now {current_user.email}.", "success")
+            else:
+                flash("That email has an account now, so yours stays as it was.", "error")
+            return redirect(url_for("account.profile"))
+        if outcome is Outcome.EXPIRED:
+            flash(code_pages.EXPIRED, "error")
+            return redirect(url_for("account.change_email"))
+        code_pages.show_outcome(form, outcome)
+    if not verification.is_live(pending, utcnow()):
+        flash(code_pages.EXPIRED, "error")
+        return redirect(url_for("account.change_email"))
+    return render_template(
+        "auth/confirm_code.html",
+        form=form,
+        email=pending.email,
+        heading="Confirm your new email",
+        resend_url=url_for("account.resend_email_code", ticket=ticket),
+        back_url=url_for("account.change_email"),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/email/confirm/<ticket>/resend")
+@login_required
+@limiter.limit("10 per hour", key_func=per_account)
+def resend_email_code(ticket: str):
+    pending = own_pending(ticket)
+    result = verification.resend(pending, now=utcnow())
+    code_pages.flash_resend(result, pending.email)
+    if result is Resend.NO_MORE:
+        return redirect(url_for("account.change_email"))
+    return redirect(url_for("account.confirm_email_change", ticket=ticket), 303)
 
 
 @bp.get("/export/contacts.vcf")

@@ -21,11 +21,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def register(*, email: str, password: str, display_name: str, timezone: str) -> User | None:
-    """The new user, or None when the email is taken."""
+def create_account(
+    *, email: str, password_hash: str, display_name: str, timezone: str
+) -> User | None:
+    """The new user, or None when the email is taken (it was free when the code was sent)."""
     user = User(
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name.strip(),
         timezone=timezone,
     )

@@ -2,16 +2,20 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..errors import reshows_expired_form
 from ..extensions import limiter
-from . import accounts
-from .forms import LoginForm, RegisterForm
+from ..models import Purpose
+from ..models.base import utcnow
+from . import accounts, code_pages, verification
+from .forms import CodeForm, LoginForm, RegisterForm
 from .sessions import end_session, start_session
+from .verification import Outcome, Resend
 
 bp = Blueprint("auth", __name__)
+SIGN_UP_TICKET = "sign_up_ticket"  # in the session of the browser that started the sign-up
 
 
 def safe_next(target: str | None) -> str:
@@ -33,23 +37,82 @@ def safe_next(target: str | None) -> str:
 @reshows_expired_form
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    """Step 1 of 2: the same answer for a new and a taken email, a page asking for the code."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = accounts.register(
-            email=form.email.data,
+        started = verification.start_sign_up(
+            email=accounts.normalise_email(form.email.data),
             password=form.password.data,
             display_name=form.display_name.data,
             timezone=form.timezone.data,
+            now=utcnow(),
         )
-        if user is None:
-            form.email.errors.append("An account with this email already exists. Log in instead?")
-        else:
-            start_session(user, remember=False)
-            flash("Welcome! This is your card — show it to people you meet.", "success")
-            return redirect(url_for("cards.my_card"))
+        ticket = started.verification.ticket
+        session[SIGN_UP_TICKET] = ticket
+        if not started.mailed:
+            flash(code_pages.NOT_MAILED, "error")
+        return redirect(url_for("auth.confirm_sign_up", ticket=ticket), 303)
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/register/confirm/<ticket>", methods=["GET", "POST"])
+@reshows_expired_form
+@limiter.limit("30 per hour", methods=["POST"])
+def confirm_sign_up(ticket: str):
+    """Step 2 of 2: the code (typed in this tab, or filled in by the email's link)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    pending = verification.pending(ticket, Purpose.SIGN_UP)
+    if not verification.is_live(pending, utcnow()):
+        flash(code_pages.EXPIRED, "error")
+        return redirect(url_for("auth.register"))
+    form = CodeForm(
+        code=request.args.get("code", ""), needs_password=session.get(SIGN_UP_TICKET) != ticket
+    )
+    if form.validate_on_submit():
+        password = form.password.data if form.needs_password else None
+        outcome = verification.check_code(pending, form.code.data, now=utcnow(), password=password)
+        if outcome is Outcome.EXPIRED:
+            flash(code_pages.EXPIRED, "error")
+            return redirect(url_for("auth.register"))
+        if outcome is Outcome.PROVEN:
+            return signed_up(pending)
+        code_pages.show_outcome(form, outcome)
+    return render_template(
+        "auth/confirm_code.html",
+        form=form,
+        email=pending.email,
+        heading="Check your email",
+        resend_url=url_for("auth.resend_sign_up_code", ticket=ticket),
+        back_url=url_for("auth.register"),
+    ), 400 if form.errors else 200
+
+
+def signed_up(pending):
+    user = verification.complete_sign_up(pending)
+    session.pop(SIGN_UP_TICKET, None)
+    if user is None:  # the address got an account since; the code proved it is theirs
+        flash("This email has an account now. Log in with it.", "info")
+        return redirect(url_for("auth.login"))
+    start_session(user, remember=False)
+    flash("Welcome! This is your card — show it to people you meet.", "success")
+    return redirect(url_for("cards.my_card"))
+
+
+@bp.post("/register/confirm/<ticket>/resend")
+@limiter.limit("10 per hour")
+def resend_sign_up_code(ticket: str):
+    pending = verification.pending(ticket, Purpose.SIGN_UP)
+    if not verification.is_live(pending, utcnow()):
+        flash(code_pages.EXPIRED, "error")
+        return redirect(url_for("auth.register"))
+    result = verification.resend(pending, now=utcnow())
+    code_pages.flash_resend(result, pending.email)
+    if result is Resend.NO_MORE:
+        return redirect(url_for("auth.register"))
+    return redirect(url_for("auth.confirm_sign_up", ticket=ticket), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])

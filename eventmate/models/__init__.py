@@ -7,12 +7,14 @@ from .idempotency import ClientRequest
 from .introduction import Introduction, IntroductionSide
 from .push import PushDelivery, PushMessage, PushSubscription
 from .user import LoginSession, User
+from .verification import EmailVerification, Purpose
 
 __all__ = [
     "ClientRequest",
     "Contact",
     "ContactTag",
     "CustomPrompt",
+    "EmailVerification",
     "Event",
     "EventMembership",
     "FollowUp",
@@ -21,6 +23,7 @@ __all__ = [
     "LoginSession",
     "Meeting",
     "PromptAnswer",
+    "Purpose",
     "PushDelivery",
     "PushMessage",
     "PushSubscription",

@@ -1,7 +1,8 @@
 """Browser tests: the real app on a live server, driven by Debian's Chromium through Playwright.
 
 Fixtures:
-- `live_server`: the app on http://127.0.0.1:<free port> with a fresh SQLite file, one per session.
+- `live_server`: the app on http://127.0.0.1:<free port> with a fresh SQLite file, one per session;
+  its email goes to the session's SMTP server (`tests/mail_server.py`).
 - `launch_chromium(extra_args=())`: start another Chromium (e.g. with fake-camera flags);
   closed at the end of the session.
 - `browser`: the shared headless Chromium, started once per session.
@@ -26,7 +27,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from eventmate import create_app
 from eventmate.extensions import db
-from tests.conftest import FAST_TEST_HASH
+from tests.conftest import FAST_TEST_HASH, MAIL_FROM
 
 CHROMIUM_MISSING = "Debian chromium not installed: run bash scripts/test.sh, which installs it"
 CHROMIUM_ARGS = (
@@ -93,11 +94,14 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory, smtp_url) -> Iterator[LiveServer]:
     database = tmp_path_factory.mktemp("e2e") / "eventmate.sqlite3"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVENTMATE_ENV", "development")  # cookies without https, no redirect
-        for name in ("DATABASE_URL", "PUBLIC_BASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI"):
+        for name in (
+            "DATABASE_URL", "PUBLIC_BASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "SMTP_URL",
+            "MAIL_FROM",
+        ):  # fmt: skip
             patch.delenv(name, raising=False)
         app = create_app(
             {
@@ -105,6 +109,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                 "RATELIMIT_ENABLED": False,
                 "PASSWORD_HASH_METHOD": FAST_TEST_HASH,
+                "SMTP_URL": smtp_url,  # sign-up codes go to the tests' SMTP server
+                "MAIL_FROM": MAIL_FROM,
             }
         )
     with app.app_context():

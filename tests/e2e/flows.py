@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from tests.mail_server import MAILBOX
+
 STRONG_PASSWORD = "violet kettle orbit lantern"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -32,6 +34,7 @@ def sign_up(page: Page, name: str, email: str, password: str = STRONG_PASSWORD) 
     page.get_by_role("link", name="Create your card").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your card")
     fill_sign_up(page, name, email, password)
+    enter_code(page, email)
     expect(page).to_have_url(re.compile(r"/card$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
@@ -41,6 +44,14 @@ def fill_sign_up(page: Page, name: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
+
+
+def enter_code(page: Page, email: str) -> None:
+    """On "Check your email": type the code that the tests' SMTP server received."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.locator(".address")).to_have_text(email.lower())
+    page.get_by_label("Code from the email").fill(MAILBOX.latest_code(email))
+    page.get_by_role("button", name="Confirm").click()
 
 
 def public_card_path(page: Page) -> str:

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from .flows import (
     create_event,
+    enter_code,
     exchange_cards,
     expect_flash,
     fill_sign_up,
@@ -66,6 +67,9 @@ def test_every_screen(new_phone):
     screenshot(ana, "register")
     ana.get_by_label("Password").fill("violet kettle orbit lantern")
     ana.get_by_role("button", name="Create account").click()
+    expect(ana.get_by_role("heading", level=1)).to_have_text("Check your email")
+    screenshot(ana, "sign-up-code")
+    enter_code(ana, "ana@example.org")
     expect(ana.get_by_role("heading", level=1)).to_have_text("Ana Ribeiro")
 
     ana.get_by_role("link", name="Profile and settings").click()

@@ -1,0 +1,89 @@
+"""SMTP transport: `smtp://` (STARTTLS when it has credentials), `smtps://` (implicit TLS),
+`smtp://127.0.0.1:port` (plain, for tests and local trials)."""
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import parseaddr
+from urllib.parse import unquote, urlsplit
+
+logger = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 10
+PLAIN_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class MailError(Exception):
+    """The message could not be handed to the SMTP server."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    implicit_tls: bool
+    starttls: bool
+    username: str = ""
+    password: str = ""
+
+    @classmethod
+    def from_url(cls, url: str) -> "SmtpSettings":
+        """`smtp://user:pass@host:587` → STARTTLS; `smtps://host:465` → TLS from the start;
+        `smtp://127.0.0.1:port` without credentials → plain (a server on this machine)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(
+                "SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465"
+            )
+        implicit_tls = parts.scheme == "smtps"
+        plain = not implicit_tls and not parts.username and parts.hostname in PLAIN_HOSTS
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit_tls else 587),
+            implicit_tls=implicit_tls,
+            starttls=not implicit_tls and not plain,
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+        )
+
+
+def sender_domain(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
+
+
+def send(message: EmailMessage, smtp_url: str) -> None:
+    """Hand `message` to the server of `smtp_url`, or log it whole when there is none."""
+    if not smtp_url:
+        logger.warning(
+            "No SMTP_URL set, so this email was not sent:\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_body(("plain",)).get_content(),
+        )
+        return
+    settings = SmtpSettings.from_url(smtp_url)
+    context = ssl.create_default_context()
+    # EHLO names the sender's domain: smtplib's default would look up this machine's name.
+    helo = sender_domain(message["From"])
+    try:
+        if settings.implicit_tls:
+            client = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                local_hostname=helo,
+                timeout=TIMEOUT_SECONDS,
+                context=context,
+            )
+        else:
+            client = smtplib.SMTP(
+                settings.host, settings.port, local_hostname=helo, timeout=TIMEOUT_SECONDS
+            )
+        with client:
+            if settings.starttls:
+                client.starttls(context=context)
+            if settings.username:
+                client.login(settings.username, settings.password)
+            client.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailError(f"mail to {message['To']} not sent: {error!r}") from error
