@@ -315,8 +315,10 @@ function later(work) {
 }
 
 export function start() {
-  later(() => registerWorker().catch(() => {}));
+  // Visitors (someone who just scanned a card, the welcome page) get no service worker: it
+  // would download the app shell onto a phone without an account, for nothing.
   if (!user) return;
+  later(() => registerWorker().catch(() => {}));
   guardLogOut();
   later(() =>
     forgetOtherAccount()

@@ -157,11 +157,23 @@ def on_server(live_server, email: str) -> dict:
 # ---- The shell and my pages offline ----------------------------------------------------------
 
 
+def test_a_visitor_who_scanned_a_card_gets_no_service_worker(new_phone):
+    owner = new_phone().new_page()
+    sign_up(owner, "Vera Visited", "vera.visited@example.org")
+    card = public_card_path(owner)
+
+    visitor = new_phone().new_page()
+    visitor.goto(card)
+    expect(visitor.get_by_role("button", name="Share my details")).to_be_visible()
+    visitor.wait_for_timeout(3500)  # longer than the app waits to register one (later())
+    assert visitor.evaluate("navigator.serviceWorker.getRegistration()") is None
+    expect(visitor.get_by_role("status").filter(has_text="Ready to work offline")).to_have_count(0)
+
+
 def test_installed_app_opens_my_card_and_people_offline(phone: BrowserContext, live_server):
     page = phone.new_page()
-    page.goto("/")
-    expect(page.get_by_role("status").filter(has_text="Ready to work offline")).to_be_visible()
     sign_up(page, "Olga Offline", "olga.offline@example.org")
+    expect(page.get_by_role("status").filter(has_text="Ready to work offline")).to_be_visible()
     install(page)
     response = page.request.get("/service-worker.js")
     assert response.headers["content-type"].startswith("text/javascript")
