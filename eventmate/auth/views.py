@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..errors import reshows_expired_form
 from ..extensions import limiter
-from . import accounts
+from . import accounts, throttle
 from .forms import LoginForm, RegisterForm
 from .sessions import end_session, start_session
 
@@ -60,10 +60,17 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:
+            form.password.errors.append(throttle.wait_sentence(wait))
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.forget_failures(form.email.data)
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
+        throttle.record_failure(form.email.data)
         form.password.errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

@@ -1,0 +1,22 @@
+"""Checks on how the app is deployed, run by each gunicorn worker as it starts (gunicorn.conf.py)."""
+
+from flask import Flask
+
+
+def unshared_limits_warning(app: Flask, workers: int) -> str | None:
+    """A warning when rate limits can't hold: in production, several worker processes each
+    counting in their own memory let through up to that many times the limit."""
+    config = app.config
+    if (
+        config["EVENTMATE_ENV"] == "development"
+        or not config.get("RATELIMIT_ENABLED", True)
+        or workers <= 1
+        or not config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    ):
+        return None
+    return (
+        f"RATE LIMITS DO NOT HOLD: {workers} workers each count login, sign-up and share-back "
+        "attempts in their own memory, so an attacker gets up to "
+        f"{workers} times the limits. Set RATELIMIT_STORAGE_URI=redis://host:6379 "
+        "(see README, Deploying)."
+    )
