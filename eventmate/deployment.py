@@ -1,4 +1,4 @@
-"""Checks on how the app is deployed, run by each gunicorn worker as it starts (gunicorn.conf.py)."""
+"""How the app is deployed, checked by each gunicorn worker as it starts (gunicorn.conf.py)."""
 
 from flask import Flask
 
