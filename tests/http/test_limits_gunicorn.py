@@ -73,7 +73,7 @@ class Gunicorn:
         self._wait_for_workers(workers)
 
     def _wait_for_workers(self, workers: int) -> None:
-        deadline = time.monotonic() + 25
+        deadline = time.monotonic() + 60  # a loaded CI machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn exited at boot:\n{self.text()[-3000:]}")
@@ -147,7 +147,7 @@ class Browser:
     """One visitor: a cookie jar and the CSRF token of the login page."""
 
     def __init__(self, url: str):
-        self.client = httpx.Client(base_url=url, timeout=30)
+        self.client = httpx.Client(base_url=url, timeout=60)
         page = self.client.get("/login").text
         self.token = CSRF_META.search(page).group(1)
 
