@@ -1,14 +1,17 @@
 """How the app is deployed, checked by each gunicorn worker as it starts (gunicorn.conf.py)."""
 
-from flask import Flask
 
-
-def unshared_limits_warning(app: Flask, workers: int) -> str | None:
+def unshared_limits_warning(wsgi_app, workers: int) -> str | None:
     """A warning when rate limits can't hold: in production, several worker processes each
-    counting in their own memory let through up to that many times the limit."""
-    config = app.config
+    counting in their own memory let through up to that many times the limit.
+
+    `wsgi_app` is what gunicorn serves: other apps run from this checkout (bench/) are not
+    EventMate and get no warning."""
+    config = getattr(wsgi_app, "config", None)
     if (
-        config["EVENTMATE_ENV"] == "development"
+        not config
+        or "EVENTMATE_ENV" not in config
+        or config["EVENTMATE_ENV"] == "development"
         or not config.get("RATELIMIT_ENABLED", True)
         or workers <= 1
         or not config["RATELIMIT_STORAGE_URI"].startswith("memory://")

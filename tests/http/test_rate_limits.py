@@ -202,6 +202,16 @@ def test_several_workers_without_shared_storage_are_a_warning(env, storage, work
         assert f"{workers} workers" in warning
 
 
+def test_another_app_served_from_the_checkout_gets_no_warning():
+    """bench/ serves its own WSGI apps with gunicorn from here, through gunicorn.conf.py."""
+
+    def bare_app(environ, start_response):
+        start_response("204 No Content", [])
+        return []
+
+    assert unshared_limits_warning(bare_app, workers=4) is None
+
+
 def test_requirements_pin_what_the_documented_storage_needs():
     """The README's RATELIMIT_STORAGE_URI=redis://… imports the Redis client at boot."""
     pinned = {
