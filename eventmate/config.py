@@ -28,6 +28,10 @@ class Config:
     SESSION_COOKIE_NAME = "eventmate_session"
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = ""
+    # How many proxies in front of the app add themselves to X-Forwarded-For: the client's
+    # address (rate limits) is the one they saw. 0: the header is ignored (anyone can write it).
+    TRUSTED_PROXIES = 0
     RATELIMIT_HEADERS_ENABLED = True
     FORCE_HTTPS = True
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 -- werkzeug scrypt, n=2**15, r=8, p=1
@@ -78,6 +82,28 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def trusted_proxies(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 5:
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies from 0 to 5, not {value!r}")
+    return count
+
+
+# Settings taken from the environment as they are written (surrounding spaces dropped).
+TEXT_SETTINGS = (
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "VAPID_PRIVATE_KEY",
+    "VAPID_PUBLIC_KEY",
+    "VAPID_SUBJECT",
+    "SMTP_URL",
+    "MAIL_FROM",
+)
+
+
 def apply_environment(config: dict, instance_path: str) -> None:
     """Fill in what depends on the environment and the instance folder."""
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
@@ -85,16 +111,17 @@ def apply_environment(config: dict, instance_path: str) -> None:
         config["SECRET_KEY"] = load_secret_key(instance_path)
     if os.environ.get("PUBLIC_BASE_URL"):
         config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"].rstrip("/")
-    if os.environ.get("RATELIMIT_STORAGE_URI"):
-        config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
-    for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT", "SMTP_URL", "MAIL_FROM"):
+    config.setdefault("EVENTMATE_ENV", os.environ.get("EVENTMATE_ENV", "production"))
+    if os.environ.get("TRUSTED_PROXIES", "").strip():
+        config["TRUSTED_PROXIES"] = trusted_proxies(os.environ["TRUSTED_PROXIES"])
+    for name in TEXT_SETTINGS:
         if os.environ.get(name, "").strip():
             config[name] = os.environ[name].strip()
     if os.environ.get("EVENTMATE_PUSH_ALLOW_LOOPBACK") == "1":
         config["PUSH_ALLOW_LOOPBACK"] = True
     if os.environ.get("INTRODUCTION_EXPIRY_DAYS", "").strip():  # whole days; default 14
         config["INTRODUCTION_EXPIRY_DAYS"] = max(1, int(os.environ["INTRODUCTION_EXPIRY_DAYS"]))
-    if os.environ.get("EVENTMATE_ENV", "production") == "development" or config.get("TESTING"):
+    if config["EVENTMATE_ENV"] == "development" or config.get("TESTING"):
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "FORCE_HTTPS"):
             config[key] = False
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -1,6 +1,7 @@
 """HTTP security: CSRF on every state change, security headers, rate limits."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import csrf, limiter, talisman
 
@@ -22,6 +23,7 @@ CONTENT_SECURITY_POLICY = {
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    trust_proxies(app)
     limiter.init_app(app)
     talisman.init_app(
         app,
@@ -32,3 +34,12 @@ def init_app(app: Flask) -> None:
         frame_options="DENY",
         permissions_policy={"camera": "(self)", "geolocation": "()", "microphone": "()"},
     )
+
+
+def trust_proxies(app: Flask) -> None:
+    """The client's address from X-Forwarded-For, as the last `TRUSTED_PROXIES` proxies saw it.
+
+    Only the address: the scheme (X-Forwarded-Proto) is gunicorn's to trust, from the addresses
+    in its `--forwarded-allow-ips`."""
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
 from ..models import Contact, CustomPrompt, Event, EventMembership, User
+from .spreadsheet import spreadsheet_text
 
 CSV_COLUMNS = (
     "name",
@@ -53,14 +54,10 @@ def contacts_vcf(user: User) -> str:
     return "".join(cards)
 
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them (CWE-1236)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def contacts_csv(user: User) -> str:
+    """Every cell quoted, and no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for contact in search_contacts(user):
         row = (
@@ -75,7 +72,7 @@ def contacts_csv(user: User) -> str:
             _notes(contact),
             contact.created_at.isoformat(),
         )
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([spreadsheet_text(value) for value in row])
     return buffer.getvalue()
 
 

