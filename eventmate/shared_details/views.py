@@ -54,15 +54,8 @@ def closed(shared):
     return redirect(url_for("shared.detail", shared_id=shared.id))
 
 
-@bp.post("/<int:shared_id>/accept")
-@login_required
-def accept(shared_id: int):
-    shared = own_shared(shared_id)
-    try:
-        contact = review.accept(shared, keep_note=keeps_note(), now=utcnow())
-    except review.ReviewError:
-        db.session.rollback()
-        return closed(shared)
+def accept(shared):
+    contact = review.accept(shared, keep_note=keeps_note(), now=utcnow())
     db.session.commit()
     if contact is None:
         return closed(shared)
@@ -70,17 +63,10 @@ def accept(shared_id: int):
     return redirect(url_for("contacts.detail", contact_id=contact.id))
 
 
-@bp.post("/<int:shared_id>/merge")
-@login_required
-def merge(shared_id: int):
-    shared = own_shared(shared_id)
+def merge(shared):
     contact = own_contact(request.form.get("contact_id", type=int))
     take = {key for key in service.MERGE_FIELDS if request.form.get(key) == "theirs"}
-    try:
-        merged = review.merge(shared, contact, take=take, keep_note=keeps_note(), now=utcnow())
-    except review.ReviewError:
-        db.session.rollback()
-        return closed(shared)
+    merged = review.merge(shared, contact, take=take, keep_note=keeps_note(), now=utcnow())
     db.session.commit()
     if merged is None:
         return closed(shared)
@@ -88,15 +74,26 @@ def merge(shared_id: int):
     return redirect(url_for("contacts.detail", contact_id=merged.id))
 
 
-@bp.post("/<int:shared_id>/dismiss")
-@login_required
-def dismiss(shared_id: int):
-    shared = own_shared(shared_id)
-    try:
-        review.dismiss(shared, now=utcnow())
-    except review.ReviewError:
-        db.session.rollback()
-        return closed(shared)
+def dismiss(shared):
+    review.dismiss(shared, now=utcnow())
     db.session.commit()
     flash("Dismissed. Nothing was added to your contacts.", "info")
     return after_review()
+
+
+DECISIONS = {"accept": accept, "merge": merge, "dismiss": dismiss}
+
+
+@bp.post("/<int:shared_id>")
+@login_required
+def decide(shared_id: int):
+    """The review form's button: accept, merge or dismiss (one form, so one fresh token)."""
+    shared = own_shared(shared_id)
+    decision = DECISIONS.get(request.form.get("decision", ""))
+    if decision is None:
+        abort(400)
+    try:
+        return decision(shared)
+    except review.ReviewError:
+        db.session.rollback()
+        return closed(shared)

@@ -241,9 +241,9 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
             {"name": "Hacked", "kind": "meetup", "timezone": "UTC"},
         ),
         ("get", f"/shared/{shared_id}", None),
-        ("post", f"/shared/{shared_id}/accept", None),
-        ("post", f"/shared/{shared_id}/merge", {"contact_id": contact_id}),
-        ("post", f"/shared/{shared_id}/dismiss", None),
+        ("post", f"/shared/{shared_id}", {"decision": "accept"}),
+        ("post", f"/shared/{shared_id}", {"decision": "merge", "contact_id": contact_id}),
+        ("post", f"/shared/{shared_id}", {"decision": "dismiss"}),
     ]
     for method, path, data in attempts:
         response = getattr(ben, method)(path, data=data or {})

@@ -100,7 +100,7 @@ def test_shared_back_details_get_a_follow_up_once_accepted(app, ana, make_client
     token = card_link(app, "ana@example.org").rsplit("/", 1)[1]
     visitor.post(f"/c/{token}/share", data={"name": "Carla Souza", "email": "carla@example.org"})
     assert follow_ups_of(app, "ana@example.org") == []
-    ana.post(f"/shared/{first_shared_id(ana.get('/inbox'))}/accept")
+    ana.post(f"/shared/{first_shared_id(ana.get('/inbox'))}", data={"decision": "accept"})
     assert only_follow_up(app, "ana@example.org").state == "open"
 
 

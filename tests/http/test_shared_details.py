@@ -84,9 +84,11 @@ def test_accepting_makes_the_contact_at_the_time_shared_once(app, ana, make_clie
     text = visible_text(page)
     assert "Carla Souza" in text and "Met at the coffee bar" in text and "Accept" in text
     assert "Looks like" not in text
-    first = ana.post(f"/shared/{shared_id}/accept", data={"keep_note": "yes"})
+    first = ana.post(f"/shared/{shared_id}", data={"decision": "accept", "keep_note": "yes"})
     assert first.status_code == 302 and "/contacts/" in first.headers["Location"]
-    again = ana.post(f"/shared/{shared_id}/accept", data={"keep_note": "yes"})  # double tap
+    again = ana.post(
+        f"/shared/{shared_id}", data={"decision": "accept", "keep_note": "yes"}
+    )  # double tap
     assert again.headers["Location"] == first.headers["Location"]
     with app.app_context():
         [contact] = db.session.scalars(sa.select(Contact)).all()
@@ -109,7 +111,7 @@ def test_accepting_makes_the_contact_at_the_time_shared_once(app, ana, make_clie
 
 def test_the_note_is_added_only_when_the_owner_keeps_it(app, ana, make_client):
     share(app, make_client())
-    ana.post(f"/shared/{only_shared_id(app)}/accept", data={})
+    ana.post(f"/shared/{only_shared_id(app)}", data={"decision": "accept"})
     with app.app_context():
         assert db.session.scalars(sa.select(Contact.notes)).one() == ""
 
@@ -132,13 +134,19 @@ def test_merging_takes_the_fields_the_owner_chose(app, ana, make_client):
     assert "Keep mine: +12125658770" in text and "Take theirs: +351 912 345 678" in text
     assert not re.search(r'name="email"', page)  # the same email: nothing to choose
     response = ana.post(
-        f"/shared/{shared_id}/merge",
-        data={"contact_id": sean, "name": "theirs", "phone": "mine"},
+        f"/shared/{shared_id}",
+        data={"decision": "merge", "contact_id": sean, "name": "theirs", "phone": "mine"},
     )
     assert response.headers["Location"].endswith(f"/contacts/{sean}")
     replay = ana.post(
-        f"/shared/{shared_id}/merge",
-        data={"contact_id": sean, "name": "mine", "phone": "theirs", "keep_note": "yes"},
+        f"/shared/{shared_id}",
+        data={
+            "decision": "merge",
+            "contact_id": sean,
+            "name": "mine",
+            "phone": "theirs",
+            "keep_note": "yes",
+        },
     )
     assert replay.headers["Location"] == response.headers["Location"]
     with app.app_context():
@@ -157,8 +165,8 @@ def test_merging_with_theirs_keeps_mine_too_and_the_note_when_kept(app, ana, mak
     sean = scan(ana, BADGE).get_json()["id"]
     share(app, make_client(), name="Sean Owen", email="sean@new.example", note="Loved your talk")
     ana.post(
-        f"/shared/{only_shared_id(app)}/merge",
-        data={"contact_id": sean, "email": "theirs", "keep_note": "yes"},
+        f"/shared/{only_shared_id(app)}",
+        data={"decision": "merge", "contact_id": sean, "email": "theirs", "keep_note": "yes"},
     )
     with app.app_context():
         contact = db.session.get(Contact, sean)
@@ -169,10 +177,11 @@ def test_merging_with_theirs_keeps_mine_too_and_the_note_when_kept(app, ana, mak
 def test_dismissing_adds_nothing_and_keeps_nothing(app, ana, make_client):
     share(app, make_client())
     shared_id = only_shared_id(app)
-    response = ana.post(f"/shared/{shared_id}/dismiss")
+    response = ana.post(f"/shared/{shared_id}", data={"decision": "dismiss"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
-    assert ana.post(f"/shared/{shared_id}/dismiss").status_code == 302  # a replay
-    refused = ana.post(f"/shared/{shared_id}/accept", data={"keep_note": "yes"})
+    replay = ana.post(f"/shared/{shared_id}", data={"decision": "dismiss"})
+    assert replay.status_code == 302
+    refused = ana.post(f"/shared/{shared_id}", data={"decision": "accept", "keep_note": "yes"})
     assert refused.headers["Location"].endswith(f"/shared/{shared_id}")
     assert "You already dealt with these details" in visible_text(ana.get("/"))
     assert count(app, Contact) == 0 and count(app, Meeting) == 0 and count(app, FollowUp) == 0
@@ -195,9 +204,9 @@ def test_only_the_owner_sees_or_reviews_them(app, ana, ben, make_client):
     for shared in (shared_id, 2**31, 2**63, 0):
         attempts = [
             ("get", f"/shared/{shared}", None),
-            ("post", f"/shared/{shared}/accept", {"keep_note": "yes"}),
-            ("post", f"/shared/{shared}/merge", {"contact_id": ben_contact, "name": "theirs"}),
-            ("post", f"/shared/{shared}/dismiss", None),
+            ("post", f"/shared/{shared}", {"decision": "accept", "keep_note": "yes"}),
+            ("post", f"/shared/{shared}", {"decision": "merge", "contact_id": ben_contact}),
+            ("post", f"/shared/{shared}", {"decision": "dismiss"}),
         ]
         for method, path, data in attempts:
             assert getattr(ben, method)(path, data=data or {}).status_code == 404, path
@@ -205,12 +214,20 @@ def test_only_the_owner_sees_or_reviews_them(app, ana, ben, make_client):
     assert "Carla" not in ben.get("/shared/").get_data(as_text=True)
     # Ana cannot merge into Ben's contact either, nor into an id out of range.
     for target in (ben_contact, 2**31, "x"):
-        response = ana.post(f"/shared/{shared_id}/merge", data={"contact_id": target})
+        response = ana.post(
+            f"/shared/{shared_id}", data={"decision": "merge", "contact_id": target}
+        )
         assert response.status_code == 404, target
+    for decision in ("", "delete", "accept\x00"):  # no such button: refused, nothing done
+        response = ana.post(f"/shared/{shared_id}", data={"decision": decision})
+        assert response.status_code == 400, decision
     stranger = make_client()
     for path in (f"/shared/{shared_id}", "/shared/"):
         assert "/login" in stranger.get(path).headers["Location"]
-    assert "/login" in stranger.post(f"/shared/{shared_id}/accept").headers["Location"]
+    assert (
+        "/login"
+        in stranger.post(f"/shared/{shared_id}", data={"decision": "accept"}).headers["Location"]
+    )
     with app.app_context():
         assert db.session.get(SharedDetails, shared_id).state == "pending"
         assert db.session.get(Contact, sean).full_name == "Sean Owen"
