@@ -6,12 +6,14 @@ step: nothing reached the owner's contacts before they accepted or merged, and a
 changed nothing.
 """
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from eventmate.database import begin_write
 from eventmate.events.service import create_event
 from eventmate.extensions import db
 from eventmate.models import Contact, FollowUp, Meeting, ReviewState, SharedDetails
@@ -205,3 +207,42 @@ def test_the_same_details_sent_twice_wait_once(app):
         assert other is not first
         review.dismiss(first, now=REVIEWED_AT)
         assert receive(ana, **THEIRS, now=REVIEWED_AT) not in (first, other)
+
+
+def test_two_taps_at_the_same_moment_make_one_contact(app):
+    """Accepting on two phones at once: the row lock makes the second a replay."""
+    with app.app_context():
+        ana = make_user("Ana Ribeiro")
+        receive(ana, **THEIRS, now=SHARED_AT)
+        db.session.commit()
+        shared_id = db.session.scalars(sa.select(SharedDetails.id)).one()
+        db.session.remove()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def tap():
+        with app.app_context():
+            try:
+                shared = db.session.get(SharedDetails, shared_id)
+                db.session.commit()  # end the read, as a request starts fresh
+                barrier.wait(timeout=10)
+                begin_write()
+                contact = review.accept(shared, keep_note=True, now=REVIEWED_AT)
+                db.session.commit()
+                results.append(contact.id)
+            except Exception as error:  # collected and asserted below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        [contact_id] = db.session.scalars(sa.select(Contact.id)).all()
+        assert results == [contact_id, contact_id]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp)) == 1
