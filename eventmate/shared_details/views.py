@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..models import ReviewState
 from ..models.base import utcnow
 from ..relationships.views import own_contact
 from . import review, service
@@ -31,7 +32,9 @@ def keeps_note() -> bool:
 def after_review():
     """The next one waiting, else home."""
     waiting = service.waiting_for(current_user)
-    return redirect(url_for("shared.detail", shared_id=waiting[0].id) if waiting else "/")
+    if waiting:
+        return redirect(url_for("shared.detail", shared_id=waiting[0].id))
+    return redirect(url_for("home.index"))
 
 
 @bp.get("/")
@@ -44,7 +47,7 @@ def index():
 @login_required
 def detail(shared_id: int):
     shared = own_shared(shared_id)
-    match = service.looks_like(shared) if shared.state == "pending" else None
+    match = service.looks_like(shared) if shared.state == ReviewState.PENDING else None
     choices = service.merge_choices(match.contact, shared) if match else []
     return render_template("shared/review.html", shared=shared, match=match, choices=choices)
 

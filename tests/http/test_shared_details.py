@@ -261,3 +261,24 @@ def test_a_refused_share_back_keeps_nothing(app, ana, make_client, missing):
     response = make_client().post(f"/c/{token}/share", data=CARLA | {missing: ""})
     assert response.status_code == 422
     assert count(app, SharedDetails) == 0
+
+
+def test_a_new_contact_beside_one_with_the_same_email_and_a_deleted_one_on_replay(
+    app, ana, make_client
+):
+    """The owner says it is someone else: a second contact, while a later scan of the badge
+    still finds the first; deleting the new one, then replaying, adds nothing back."""
+    sean = scan(ana, BADGE).get_json()["id"]
+    share(app, make_client(), name="Sean Owen Jr", email="srowen@example.com")
+    shared_id = only_shared_id(app)
+    assert "Looks like Sean Owen" in visible_text(ana.get(f"/shared/{shared_id}"))
+    added = ana.post(f"/shared/{shared_id}", data={"decision": "accept"})
+    new_id = int(added.headers["Location"].rsplit("/", 1)[1])
+    assert new_id != sean and count(app, Contact) == 2
+    assert scan(ana, BADGE).get_json()["id"] == sean
+    ana.post(f"/contacts/{new_id}/delete")
+    replay = ana.post(f"/shared/{shared_id}", data={"decision": "accept"})
+    assert replay.headers["Location"].endswith(f"/shared/{shared_id}")
+    assert count(app, Contact) == 1
+    page = visible_text(ana.get(f"/shared/{shared_id}"))
+    assert "a contact you have since deleted" in page
