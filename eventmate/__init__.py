@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from .pwa import bp as pwa_bp
     from .relationships.views import bp as relationships_bp
     from .scanning.views import bp as scanning_bp
+    from .shared_details.views import bp as shared_bp
 
     blueprints = (
         home_bp,
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         relationships_bp,
         introductions_bp,
+        shared_bp,
         inbox_bp,
         pwa_bp,
     )

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
 from ..models import Contact, CustomPrompt, Event, EventMembership, User
+from ..shared_details.service import shared_json
 from .spreadsheet import spreadsheet_text
 
 CSV_COLUMNS = (
@@ -109,6 +110,7 @@ def data_json(user: User) -> str:
         "contacts": [contact_json(contact) for contact in search_contacts(user)],
         "follow_ups": follow_ups_json(user),
         "introductions": introductions_json(user),
+        "shared_with_me": shared_json(user),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 

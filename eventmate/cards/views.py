@@ -9,6 +9,7 @@ from ..events.service import running_event
 from ..extensions import db, limiter
 from ..models.base import utcnow
 from ..scanning.exchange import ExchangeError, exchange_cards
+from ..shared_details.service import receive
 from . import service
 from .forms import ShareBackForm
 from .links import card_url
@@ -105,7 +106,14 @@ def share_back(token: str):
     form = ShareBackForm()
     if not form.validate_on_submit():
         return render_public_card(owner, token, form, status=422)
-    service.share_back(owner, name=form.name.data, email=form.email.data, note=form.note.data or "")
+    receive(
+        owner,
+        name=form.name.data,
+        email=form.email.data,
+        phone=form.phone.data or "",
+        note=form.note.data or "",
+        now=utcnow(),
+    )
     db.session.commit()
     return render_template("cards/shared.html", owner=owner, token=token)
 

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -20,9 +21,15 @@ from ..relationships.evidence import assess_contact
 from ..relationships.levels import KNOW_WELL, Assessment
 
 EXPIRY_DAYS = 14
+# Limits, so that nobody is flooded with requests: introductions one user may start in any
+# 24 hours, and introductions waiting for answers that involve one person (the same contact
+# of the introducer, or the same EventMate user, whoever introduces them).
+DAILY_LIMIT = 10
+PENDING_PER_PERSON = 3
 MIN_WHY, MAX_WHY = 3, 300
 MAX_REASON = 300
 MAX_ID = 2**31  # ids beyond an integer column: not found, rather than a database error
+DAY = timedelta(hours=24)
 TOKEN_PATTERN = re.compile(r"^([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{32})$")
 
 
@@ -76,6 +83,65 @@ def open_between(owner: User, a: Contact, b: Contact, *, now: datetime) -> Intro
     return next((intro for intro in candidates if status(intro, now) == "pending"), None)
 
 
+def _next_slot(owner: User, made: list[datetime], now: datetime) -> str:
+    """When the oldest introduction of the last 24 hours leaves the window, in the owner's
+    words: "at 14:30" or "tomorrow at 14:30"."""
+    zone = ZoneInfo(owner.timezone)
+    moment = (min(made) + DAY).astimezone(zone)
+    day = "" if moment.date() == now.astimezone(zone).date() else "tomorrow "
+    return f"{day}at {moment:%H:%M}"
+
+
+def daily_limit_problem(owner: User, *, now: datetime) -> str | None:
+    made = list(
+        db.session.scalars(
+            sa.select(Introduction.created_at).where(
+                Introduction.introducer_id == owner.id, Introduction.created_at > now - DAY
+            )
+        )
+    )
+    if len(made) < DAILY_LIMIT:
+        return None
+    return (
+        f"You've started {DAILY_LIMIT} introductions in the last 24 hours, the most for one "
+        f"day. You can make the next one {_next_slot(owner, made, now)}."
+    )
+
+
+def waiting_involving(contact: Contact, *, now: datetime) -> list[Introduction]:
+    """Open introductions involving this person: made by the owner with this contact, or, for
+    an EventMate user, by anyone with them."""
+    from .consent import status
+
+    person = IntroductionSide.contact_id == contact.id
+    if contact.linked_user_id is not None:
+        person = sa.or_(person, IntroductionSide.user_id == contact.linked_user_id)
+    candidates = db.session.scalars(
+        sa.select(Introduction)
+        .where(
+            Introduction.state == "pending",
+            Introduction.expires_at > now,
+            Introduction.id.in_(sa.select(IntroductionSide.introduction_id).where(person)),
+        )
+        .options(selectinload(Introduction.sides))
+    )
+    return [intro for intro in candidates if status(intro, now) == "pending"]
+
+
+def pending_cap_problem(owner: User, contact: Contact, *, now: datetime) -> str | None:
+    waiting = waiting_involving(contact, now=now)
+    if len(waiting) < PENDING_PER_PERSON:
+        return None
+    name = contact.display_name
+    if all(intro.introducer_id == owner.id for intro in waiting):
+        return (
+            f"{name} already has {len(waiting)} of your introductions waiting for an answer. "
+            "Wait for one, or withdraw one, first."
+        )
+    # Others' introductions count too, but say nothing about them.
+    return f"{name} has enough introductions waiting for an answer just now. Try again later."
+
+
 def pair_problems(owner: User, a: Contact, b: Contact, *, now: datetime) -> dict[str, str]:
     """Refusals for this pair (empty when they may be introduced)."""
     problems = {}
@@ -92,6 +158,15 @@ def pair_problems(owner: User, a: Contact, b: Contact, *, now: datetime) -> dict
             f"You already introduced {a.display_name} and {b.display_name}; "
             "it's waiting for their answers."
         )
+    if problems:
+        return problems
+    daily = daily_limit_problem(owner, now=now)
+    if daily:
+        return {"pair": daily}
+    for key, contact in (("a", a), ("b", b)):
+        capped = pending_cap_problem(owner, contact, now=now)
+        if capped:
+            problems[key] = capped
     return problems
 
 
@@ -150,8 +225,12 @@ def create_introduction(
     """
     if a.owner_id != owner.id or b.owner_id != owner.id:
         raise PermissionError("both contacts must belong to the introducer")
-    # One at a time per introducer, so a double tap cannot start the same introduction twice.
-    db.session.execute(sa.select(User.id).where(User.id == owner.id).with_for_update())
+    # One at a time per introducer, so a double tap cannot start the same introduction twice,
+    # and per EventMate user introduced, so two introducers cannot both pass their cap.
+    people = {owner.id, *(c.linked_user_id for c in (a, b) if c.linked_user_id is not None)}
+    db.session.execute(
+        sa.select(User.id).where(User.id.in_(people)).order_by(User.id).with_for_update()
+    )
     errors = pair_problems(owner, a, b, now=now)
     whys, why_errors = parse_whys({"why_a": why_a, "why_b": why_b}, a, b)
     errors |= why_errors

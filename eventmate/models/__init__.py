@@ -6,6 +6,7 @@ from .followup import FollowUp
 from .idempotency import ClientRequest
 from .introduction import Introduction, IntroductionSide
 from .push import PushDelivery, PushMessage, PushSubscription
+from .shared import ReviewState, SharedDetails
 from .user import LoginSession, User
 from .verification import EmailVerification, Purpose
 
@@ -27,6 +28,8 @@ __all__ = [
     "PushDelivery",
     "PushMessage",
     "PushSubscription",
+    "ReviewState",
+    "SharedDetails",
     "Tag",
     "User",
 ]

@@ -4,7 +4,7 @@ A sign-up no longer creates the account at once; an account's email changes only
 new address is proven. Rows are short-lived (30 minutes) and deleted when used or expired.
 
 Revision ID: c1_email_verifications
-Revises: b4_push_messages
+Revises: b5_shared_details
 Create Date: 2026-12-06 03:17:13.401320
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c1_email_verifications'
-down_revision = 'b4_push_messages'
+down_revision = 'b5_shared_details'
 branch_labels = None
 depends_on = None
 

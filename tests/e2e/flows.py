@@ -6,7 +6,8 @@ that it arrived where a person would expect, so a broken link or label fails her
 
 import os
 import re
-from datetime import datetime, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -114,6 +115,32 @@ def save_capture(page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state("load")
+
+
+def add_scan(page: Page, payload: str) -> None:
+    """Record a scan through the API the Scan screen uses (its interface is someone else's)."""
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    response = page.request.post(
+        "/api/scans",
+        data={
+            "id": str(uuid.uuid4()),
+            "payload": payload,
+            "scanned_at": datetime.now(UTC).isoformat(),
+        },
+        headers={"X-CSRFToken": token or ""},
+    )
+    assert response.status == 201, response.text()
+
+
+def accept_shared(page: Page, name: str) -> None:
+    """From home, accept details someone shared back as a new contact: two taps (open it,
+    Accept); ends on the new contact's page."""
+    tab(page, "Home")
+    shared = page.get_by_role("region", name=re.compile("Shared with you"))
+    shared.get_by_role("link", name=re.compile(name)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect_flash(page, f"Added {name} to your contacts.")
 
 
 # What a thumb has to hit: at least 44 CSS pixels tall (links inside sentences are exempt).

@@ -5,12 +5,12 @@ CI runs these flows (each screen must render without errors); only
 """
 
 import re
-import uuid
-from datetime import UTC, datetime
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from .flows import (
+    accept_shared,
+    add_scan,
     create_event,
     enter_code,
     exchange_cards,
@@ -34,21 +34,6 @@ ORG:Tideway Labs
 TITLE:Head of Partnerships
 EMAIL:ines@tideway.example
 END:VCARD"""
-
-
-def add_scan(page: Page, payload: str) -> None:
-    """Record a scan through the API the Scan screen uses (its interface is someone else's)."""
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    response = page.request.post(
-        "/api/scans",
-        data={
-            "id": str(uuid.uuid4()),
-            "payload": payload,
-            "scanned_at": datetime.now(UTC).isoformat(),
-        },
-        headers={"X-CSRFToken": token or ""},
-    )
-    assert response.status == 201, response.text()
 
 
 def test_every_screen(new_phone):
@@ -116,6 +101,7 @@ def test_every_screen(new_phone):
     tab(ana, "Scan")
     screenshot(ana, "scan")
     add_scan(ana, VCARD)
+    accept_shared(ana, "Dario Costa")
     tab(ana, "People")
     expect(ana.locator(".people > li")).to_have_count(3)
     screenshot(ana, "people")

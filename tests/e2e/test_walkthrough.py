@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from .flows import (
+    accept_shared,
     create_event,
     exchange_cards,
     expect_flash,
@@ -112,8 +113,7 @@ def test_anonymous_visitor_saves_the_contact_and_shares_back(new_phone):
     visitor.get_by_role("button", name="Share my details").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Thanks — Carla has your details")
 
-    tab(owner, "People")
-    owner.get_by_role("link", name=re.compile("Dario Costa")).click()
+    accept_shared(owner, "Dario Costa")
     expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")
     expect(owner.get_by_role("link", name="dario@example.org")).to_be_visible()
 

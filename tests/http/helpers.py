@@ -60,3 +60,10 @@ def visible_text(response) -> str:
     """The page's text as a person reads it: tags removed, entities decoded, spaces folded."""
     text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
     return " ".join(html.unescape(text).split())
+
+
+def first_shared_id(response) -> int:
+    """The first "shared with you" entry linked from a page (home, inbox, the list)."""
+    match = re.search(r'href="/shared/(\d+)"', response.get_data(as_text=True))
+    assert match, "no details shared with you on this page"
+    return int(match.group(1))

@@ -4,11 +4,13 @@ import html
 import io
 import re
 
+import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
 from eventmate.badges import parse_vcard_bytes
-from eventmate.models import Contact
+from eventmate.extensions import db
+from eventmate.models import Contact, SharedDetails
 
 from .helpers import card_link, contacts_of, count
 
@@ -80,24 +82,29 @@ def test_save_contact_downloads_a_vcard_4(app, ana, make_client):
     assert card.emails == []  # email is private by default
 
 
-def test_share_details_back_creates_a_contact_for_the_owner(app, ana, make_client):
+def test_share_details_back_waits_for_the_owner(app, ana, make_client):
     visitor = make_client()
     token = _token(app, "ana@example.org")
+    page = html.unescape(visitor.get(f"/c/{token}").get_data(as_text=True))
+    assert "Only Ana sees them, and chooses whether to keep them." in page
     response = visitor.post(
         f"/c/{token}/share",
         data={"name": "Carla Souza", "email": "carla@example.org", "note": "Met at the coffee bar"},
     )
     assert response.status_code == 200
     assert "has your details" in html.unescape(response.get_data(as_text=True))
-    [contact] = contacts_of(app, "ana@example.org")
-    assert (contact.full_name, contact.emails, contact.source) == (
-        "Carla Souza",
-        ["carla@example.org"],
-        "shared_back",
-    )
-    assert "coffee bar" in contact.notes
-    visitor.post(f"/c/{token}/share", data={"name": "Carla Souza", "email": "CARLA@example.org"})
-    assert count(app, Contact) == 1
+    assert contacts_of(app, "ana@example.org") == []  # until Ana accepts them
+    with app.app_context():
+        [shared] = db.session.scalars(sa.select(SharedDetails)).all()
+        assert (shared.full_name, shared.email, shared.note, shared.state) == (
+            "Carla Souza",
+            "carla@example.org",
+            "Met at the coffee bar",
+            "pending",
+        )
+    again = {"name": "Carla Souza", "email": "carla@example.org", "note": "Met at the coffee bar"}
+    visitor.post(f"/c/{token}/share", data=again)  # sent twice: kept once
+    assert count(app, SharedDetails) == 1
 
 
 def test_share_back_validates_and_keeps_the_input(app, ana, make_client):
@@ -108,7 +115,7 @@ def test_share_back_validates_and_keeps_the_input(app, ana, make_client):
     page = response.get_data(as_text=True)
     assert 'value="Carla"' in page
     assert "email" in page.lower()
-    assert count(app, Contact) == 0
+    assert count(app, Contact) == 0 and count(app, SharedDetails) == 0
 
 
 def test_share_back_needs_csrf(app, ana, make_client):
@@ -118,7 +125,7 @@ def test_share_back_needs_csrf(app, ana, make_client):
         csrf=False,
     )
     assert response.status_code == 400
-    assert count(app, Contact) == 0
+    assert count(app, Contact) == 0 and count(app, SharedDetails) == 0
 
 
 def test_logged_in_visitor_exchanges_cards(app, ana, ben):

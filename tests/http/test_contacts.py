@@ -6,7 +6,15 @@ import pytest
 
 from eventmate.models import Contact, Tag
 
-from .helpers import card_link, contacts_of, count, create_event, scan, visible_text
+from .helpers import (
+    card_link,
+    contacts_of,
+    count,
+    create_event,
+    first_shared_id,
+    scan,
+    visible_text,
+)
 
 BADGE = "MECARD:N:Owen,Sean;ORG:ZXing;TEL:+12125658770;EMAIL:srowen@example.com;;"
 
@@ -207,9 +215,13 @@ def test_delete_contact(app, ben):
     assert count(app, Contact) == 0
 
 
-def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, ben):
-    """Ana's contact, prompt and event ids, used by Ben, reveal and change nothing."""
+def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, ben, make_client):
+    """Ana's contact, prompt, event and shared-details ids, used by Ben, reveal and change
+    nothing."""
     contact_id = scan(ana, BADGE).get_json()["id"]
+    token = card_link(app, "ana@example.org").rsplit("/", 1)[1]
+    make_client().post(f"/c/{token}/share", data={"name": "Carla", "email": "carla@example.org"})
+    shared_id = first_shared_id(ana.get("/"))
     ana.post("/contacts/prompts", data={"question": "Ana's own question?"})
     event_id = create_event(ana, "Ana's event")
     prompt_id = contacts_page_prompt_id(ana)
@@ -228,6 +240,10 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
             f"/events/{event_id}/edit",
             {"name": "Hacked", "kind": "meetup", "timezone": "UTC"},
         ),
+        ("get", f"/shared/{shared_id}", None),
+        ("post", f"/shared/{shared_id}", {"decision": "accept"}),
+        ("post", f"/shared/{shared_id}", {"decision": "merge", "contact_id": contact_id}),
+        ("post", f"/shared/{shared_id}", {"decision": "dismiss"}),
     ]
     for method, path, data in attempts:
         response = getattr(ben, method)(path, data=data or {})
@@ -236,6 +252,7 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
     assert contact.full_name == "Sean Owen" and contact.notes == ""
     assert "Ana&#39;s own question?" in ana.get("/account/").get_data(as_text=True)
     assert ben.get("/api/contacts").get_json()["contacts"] == []
+    assert "Carla" in visible_text(ana.get(f"/shared/{shared_id}"))  # still waiting for Ana
 
 
 def contacts_page_prompt_id(client) -> int:

@@ -10,7 +10,7 @@ from eventmate.extensions import db
 from eventmate.models import Event, EventMembership, Meeting, User
 from eventmate.templating import event_dates
 
-from .helpers import create_event, scan
+from .helpers import create_event, first_shared_id, scan
 from .helpers import visible_text as _text
 
 
@@ -138,6 +138,7 @@ def test_an_ended_current_event_no_longer_claims_new_scans(app, ben, make_client
     with app.app_context():
         token = db.session.scalar(sa.select(User.card_token).where(User.email == "ben@example.org"))
     make_client().post(f"/c/{token}/share", data={"name": "Carla Souza", "email": "c@example.org"})
+    ben.post(f"/shared/{first_shared_id(ben.get('/'))}", data={"decision": "accept"})
     with app.app_context():
         shared = db.session.scalars(sa.select(Meeting).where(Meeting.kind == "shared_back")).one()
         assert (shared.event_id, shared.event_name) == (None, "")

@@ -20,7 +20,7 @@ from eventmate.models import Contact, FollowUp, Meeting, User
 from eventmate.models.base import utcnow
 from tests.conftest import STRONG_PASSWORD
 
-from .helpers import card_link, create_event, scan, visible_text
+from .helpers import card_link, create_event, first_shared_id, scan, visible_text
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour Analytics\r\n"
@@ -95,10 +95,12 @@ def test_an_event_in_another_zone_plans_by_the_event_clock(app, ana):
     assert only_follow_up(app, "ana@example.org").due_at == datetime(2026, 1, 16, 0, tzinfo=UTC)
 
 
-def test_shared_back_details_get_a_follow_up(app, ana, make_client):
+def test_shared_back_details_get_a_follow_up_once_accepted(app, ana, make_client):
     visitor = make_client()
     token = card_link(app, "ana@example.org").rsplit("/", 1)[1]
     visitor.post(f"/c/{token}/share", data={"name": "Carla Souza", "email": "carla@example.org"})
+    assert follow_ups_of(app, "ana@example.org") == []
+    ana.post(f"/shared/{first_shared_id(ana.get('/inbox'))}", data={"decision": "accept"})
     assert only_follow_up(app, "ana@example.org").state == "open"
 
 
