@@ -121,7 +121,7 @@ function showFallback(reason, { help = false } = {}) {
   ui.view.hidden = Boolean(reason);
   ui.fallback.hidden = !reason;
   ui.help.hidden = !help;
-  if (reason) say(`${reason} You can choose a photo of the code instead.`);
+  if (reason) say(reason); // two lines at most: the photo choice below speaks for itself
 }
 
 function offerTorch(track) {

@@ -19,8 +19,9 @@ WAIT_SENTENCE = "Too many wrong passwords for this email, so we didn't check thi
 
 
 @pytest.fixture
-def limited_app(tmp_path):
-    """The app with its rate limits on (other tests switch them off), in-memory storage."""
+def limited_app(tmp_path, smtp_url):
+    """The app with its rate limits on (other tests switch them off), in-memory storage; its
+    mail (sign-up codes) goes to the tests' SMTP server."""
     app = create_app(
         {
             "TESTING": True,
@@ -30,6 +31,7 @@ def limited_app(tmp_path):
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSWORD_HASH_METHOD": FAST_TEST_HASH,
             "SERVER_NAME": "eventmate.test",
+            "SMTP_URL": smtp_url,
         }
     )
     app.test_client_class = CsrfClient

@@ -145,7 +145,9 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
 def test_the_scan_screen_does_not_move_when_its_camera_part_starts(new_phone, width, height):
     """Layout shift: what the page shows before scanner.js runs is where things stay after it
     explains that there is no camera (Lighthouse measured a shift of 0.52 here)."""
-    page = new_phone(viewport={"width": width, "height": height}).new_page()
+    # No service worker: it would serve scanner.js from its cache, around the route below.
+    phone = new_phone(viewport={"width": width, "height": height}, service_workers="block")
+    page = phone.new_page()
     sign_up(page, "Lia Layout", f"lia.layout.{width}@example.org")
     summary = page.get_by_text("Type or paste instead")
 
