@@ -1,12 +1,11 @@
 """Sign-up, login and logout pages."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import reshows_expired_form
 from ..extensions import limiter
+from ..urls import split_url
 from . import accounts
 from .forms import LoginForm, RegisterForm
 from .sessions import end_session, start_session
@@ -18,9 +17,10 @@ def safe_next(target: str | None) -> str:
     """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil` tricks."""
     if not target:
         return url_for("home.index")
-    parts = urlsplit(target)
+    parts = split_url(target)
     if (
-        parts.scheme
+        parts is None
+        or parts.scheme
         or parts.netloc
         or not target.startswith("/")
         or target.startswith(("//", "/\\"))
