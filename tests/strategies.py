@@ -141,15 +141,22 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
-client_ids = st.one_of(st.uuids().map(str), odd_text)
+client_ids = st.sampled_from([True] * 4 + [False]).flatmap(
+    lambda fair: st.uuids().map(str) if fair else odd_text
+)
 
 
 def timestamps():
+    """Mostly a moment of the past weeks, as a phone sends it; else any time or junk."""
     now = datetime.now(UTC)
+    recent = st.integers(min_value=0, max_value=30 * 86400).map(
+        lambda seconds: (now - timedelta(seconds=seconds)).isoformat()
+    )
     moments = st.datetimes(min_value=datetime(2019, 12, 1), max_value=datetime(2030, 1, 1))
     return st.one_of(
+        recent,
+        recent,
         moments.map(lambda moment: moment.replace(tzinfo=UTC).isoformat()),
-        st.just((now - timedelta(minutes=5)).isoformat()),
         moments.map(datetime.isoformat),  # no time zone
         odd_text,
     )
