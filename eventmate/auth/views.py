@@ -14,12 +14,14 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil` tricks."""
+    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil` tricks, and no
+    line break or other control character (a redirect's header can't hold one)."""
     if not target:
         return url_for("home.index")
     parts = split_url(target)
     if (
         parts is None
+        or not target.isprintable()
         or parts.scheme
         or parts.netloc
         or not target.startswith("/")

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
@@ -292,3 +293,9 @@ def test_json_as_deep_as_allowed_reaches_the_view(app, ana):
     response = send_json(ana, "/api/scans", "POST", "[" * 20 + "]" * 20)
     assert response.status_code == 400
     assert response.get_json()["error"] == "Send a JSON object."
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: a=b", "http://[x", "/\tx", "/\u2028"])
+def test_a_next_that_is_no_plain_path_goes_home(app, ana, target):
+    response = ana.get("/login?" + urlencode({"next": target}))
+    assert (response.status_code, response.headers["Location"]) == (302, "/")

@@ -21,6 +21,7 @@ from eventmate.badges import parse_payload
 from eventmate.contacts.service import card_contact, record_meeting
 from eventmate.events.service import create_event
 from eventmate.extensions import db
+from eventmate.followups.service import rotate_feed
 from eventmate.introductions import service as introductions
 from eventmate.models import CustomPrompt, FollowUp, IntroductionSide, PushSubscription, User
 from eventmate.scanning.exchange import exchange_cards
@@ -158,7 +159,8 @@ class World:
 
 def build_world(app) -> World:
     """Ana (logged in by the caller) met Ben and Cara and scanned a badge; she has an event, a
-    prompt and a device, introduced Ben to Cara (with a consent link), and Ben introduced her."""
+    prompt, a device and a calendar feed, introduced Ben to Cara (with a consent link), and Ben
+    introduced her."""
     with app.app_context():
         ana = db.session.scalar(db.select(User).where(User.email == "ana@example.org"))
         ben, cara = (
@@ -186,6 +188,7 @@ def build_world(app) -> World:
             now=now,
         )  # fmt: skip
         link = introductions.issue_link(intro.sides[0], now=now)
+        feed = rotate_feed(ana)
         bens_ana = exchange_cards(ben, ana, met_at=now - timedelta(days=1), event=None)
         bens_cara = exchange_cards(ben, cara, met_at=now - timedelta(days=1), event=None)
         introductions.create_introduction(
@@ -207,7 +210,7 @@ def build_world(app) -> World:
                 "prompt_id": list(db.session.scalars(db.select(CustomPrompt.id))),
                 "device_id": list(db.session.scalars(db.select(PushSubscription.id))),
             },
-            tokens={"/c/": [ben.card_token, ana.card_token], "/i/": [link]},
+            tokens={"c": [ben.card_token, ana.card_token], "i": [link], "ics": [feed]},
             join_codes=[event.join_code],
         )
     return world
@@ -222,7 +225,7 @@ def path_values(rule, world: World):
         elif name in world.ids:
             values[name] = st.one_of(st.sampled_from(world.ids[name]), DATABASE_IDS)
         else:
-            real = world.tokens[rule.rule[:3]]
+            real = world.tokens[rule.rule.split("/")[1]]  # c (cards), i (consents), ics
             values[name] = st.one_of(st.sampled_from(real), st.text(max_size=70).filter(bool))
     return st.fixed_dictionaries(values)
 
@@ -247,6 +250,8 @@ PLAUSIBLE = {
     "follow_up_on": [(datetime.now(UTC).date() + timedelta(days=3)).isoformat()],
     "why_a": ["You both map cities."],
     "why_b": ["You both map cities."],
+    "next": ["/contacts/", "/\r\nSet-Cookie: a=b", "//evil.example", "/\\evil"],
+    "q": ["ana", "%"],
 }
 CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to")
 
@@ -316,5 +321,39 @@ def test_no_body_or_url_makes_an_endpoint_fail(app, ana, make_client, endpoint):
         if target.json and response.status_code >= 400:
             message = response.get_json()["error"]
             assert len(message) > 10 and message.endswith("."), message  # a sentence
+
+    answers_without_failing()
+
+
+QUERY_NAMES = ["q", "next", "a", "b", "event", "tag", "scanned", "x"]
+
+
+def test_no_query_string_makes_a_page_fail(app, ana, make_client):
+    """Every page (GET), logged in or not, with any query string: the same answers only."""
+    world = build_world(app)
+    visitor = make_client()
+    adapter = app.url_map.bind("eventmate.test")
+    pages = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in ("static", "pwa.versioned_static")
+    ]
+    value = {
+        name: st.one_of(st.sampled_from(PLAUSIBLE.get(name, [""])), form_values)
+        for name in QUERY_NAMES
+    }
+    query = st.lists(
+        st.sampled_from(QUERY_NAMES).flatmap(lambda name: st.tuples(st.just(name), value[name])),
+        max_size=3,
+    )
+
+    @settings(max_examples=EXAMPLES * 10)
+    @given(data=st.data(), query=query, logged_in=st.booleans())
+    def answers_without_failing(data, query, logged_in):
+        rule = data.draw(st.sampled_from(pages))
+        path = adapter.build(rule.endpoint, data.draw(path_values(rule, world)), method="GET")
+        path += "?" + urlencode(query, errors="surrogatepass")
+        response = (ana if logged_in else visitor).get(path)
+        assert response.status_code < 500, (path, response.get_data(as_text=True)[:500])
 
     answers_without_failing()

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventmate.edge import MAX_JSON_DEPTH, RefusedInput, is_storable, json_texts
+from eventmate.followups.items import web_links
 from eventmate.ids import MAX_ID, database_id, is_database_id
 from eventmate.urls import split_url
 
@@ -120,3 +121,10 @@ def test_split_url_never_raises(text):
     parts = split_url(text)
     if parts is not None:
         _ = parts.hostname, parts.port  # readable too
+
+
+def test_a_malformed_url_of_a_contact_is_no_link_rather_than_an_error():
+    links = web_links(["https://[x", "http://h:99999999", "https://example.com/ana"])
+    assert [(link.label, link.url) for link in links] == [
+        ("example.com", "https://example.com/ana")
+    ]
