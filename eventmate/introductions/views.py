@@ -17,7 +17,6 @@ from ..badges import card_to_vcard
 from ..cards.links import base_url
 from ..contacts.search import search_contacts
 from ..extensions import db, limiter
-from ..ids import database_id
 from ..models import Contact, IntroductionSide
 from ..models.base import utcnow
 from ..relationships.views import own_contact
@@ -93,8 +92,8 @@ def render_new(a: Contact | None, b: Contact | None, *, errors=None, form=None, 
 @bp.get("/introductions/new")
 @login_required
 def new():
-    a_id = request.args.get("a", type=database_id)
-    b_id = request.args.get("b", type=database_id)
+    a_id = request.args.get("a", type=int)
+    b_id = request.args.get("b", type=int)
     a = own_contact(a_id) if a_id is not None else None
     b = own_contact(b_id) if b_id is not None else None
     if a is None and b is not None:
@@ -105,8 +104,8 @@ def new():
 @bp.post("/introductions/new")
 @login_required
 def create():
-    a = own_contact(request.form.get("a", type=database_id))
-    b = own_contact(request.form.get("b", type=database_id))
+    a = own_contact(request.form.get("a", type=int))
+    b = own_contact(request.form.get("b", type=int))
     try:
         intro = service.create_introduction(
             current_user,

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..ids import database_id
+from ..ids import is_database_id
 from ..models import Contact
 from ..models.base import utcnow
 from ..models.contact import MAX_ALLIES
@@ -22,9 +22,9 @@ def panel_global(contact: Contact) -> dict:
 
 
 def own_contact(contact_id) -> Contact:
-    """The current user's contact with this id (None from a form without one); 404 for
+    """The current user's contact with this id (a form's value, maybe None or huge); 404 for
     anything else, so ids reveal nothing."""
-    if contact_id is None:
+    if not is_database_id(contact_id):
         abort(404)
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.owner_id != current_user.id:
@@ -139,8 +139,8 @@ def ally_list():
 @bp.post("/allies/swap")
 @login_required
 def swap():
-    add = own_contact(request.form.get("add", type=database_id))
-    remove_id = request.form.get("remove", type=database_id)
+    add = own_contact(request.form.get("add", type=int))
+    remove_id = request.form.get("remove", type=int)
     if remove_id is None:
         flash("Choose who to swap out.", "error")
         return render_full(add, allies.allies_of(current_user))
