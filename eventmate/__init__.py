@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, compression, database, errors, mail, push, security, templating
+from . import auth, compression, database, edge, errors, mail, push, security, templating
 from .config import Config, apply_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     apply_environment(app.config, app.instance_path)
 
+    edge.init_app(app)
     database.init_app(app)
     security.init_app(app)
     compression.init_app(app)

@@ -1,9 +1,11 @@
 """Fixtures shared by every test: an app per database backend, a CSRF-aware client, accounts."""
 
+import os
 import re
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from eventmate import create_app
 from eventmate.extensions import db
@@ -22,6 +24,20 @@ STRONG_PASSWORD = "violet kettle orbit lantern"
 FAST_TEST_HASH = "scrypt:4096:8:1"  # the production algorithm at an eighth of its cost
 MAIL_FROM = "EventMate <no-reply@eventmate.test>"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+# Property-based tests: bounded for CI by default; HYPOTHESIS_PROFILE=thorough digs ten times
+# deeper. Examples run inside one test's app and database (see tests/http/test_fuzz_endpoints.py),
+# hence no deadline: a request's time depends on the machine's load, not on the input.
+for name, examples in (("ci", 200), ("thorough", 2000)):
+    settings.register_profile(
+        name,
+        max_examples=examples,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_report_header(config):

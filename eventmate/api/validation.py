@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from ..badges import MAX_PAYLOAD_BYTES
+from ..ids import is_database_id
 from ..scanning.service import ScanRequest
 
 UUID_PATTERN = re.compile(
@@ -49,7 +50,7 @@ def optional_id(body: dict, field: str) -> int | None:
     value = body.get(field)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+    if not is_database_id(value):
         raise InvalidRequest(f'"{field}" must be a positive whole number or null.')
     return value
 
@@ -59,7 +60,7 @@ def scan_request(body, *, now: datetime) -> ScanRequest:
     payload = body.get("payload")
     if not isinstance(payload, str) or not payload.strip():
         raise InvalidRequest('"payload" must be the text the QR code holds.')
-    if len(payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+    if len(payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:  # no lone surrogate: see edge.py
         raise InvalidRequest(
             f"That is larger than any QR code can hold ({MAX_PAYLOAD_BYTES:,} bytes at most)."
         )

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import generate_csrf
 
 from ..cards.links import card_hosts
 from ..contacts.search import search_contacts
@@ -33,13 +33,6 @@ def scan_failed(exc: ScanError):
 @bp.errorhandler(CaptureError)
 def capture_failed(exc: CaptureError):
     return error(exc.message, exc.status)
-
-
-@bp.errorhandler(CSRFError)
-def csrf_failed(exc: CSRFError):
-    """Not the request's fault: `"csrf": true` tells the outbox to fetch a token and resend."""
-    message = "Your form expired or came from elsewhere. Reload and try again."
-    return jsonify(error=message, csrf=True), 400
 
 
 def json_body():

@@ -1,7 +1,5 @@
 """Sign-up, login and logout pages."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -9,6 +7,7 @@ from ..errors import reshows_expired_form
 from ..extensions import limiter
 from ..models import Purpose
 from ..models.base import utcnow
+from ..urls import split_url
 from . import accounts, code_pages, throttle, verification
 from .forms import CodeForm, LoginForm, RegisterForm
 from .sessions import end_session, start_session
@@ -19,12 +18,15 @@ SIGN_UP_TICKET = "sign_up_ticket"  # in the session of the browser that started 
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil` tricks."""
+    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil` tricks, and no
+    line break or other control character (a redirect's header can't hold one)."""
     if not target:
         return url_for("home.index")
-    parts = urlsplit(target)
+    parts = split_url(target)
     if (
-        parts.scheme
+        parts is None
+        or not target.isprintable()
+        or parts.scheme
         or parts.netloc
         or not target.startswith("/")
         or target.startswith(("//", "/\\"))

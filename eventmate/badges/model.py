@@ -5,6 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+# C0 and C1 controls except tab, LF and CR, and lone surrogates: not readable text (and NUL
+# can't be stored). In a scan's raw text they are signs of binary data; in a decoded value
+# (quoted-printable "=00", a UTF-7 or unicode_escape CHARSET) they are dropped.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
 
@@ -63,10 +67,11 @@ def make_card(
 ) -> CardData:
     """Build a CardData the same way for every format.
 
-    Values are trimmed, blanks and duplicates dropped (first one wins), and tel: URIs
-    (vCard 4.0) turned into phone numbers. Line breaks become a space, except in the
-    note, where they become "\\n" and also join several notes. The full name falls back
-    to the company, so that every card has something to show in a list.
+    Values lose what is not readable text (NOT_TEXT), are trimmed, blanks and duplicates
+    dropped (first one wins), and tel: URIs (vCard 4.0) turned into phone numbers. Line
+    breaks become a space, except in the note, where they become "\\n" and also join
+    several notes. The full name falls back to the company, so that every card has
+    something to show in a list.
     """
     company = _one_line(company)
     return CardData(
@@ -76,7 +81,9 @@ def make_card(
         emails=_unique(map(_one_line, emails)),
         phones=_unique(_phone(_one_line(phone)) for phone in phones),
         urls=_unique(map(_one_line, urls)),
-        note="\n".join(_unique(_CARRIAGE_RETURN.sub("\n", note).strip() for note in notes)),
+        note="\n".join(
+            _unique(_CARRIAGE_RETURN.sub("\n", _readable(note)).strip() for note in notes)
+        ),
     )
 
 
@@ -85,8 +92,12 @@ def has_contact(card: CardData) -> bool:
     return bool(card.full_name or card.emails or card.phones)
 
 
+def _readable(value: str) -> str:
+    return NOT_TEXT.sub("", value)
+
+
 def _one_line(value: str) -> str:
-    return _LINE_BREAK.sub(" ", value).strip()
+    return _LINE_BREAK.sub(" ", _readable(value)).strip()
 
 
 def _phone(value: str) -> str:
@@ -96,7 +107,7 @@ def _phone(value: str) -> str:
     """
     if not value.lower().startswith("tel:"):
         return value
-    number, *params = unquote(value[4:]).split(";")
+    number, *params = _readable(unquote(value[4:])).split(";")
     ext = next((param[4:] for param in params if param.lower().startswith("ext=")), "")
     return f"{number.strip()} ext. {ext.strip()}" if ext.strip() else number.strip()
 

@@ -1,16 +1,15 @@
 """Classify and read the text a QR code or badge scan produced."""
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
+from ..urls import split_url
 from .mecard import mebkm_url, parse_bizcard, parse_mecard
-from .model import CardData, ParsedPayload, PayloadError, has_contact
+from .model import NOT_TEXT, CardData, ParsedPayload, PayloadError, has_contact
 from .vcard_read import parse_vcard_text
 
 MAX_PAYLOAD_BYTES = 2953  # the most a QR code can hold (version 40-L, byte mode)
 
-# C0 and C1 controls except tab, LF and CR, and lone surrogates: signs of binary data.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CARD_FORMATS = {"MECARD:": ("mecard", parse_mecard), "BIZCARD:": ("bizcard", parse_bizcard)}
 
@@ -52,7 +51,7 @@ def _check(text: str) -> None:
             f"The scanned data is {size} bytes, larger than any QR code can hold "
             f"({MAX_PAYLOAD_BYTES} bytes). Paste only what the code says."
         )
-    if _NOT_TEXT.search(text):
+    if NOT_TEXT.search(text):
         raise PayloadError(
             "The scanned code holds binary data, not text we can read. "
             "Try another code on the badge, or type the details."
@@ -72,12 +71,8 @@ def _http_url(candidate: str) -> str:
     """The candidate as an http(s) URL with scheme and host in lower case, else ""."""
     if not candidate or any(char.isspace() for char in candidate):
         return ""
-    try:
-        parts = urlsplit(candidate)
-        host, _ = parts.hostname, parts.port  # either raises ValueError if malformed
-    except ValueError:
-        return ""
-    if parts.scheme not in ("http", "https") or not host:
+    parts = split_url(candidate)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return ""
     userinfo, at, host_port = parts.netloc.rpartition("@")
     return urlunsplit(parts._replace(netloc=userinfo + at + host_port.lower()))

@@ -175,16 +175,27 @@ def _escape_for_vobject(name: str, text: str) -> str:
 
 def _decode(raw: bytes, charset: str) -> str:
     """Use the declared charset, else UTF-8, else Windows-1252 (what Outlook writes)."""
-    try:
-        codec = codecs.lookup(charset).name if charset else ""
-    except (LookupError, ValueError):  # unknown, or not even a name
-        codec = ""
+    codec = _text_codec(charset)
     if codec:
-        return raw.decode(_CODEC_FOR.get(codec, codec), errors="replace")
+        try:
+            return raw.decode(_CODEC_FOR.get(codec, codec), errors="replace")
+        except UnicodeError:  # a name like "idna" or "undefined": not a charset after all
+            pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+def _text_codec(charset: str) -> str:
+    """The codec a CHARSET names when it is a text encoding, else "". Python also has codecs
+    from bytes to bytes (base64, hex, zlib, uu, quopri...) and from str to str (rot13)."""
+    try:
+        info = codecs.lookup(charset) if charset else None
+    except (LookupError, ValueError):  # unknown, or not even a name
+        return ""
+    # CodecInfo's own flag, the one bytes.decode() checks (there is no public one).
+    return info.name if info is not None and info._is_text_encoding else ""
 
 
 def _to_card(component: vobject.base.Component) -> CardData:

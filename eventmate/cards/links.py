@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 
+from ..urls import split_url
+
 TOKEN_PATTERN = re.compile(r"^/c/([A-Za-z0-9_-]{16,64})/?$")
 
 
@@ -26,8 +28,8 @@ def card_hosts() -> frozenset[str]:
 
 def token_from_url(url: str, hosts: frozenset[str]) -> str | None:
     """The card token in one of our card links, or None for any other URL."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
+    parts = split_url(url.strip())
+    if parts is None or parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
         return None
     match = TOKEN_PATTERN.match(parts.path)
     return match.group(1) if match else None

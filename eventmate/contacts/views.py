@@ -9,6 +9,7 @@ from ..events.service import my_events
 from ..extensions import db
 from ..flashes import not_saved
 from ..followups.service import apply_choice, choice_from_form, choice_view, user_today
+from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, recent_tags
@@ -27,13 +28,12 @@ def get_own(model, object_id: int):
 
 
 def int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if value and value > 0 else None
+    return request.args.get(name, type=database_id)
 
 
 def capture_form_data(form) -> dict:
     """The capture form's fields as plain values for `parse_capture`."""
-    event_id = form.get("event_id", type=int)
+    event_id = form.get("event_id", type=int)  # checked against the own events
     return {
         "full_name": form.get("full_name", ""),
         "title": form.get("title", ""),
@@ -130,7 +130,7 @@ def delete(contact_id: int):
 @login_required
 def add_prompt():
     question = " ".join(request.form.get("question", "").split())
-    back_to = request.form.get("back_to", type=int)
+    back_to = request.form.get("back_to", type=database_id)
     destination = (
         url_for("contacts.detail", contact_id=get_own(Contact, back_to).id)
         if back_to

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from ..models import Contact, Event, FollowUp, User
+from ..urls import split_url
 from . import drafts, planning, tone
 from .digest import where_we_met
 
@@ -37,8 +37,8 @@ def web_links(urls: list[str]) -> tuple[Link, ...]:
     links = []
     for url in urls:
         url = url.strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        parts = split_url(url)
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             continue
         host = parts.hostname or ""
         if host.endswith(LINKEDIN_HOSTS) or host in LINKEDIN_HOSTS:

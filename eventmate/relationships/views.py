@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..ids import is_database_id
 from ..models import Contact
 from ..models.base import utcnow
 from ..models.contact import MAX_ALLIES
@@ -23,7 +24,7 @@ def panel_global(contact: Contact) -> dict:
 def own_contact(contact_id) -> Contact:
     """The current user's contact with this id (a form's value, maybe None or huge); 404 for
     anything else, so ids reveal nothing."""
-    if not isinstance(contact_id, int) or not 0 < contact_id < 2**31:
+    if not is_database_id(contact_id):
         abort(404)
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.owner_id != current_user.id:

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from ..events.service import running_event
 from ..extensions import db
+from ..ids import is_database_id
 from ..models import Contact, ReviewState, SharedDetails, User
 
-MAX_ID = 2**31  # ids beyond an integer column: not found, rather than a database error
 MERGE_FIELDS = ("name", "email", "phone")  # chosen one by one; the note is kept or left out
 
 
@@ -66,7 +66,7 @@ def waiting_for(owner: User) -> list[SharedDetails]:
 
 def shared_of(owner: User, shared_id: int) -> SharedDetails | None:
     """The row when this user owns it; None otherwise (the view answers 404)."""
-    if not 0 < shared_id < MAX_ID:
+    if not is_database_id(shared_id):
         return None
     shared = db.session.get(SharedDetails, shared_id)
     return shared if shared is not None and shared.owner_id == owner.id else None

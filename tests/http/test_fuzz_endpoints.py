@@ -1,0 +1,359 @@
+"""Every write endpoint, fuzzed with hypothesis on both databases: whatever the body, the URL's
+ids and tokens, the answer is 2xx, 3xx or 4xx, never 5xx; a JSON endpoint's 4xx says why.
+
+`TARGETS` names the fields each endpoint reads; a test fails when the app has a POST, PUT,
+PATCH or DELETE route that is not in it, so a new endpoint can't be left out. Each endpoint
+runs in a world where its ids and tokens exist (Ana's contacts, event, follow-up, prompt,
+device, introductions, a consent link), and draws them as often as junk.
+Bounded for CI: a fraction of the profile's max_examples per endpoint (see conftest).
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventmate.badges import parse_payload
+from eventmate.contacts.service import card_contact, record_meeting
+from eventmate.events.service import create_event
+from eventmate.extensions import db
+from eventmate.followups.service import rotate_feed
+from eventmate.introductions import service as introductions
+from eventmate.models import CustomPrompt, FollowUp, IntroductionSide, PushSubscription, User
+from eventmate.scanning.exchange import exchange_cards
+
+from ..strategies import (
+    DATABASE_IDS,
+    client_ids,
+    form_values,
+    json_values,
+    odd_text,
+    payloads,
+    timestamps,
+)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Each test's database starts empty, so the world's rows have the first few ids.
+ROW_IDS = st.one_of(st.integers(min_value=1, max_value=6), st.none(), DATABASE_IDS)
+EXAMPLES = max(10, settings().max_examples // 10)  # 20 per endpoint and database in CI
+PROFILE_FIELDS = [
+    "display_name", "headline", "email", "phone", "website", "bio", "timezone", "reminder_hour",
+    "quiet_days", "push_enabled", "public_headline", "public_email", "public_phone",
+    "public_website", "public_bio",
+]  # fmt: skip
+EVENT_FIELDS = ["name", "kind", "starts_on", "ends_on", "place", "timezone", "goal"]
+CONTACT_FIELDS = [
+    "full_name", "title", "company", "emails", "phones", "urls", "tags", "new_tags", "notes",
+    "event_id", "follow_up", "follow_up_on", "follow_up_initial", "answer-enjoy",
+    "answer-advice", "met_face_to_face",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one endpoint reads: form field names, or JSON keys with their values; `visitor`:
+    sent without logging in (the page is for people without an account)."""
+
+    fields: tuple[str, ...] = ()
+    json: dict = field(default_factory=dict)
+    visitor: bool = False
+
+
+TARGETS = {
+    "account.delete": Target(("password", "confirm")),
+    "account.profile": Target(tuple(PROFILE_FIELDS)),
+    "api.create_capture": Target(
+        json={
+            "id": client_ids,
+            "contact_id": ROW_IDS,
+            "scan_id": st.one_of(st.none(), client_ids),
+            "tags_add": json_values,
+            "tags_remove": json_values,
+            "face_to_face": st.one_of(st.booleans(), json_values),
+            "notes": odd_text,
+            "answers": json_values,
+            "fields": st.dictionaries(st.sampled_from(["company", "emails", "urls"]), odd_text),
+            "event_id": ROW_IDS,
+            "follow_up": st.sampled_from(["none", "tomorrow", "date", "x"]),
+            "follow_up_on": odd_text,
+            "follow_up_initial": odd_text,
+            "base": json_values,
+        }
+    ),
+    "api.create_scan": Target(
+        json={
+            "id": client_ids,
+            "payload": payloads,
+            "scanned_at": timestamps(),
+            "event_id": ROW_IDS,
+        }
+    ),
+    "auth.login": Target(("email", "password", "remember", "next"), visitor=True),
+    "auth.logout": Target(),
+    "auth.register": Target(("email", "password", "display_name", "timezone"), visitor=True),
+    "cards.exchange": Target(),
+    "cards.rotate": Target(),
+    "cards.share_back": Target(("name", "email", "note"), visitor=True),
+    "contacts.add_prompt": Target(("question", "back_to")),
+    "contacts.delete": Target(),
+    "contacts.delete_prompt": Target(("back_to",)),
+    "contacts.detail": Target(tuple(CONTACT_FIELDS)),
+    "events.create": Target(tuple(EVENT_FIELDS)),
+    "events.edit": Target(tuple(EVENT_FIELDS)),
+    "events.join": Target(("code",)),
+    "events.make_current": Target(),
+    "events.set_goal": Target(("goal",)),
+    "inbox.dismiss": Target(),
+    "inbox.done": Target(),
+    "inbox.reopen": Target(),
+    "inbox.revoke_feed": Target(),
+    "inbox.rotate_feed": Target(),
+    "inbox.snooze": Target(("days",)),
+    "introductions.consent_link": Target(("choice", "reason"), visitor=True),
+    "introductions.create": Target(("a", "b", "why_a", "why_b", "confirm")),
+    "introductions.make_link": Target(),
+    "introductions.preferences": Target(("no_introductions",)),
+    "introductions.request_detail": Target(("choice", "reason")),
+    "introductions.seen": Target(),
+    "introductions.withdraw": Target(),
+    "push.add_subscription": Target(
+        json={"endpoint": odd_text, "keys": json_values, "expirationTime": json_values}
+    ),
+    "push.delete_subscription": Target(json={"endpoint": odd_text}),
+    "push.remove": Target(),
+    "relationships.introductions_preference": Target(("do_not_introduce",)),
+    "relationships.keep_in_touch": Target(("keep_in_touch_days",)),
+    "relationships.log": Target(("kind", "on", "note")),
+    "relationships.mark": Target(("keep_in_touch_days",)),
+    "relationships.swap": Target(("add", "remove")),
+    "relationships.unmark": Target(),
+    "scanning.scan_form": Target(("payload",)),
+}
+
+
+def write_endpoints(app) -> set[str]:
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods & WRITE_METHODS and rule.endpoint != "static"
+    }
+
+
+def test_every_write_endpoint_is_fuzzed(app):
+    """A new POST/PUT/PATCH/DELETE route fails here until it is added to TARGETS."""
+    assert write_endpoints(app) == set(TARGETS)
+
+
+@dataclass
+class World:
+    """Ids and tokens that exist, by URL argument name."""
+
+    ids: dict[str, list[int]]
+    tokens: dict[str, list[str]]
+    join_codes: list[str]
+
+
+def build_world(app) -> World:
+    """Ana (logged in by the caller) met Ben and Cara and scanned a badge; she has an event, a
+    prompt, a device and a calendar feed, introduced Ben to Cara (with a consent link), and Ben
+    introduced her."""
+    with app.app_context():
+        ana = db.session.scalar(db.select(User).where(User.email == "ana@example.org"))
+        ben, cara = (
+            User(email=f"{name}@example.org", password_hash="x", display_name=name.title())
+            for name in ("ben", "cara")
+        )
+        db.session.add_all([ben, cara])
+        db.session.flush()
+        now = datetime.now(UTC)
+        event = create_event(ana, name="DevConf", kind="conference", timezone="UTC")
+        db.session.flush()
+        ana_ben = exchange_cards(ana, ben, met_at=now, event=event)
+        ana_cara = exchange_cards(ana, cara, met_at=now, event=None)
+        badge = "MECARD:N:Owen,Sean;EMAIL:sean@example.com;;"
+        sean, _ = card_contact(ana, parse_payload(badge).card, raw=badge, source="badge")
+        record_meeting(sean, kind="scan", met_at=now, event=event, event_id=None)
+        db.session.add(CustomPrompt(owner_id=ana.id, question="What are you building?"))
+        db.session.add(
+            PushSubscription(
+                user_id=ana.id, endpoint="https://push.example/1", p256dh="x", auth="y"
+            )
+        )
+        intro = introductions.create_introduction(
+            ana, ana_ben, ana_cara, why_a="You both map cities.", why_b="Same.", confirmed=True,
+            now=now,
+        )  # fmt: skip
+        link = introductions.issue_link(intro.sides[0], now=now)
+        feed = rotate_feed(ana)
+        bens_ana = exchange_cards(ben, ana, met_at=now - timedelta(days=1), event=None)
+        bens_cara = exchange_cards(ben, cara, met_at=now - timedelta(days=1), event=None)
+        introductions.create_introduction(
+            ben, bens_ana, bens_cara, why_a="Hello there.", why_b="Hello there.", confirmed=True,
+            now=now,
+        )  # fmt: skip
+        db.session.commit()
+        world = World(
+            ids={
+                "contact_id": [ana_ben.id, ana_cara.id, sean.id],
+                "event_id": [event.id],
+                "follow_up_id": list(db.session.scalars(db.select(FollowUp.id))),
+                "intro_id": [intro.id],
+                "side_id": list(
+                    db.session.scalars(
+                        db.select(IntroductionSide.id).where(IntroductionSide.user_id == ana.id)
+                    )
+                ),
+                "prompt_id": list(db.session.scalars(db.select(CustomPrompt.id))),
+                "device_id": list(db.session.scalars(db.select(PushSubscription.id))),
+            },
+            tokens={"c": [ben.card_token, ana.card_token], "i": [link], "ics": [feed]},
+            join_codes=[event.join_code],
+        )
+    return world
+
+
+def path_values(rule, world: World):
+    """The rule's URL arguments: ids and tokens that exist, as often as junk."""
+    values = {}
+    for name in rule.arguments:
+        if name == "position":
+            values[name] = st.sampled_from(["a", "b"])
+        elif name in world.ids:
+            values[name] = st.one_of(st.sampled_from(world.ids[name]), DATABASE_IDS)
+        else:
+            real = world.tokens[rule.rule.split("/")[1]]  # c (cards), i (consents), ics
+            values[name] = st.one_of(st.sampled_from(real), st.text(max_size=70).filter(bool))
+    return st.fixed_dictionaries(values)
+
+
+# Values a field is often given, so that the fuzz gets past the first check; junk as often.
+PLAUSIBLE = {
+    "choice": ["accept", "decline"],
+    "kind": ["meeting", "call", "message", "conference"],
+    "days": ["1", "3", "7"],
+    "keep_in_touch_days": ["30", "90"],
+    "confirm": ["yes", "DELETE"],
+    "timezone": ["UTC", "Europe/Lisbon"],
+    "email": ["ana@example.org", "new@example.org"],
+    "display_name": ["Ana Ribeiro"],
+    "name": ["Bea Costa"],
+    "question": ["What are you building?"],
+    "goal": ["1", "500"],
+    "reminder_hour": ["9"],
+    "on": [datetime.now(UTC).date().isoformat(), "1950-01-01"],
+    "starts_on": [datetime.now(UTC).date().isoformat()],
+    "follow_up": ["none", "tomorrow", "date"],
+    "follow_up_on": [(datetime.now(UTC).date() + timedelta(days=3)).isoformat()],
+    "why_a": ["You both map cities."],
+    "why_b": ["You both map cities."],
+    "next": ["/contacts/", "/\r\nSet-Cookie: a=b", "//evil.example", "/\\evil"],
+    "q": ["ana", "%"],
+}
+CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to")
+
+
+def form_bodies(target: Target, world: World):
+    """Every field the endpoint reads (plausible or junk), and a few more pairs of anything."""
+    contact_ids = [str(i) for i in world.ids["contact_id"]]
+    plausible = PLAUSIBLE | {name: contact_ids for name in CONTACT_ID_FIELDS}
+    plausible |= {"event_id": [str(i) for i in world.ids["event_id"]], "code": world.join_codes}
+    fields = {
+        name: st.one_of(st.sampled_from(plausible[name]), form_values)
+        if name in plausible
+        else st.one_of(payloads, form_values)
+        for name in target.fields
+    }
+    extra = st.lists(st.tuples(st.sampled_from([*target.fields, "x"]), form_values), max_size=3)
+    return st.tuples(st.fixed_dictionaries(fields), extra).map(
+        lambda pair: [*pair[0].items(), *pair[1]]
+    )
+
+
+def json_bodies(target: Target):
+    """The endpoint's keys, all or some of them; or any JSON, or not JSON at all."""
+    shapes = [
+        st.fixed_dictionaries(target.json),
+        st.fixed_dictionaries({}, optional=target.json),
+        st.one_of(json_values, st.text(max_size=30), st.just("[" * 30)),
+    ]
+    weights = [0] * 6 + [1, 1] + [2, 2]  # 60% complete, 20% some keys, 20% anything
+    return st.sampled_from(weights).flatmap(shapes.__getitem__)
+
+
+def send(client, method: str, path: str, target: Target, body, token: str):
+    if target.json:
+        headers = {"X-CSRFToken": token}
+        if isinstance(body, dict):
+            return client.open(path, method=method, json=body, headers=headers, csrf=False)
+        data = body if isinstance(body, str) else json.dumps(body)
+        return client.open(
+            path, method=method, data=data, content_type="application/json", headers=headers,
+            csrf=False,
+        )  # fmt: skip
+    data = urlencode([*body, ("csrf_token", token)], errors="surrogatepass")
+    return client.open(
+        path, method=method, data=data, content_type="application/x-www-form-urlencoded",
+        csrf=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("endpoint", sorted(TARGETS))
+def test_no_body_or_url_makes_an_endpoint_fail(app, ana, make_client, endpoint):
+    target = TARGETS[endpoint]
+    world = build_world(app)
+    client = make_client() if target.visitor else ana
+    token = client.csrf_token()
+    adapter = app.url_map.bind("eventmate.test")
+    [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+    method = sorted(rule.methods & WRITE_METHODS)[0]
+    bodies = json_bodies(target) if target.json else form_bodies(target, world)
+
+    @settings(max_examples=EXAMPLES)
+    @given(values=path_values(rule, world), body=bodies)
+    def answers_without_failing(values, body):
+        path = adapter.build(endpoint, values, method=method)
+        response = send(client, method, path, target, body, token)
+        assert response.status_code < 500, (path, body, response.get_data(as_text=True)[:500])
+        if target.json and response.status_code >= 400:
+            message = response.get_json()["error"]
+            assert len(message) > 10 and message.endswith("."), message  # a sentence
+
+    answers_without_failing()
+
+
+QUERY_NAMES = ["q", "next", "a", "b", "event", "tag", "scanned", "x"]
+
+
+def test_no_query_string_makes_a_page_fail(app, ana, make_client):
+    """Every page (GET), logged in or not, with any query string: the same answers only."""
+    world = build_world(app)
+    visitor = make_client()
+    adapter = app.url_map.bind("eventmate.test")
+    pages = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in ("static", "pwa.versioned_static")
+    ]
+    value = {
+        name: st.one_of(st.sampled_from(PLAUSIBLE.get(name, [""])), form_values)
+        for name in QUERY_NAMES
+    }
+    query = st.lists(
+        st.sampled_from(QUERY_NAMES).flatmap(lambda name: st.tuples(st.just(name), value[name])),
+        max_size=3,
+    )
+
+    @settings(max_examples=EXAMPLES * 10)
+    @given(data=st.data(), query=query, logged_in=st.booleans())
+    def answers_without_failing(data, query, logged_in):
+        rule = data.draw(st.sampled_from(pages))
+        path = adapter.build(rule.endpoint, data.draw(path_values(rule, world)), method="GET")
+        path += "?" + urlencode(query, errors="surrogatepass")
+        response = (ana if logged_in else visitor).get(path)
+        assert response.status_code < 500, (path, response.get_data(as_text=True)[:500])
+
+    answers_without_failing()
