@@ -6,14 +6,13 @@ import json
 
 import sqlalchemy as sa
 
-from ..badges import CardData, card_to_vcard
 from ..contacts.search import search_contacts
-from ..contacts.serialize import contact_json
+from ..contacts.serialize import contact_json, contact_vcard, exported_notes
 from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
-from ..models import Contact, CustomPrompt, Event, EventMembership, User
+from ..models import CustomPrompt, Event, EventMembership, User
 from ..shared_details.service import shared_json
 from .spreadsheet import spreadsheet_text
 
@@ -31,28 +30,8 @@ CSV_COLUMNS = (
 )
 
 
-def _notes(contact: Contact) -> str:
-    """The notes, after what an unidentified code said: without it, an exported "Someone to
-    identify" would hold nothing at all."""
-    if not contact.needs_identifying:
-        return contact.notes
-    return "\n".join(filter(None, [f"The code said: {contact.raw_payload}", contact.notes]))
-
-
 def contacts_vcf(user: User) -> str:
-    cards = []
-    for contact in search_contacts(user):
-        card = CardData(
-            full_name=contact.display_name,
-            title=contact.title,
-            company=contact.company,
-            emails=list(contact.emails),
-            phones=list(contact.phones),
-            urls=list(contact.urls),
-            note=_notes(contact),
-        )
-        cards.append(card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}"))
-    return "".join(cards)
+    return "".join(contact_vcard(contact) for contact in search_contacts(user))
 
 
 def contacts_csv(user: User) -> str:
@@ -70,7 +49,7 @@ def contacts_csv(user: User) -> str:
             "; ".join(contact.urls),
             contact.event.name if contact.event else "",
             ", ".join(tag.name for tag in contact.tags),
-            _notes(contact),
+            exported_notes(contact),
             contact.created_at.isoformat(),
         )
         writer.writerow([spreadsheet_text(value) for value in row])

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter
 
+from ..downloads import vcard_download
 from ..errors import reshows_expired_form
 from ..events.service import running_event
 from ..extensions import db, limiter
@@ -87,15 +88,7 @@ def public_card(token: str):
 @bp.get("/c/<card_token:token>.vcf")
 def public_vcard(token: str):
     owner = card_owner_or_gone(token)
-    filename = "".join(ch for ch in owner.display_name if ch.isalnum() or ch in " -_") or "contact"
-    return Response(
-        service.card_vcard(owner),
-        mimetype="text/vcard",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename.strip()}.vcf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return vcard_download(service.card_vcard(owner), owner.display_name)
 
 
 @bp.post("/c/<card_token:token>/share")

@@ -1,7 +1,8 @@
-"""Contacts as JSON for the API and the data export."""
+"""Contacts as JSON for the API and the data export, and as a vCard for the phone."""
 
 from flask import url_for
 
+from ..badges import CardData, card_to_vcard
 from ..models import Contact
 
 
@@ -39,3 +40,25 @@ def contact_json(contact: Contact) -> dict:
         "created_at": contact.created_at.isoformat(),
         "url": url_for("contacts.detail", contact_id=contact.id),
     }
+
+
+def exported_notes(contact: Contact) -> str:
+    """The notes, after what an unidentified code said: without it, an exported "Someone to
+    identify" would hold nothing at all."""
+    if not contact.needs_identifying:
+        return contact.notes
+    return "\n".join(filter(None, [f"The code said: {contact.raw_payload}", contact.notes]))
+
+
+def contact_vcard(contact: Contact) -> str:
+    """One contact as a vCard 4.0, for the phone's address book or the export."""
+    card = CardData(
+        full_name=contact.display_name,
+        title=contact.title,
+        company=contact.company,
+        emails=list(contact.emails),
+        phones=list(contact.phones),
+        urls=list(contact.urls),
+        note=exported_notes(contact),
+    )
+    return card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}")

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from ..downloads import vcard_download
 from ..events.service import my_events
 from ..extensions import db
 from ..flashes import not_saved
@@ -15,6 +16,7 @@ from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, recent_tags
 from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
 from .search import search_contacts
+from .serialize import contact_vcard
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -113,6 +115,14 @@ def detail(contact_id: int):
         just_scanned=request.args.get("scanned") == "1",
         follow_up=choice_view(current_user, contact, now),
     ), 422 if errors else 200
+
+
+@bp.get("/<int:contact_id>.vcf")
+@login_required
+def vcard(contact_id: int):
+    """Save to phone: this one contact as a vCard the phone adds to its address book."""
+    contact = get_own(Contact, contact_id)
+    return vcard_download(contact_vcard(contact), contact.display_name)
 
 
 @bp.post("/<int:contact_id>/delete")

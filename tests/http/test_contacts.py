@@ -4,6 +4,7 @@ import html
 
 import pytest
 
+from eventmate.badges import parse_vcard_bytes
 from eventmate.models import Contact, Tag
 
 from .helpers import (
@@ -227,6 +228,7 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
     prompt_id = contacts_page_prompt_id(ana)
     attempts = [
         ("get", f"/contacts/{contact_id}", None),
+        ("get", f"/contacts/{contact_id}.vcf", None),
         ("post", f"/contacts/{contact_id}", {"full_name": "Hacked", "notes": "x"}),
         ("post", f"/contacts/{contact_id}/delete", None),
         ("post", "/contacts/prompts", {"question": "Sneaky question?", "back_to": contact_id}),
@@ -258,3 +260,22 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
 def contacts_page_prompt_id(client) -> int:
     page = client.get("/account/").get_data(as_text=True)
     return int(page.split("/contacts/prompts/")[1].split("/delete")[0])
+
+
+def test_save_to_phone_gives_one_contact_as_a_vcard(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    page = ben.get(f"/contacts/{contact_id}").get_data(as_text=True)
+    assert f'href="/contacts/{contact_id}.vcf" download>Save to phone<' in page
+
+    response = ben.get(f"/contacts/{contact_id}.vcf")
+
+    assert response.status_code == 200 and response.mimetype == "text/vcard"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="Sean Owen.vcf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    [card] = parse_vcard_bytes(response.data)
+    assert (card.full_name, card.company, card.emails, card.phones) == (
+        "Sean Owen",
+        "ZXing",
+        ["srowen@example.com"],
+        ["+12125658770"],
+    )
