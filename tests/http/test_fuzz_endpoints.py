@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eventmate.auth.verification import start_email_change, start_sign_up
 from eventmate.badges import parse_payload
 from eventmate.contacts.service import card_contact, record_meeting
 from eventmate.events.service import create_event
@@ -25,6 +26,7 @@ from eventmate.followups.service import rotate_feed
 from eventmate.introductions import service as introductions
 from eventmate.models import CustomPrompt, FollowUp, IntroductionSide, PushSubscription, User
 from eventmate.scanning.exchange import exchange_cards
+from eventmate.shared_details.service import receive
 
 from ..strategies import (
     DATABASE_IDS,
@@ -64,8 +66,11 @@ class Target:
 
 
 TARGETS = {
+    "account.change_email": Target(("email", "password")),
+    "account.confirm_email_change": Target(("code",)),
     "account.delete": Target(("password", "confirm")),
     "account.profile": Target(tuple(PROFILE_FIELDS)),
+    "account.resend_email_code": Target(),
     "api.create_capture": Target(
         json={
             "id": client_ids,
@@ -94,7 +99,9 @@ TARGETS = {
     ),
     "auth.login": Target(("email", "password", "remember", "next"), visitor=True),
     "auth.logout": Target(),
+    "auth.confirm_sign_up": Target(("code", "password"), visitor=True),
     "auth.register": Target(("email", "password", "display_name", "timezone"), visitor=True),
+    "auth.resend_sign_up_code": Target(visitor=True),
     "cards.exchange": Target(),
     "cards.rotate": Target(),
     "cards.share_back": Target(("name", "email", "note"), visitor=True),
@@ -132,6 +139,7 @@ TARGETS = {
     "relationships.swap": Target(("add", "remove")),
     "relationships.unmark": Target(),
     "scanning.scan_form": Target(("payload",)),
+    "shared.decide": Target(("decision", "contact_id", "keep_note", "name", "email", "phone")),
 }
 
 
@@ -153,14 +161,15 @@ class World:
     """Ids and tokens that exist, by URL argument name."""
 
     ids: dict[str, list[int]]
-    tokens: dict[str, list[str]]
+    tokens: dict[str, list[str]]  # by the path's first part: c, i, ics, register, account
     join_codes: list[str]
 
 
 def build_world(app) -> World:
     """Ana (logged in by the caller) met Ben and Cara and scanned a badge; she has an event, a
     prompt, a device and a calendar feed, introduced Ben to Cara (with a consent link), and Ben
-    introduced her."""
+    introduced her. Bea shared her details with Ana; Nia is signing up and Ana changing her
+    email (both waiting for their codes)."""
     with app.app_context():
         ana = db.session.scalar(db.select(User).where(User.email == "ana@example.org"))
         ben, cara = (
@@ -195,7 +204,14 @@ def build_world(app) -> World:
             ben, bens_ana, bens_cara, why_a="Hello there.", why_b="Hello there.", confirmed=True,
             now=now,
         )  # fmt: skip
+        shared = receive(
+            ana, name="Bea Costa", email="bea@example.org", phone="", note="Hi!", now=now
+        )
         db.session.commit()
+        signing_up = start_sign_up(
+            email="nia@example.org", password="x", display_name="Nia", timezone="UTC", now=now
+        )
+        changing = start_email_change(ana, email="ana.new@example.org", now=now)
         world = World(
             ids={
                 "contact_id": [ana_ben.id, ana_cara.id, sean.id],
@@ -209,8 +225,15 @@ def build_world(app) -> World:
                 ),
                 "prompt_id": list(db.session.scalars(db.select(CustomPrompt.id))),
                 "device_id": list(db.session.scalars(db.select(PushSubscription.id))),
+                "shared_id": [shared.id],
             },
-            tokens={"c": [ben.card_token, ana.card_token], "i": [link], "ics": [feed]},
+            tokens={
+                "c": [ben.card_token, ana.card_token],
+                "i": [link],
+                "ics": [feed],
+                "register": [signing_up.verification.ticket],
+                "account": [changing.verification.ticket],
+            },
             join_codes=[event.join_code],
         )
     return world
@@ -252,8 +275,10 @@ PLAUSIBLE = {
     "why_b": ["You both map cities."],
     "next": ["/contacts/", "/\r\nSet-Cookie: a=b", "//evil.example", "/\\evil"],
     "q": ["ana", "%"],
+    "decision": ["accept", "merge", "dismiss"],
+    "code": ["123456", "12 34 56"],
 }
-CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to")
+CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to", "contact_id")
 
 
 def form_bodies(target: Target, world: World):
