@@ -4,6 +4,7 @@ people met lately."""
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..events.service import membership, progress
 from ..extensions import db
@@ -22,6 +23,7 @@ def index():
     recent = db.session.scalars(
         sa.select(Contact)
         .where(Contact.owner_id == current_user.id)
+        .options(selectinload(Contact.tags), selectinload(Contact.answers))  # in each row
         .order_by(Contact.created_at.desc(), Contact.id.desc())
         .limit(5)
     )

@@ -188,14 +188,23 @@ def check_phone_layout(page: Page) -> None:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    """Check the screen's phone layout, and save docs/screenshots/<name>.png when
-    EVENTMATE_SCREENSHOTS=1 (CI runs the flows without rewriting the files)."""
+    """Check the screen's phone layout, and save docs/screenshots/<name>.png and, in the dark
+    theme, <name>-dark.png when EVENTMATE_SCREENSHOTS=1 (CI runs the flows without rewriting
+    the files)."""
     page.wait_for_load_state("load")
     check_phone_layout(page)
     if os.environ.get("EVENTMATE_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    try:
+        for scheme, suffix in (("light", ""), ("dark", "-dark")):
+            page.emulate_media(color_scheme=scheme)
+            save_screen(page, SCREENSHOTS / f"{name}{suffix}.png", full_page=full_page)
+    finally:
+        page.emulate_media(color_scheme="light")
+
+
+def save_screen(page: Page, path: Path, *, full_page: bool) -> None:
     viewport = page.viewport_size
     height = page.evaluate("document.documentElement.scrollHeight")
     if not full_page or viewport is None or height <= viewport["height"]:

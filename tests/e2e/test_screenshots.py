@@ -73,6 +73,11 @@ def test_every_screen(new_phone):
     card = public_card_path(ana)
     expect(ana.locator(".qr-card")).to_contain_text("Product designer at Tideway")
     screenshot(ana, "my-card")
+    ana.get_by_role("button", name=re.compile("QR code of your card")).click()
+    full = ana.get_by_role("dialog", name="Your QR code, full screen")
+    expect(full).to_be_visible()
+    screenshot(ana, "my-card-full", full_page=False)
+    full.get_by_role("button", name="Close").click()
 
     visitor.goto(card)
     expect(visitor.get_by_role("link", name="Save contact")).to_be_visible()

@@ -279,3 +279,15 @@ def test_save_to_phone_gives_one_contact_as_a_vcard(app, ben):
         ["srowen@example.com"],
         ["+12125658770"],
     )
+
+
+def test_the_people_list_reminds_with_tags_or_the_first_thing_they_said(app, ben):
+    tagged = scan(ben, BADGE).get_json()["id"]
+    capture(ben, tagged, full_name="Sean Owen", new_tags="barcodes, open source")
+    quoted = scan(ben, "MECARD:N:Lund,Ida;ORG:Fjord;;").get_json()["id"]
+    capture(ben, quoted, full_name="Ida Lund", **{"answer-enjoy": "Teaching juniors to read data."})
+
+    for page in (ben.get("/contacts/"), ben.get("/")):
+        rows = visible_text(page)
+        assert "barcodes · open source" in rows
+        assert "“Teaching juniors to read data.”" in rows
