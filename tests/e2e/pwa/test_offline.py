@@ -477,6 +477,29 @@ def test_a_tag_saved_offline_stays_when_another_is_added(new_phone, live_server)
     assert camille["tags"] == ["met-offline", "second tag"]
 
 
+def test_what_was_typed_before_the_page_script_ran_is_saved_too(new_phone):
+    # On a slow phone the module that queues offline saves starts late; a tag typed before it
+    # ran is a change all the same (it compares with the page as the server sent it).
+    phone, page = camille_scanned_online(new_phone, "Ike Early", "ike.early@example.org")
+
+    def held_back(route: Route) -> None:
+        source = route.fetch().text()
+        hold = "await new Promise((go) => (window.releaseCapture = go));\n"
+        route.fulfill(body=hold + source, content_type="text/javascript")
+
+    page.route("**/js/offline-capture.js", held_back)
+    page.reload()
+    page.wait_for_function("() => typeof window.releaseCapture === 'function'")
+    page.get_by_label("Add tags").fill("met-early")  # before offline-capture.js has run
+    page.evaluate("window.releaseCapture()")
+    page.wait_for_timeout(500)  # its start: it reads the outbox, then what the form holds
+
+    phone.set_offline(True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    [item] = wait_for_outbox(page, lambda items: len(items) == 1)
+    assert item["body"]["tags_add"] == ["met-early"]
+
+
 def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_server):
     email = "bea.offline@example.org"
     phone, page = camille_scanned_online(new_phone, "Bea Offline", email)
