@@ -19,7 +19,7 @@ const VERSIONED = /^\/static\/v\/[^/]+\//;
 const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
 // Pages worth keeping for offline use (not forms like login or account deletion).
 const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|events\/|events\/\d+|account\/|offline\/capture)$/;
+  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/capture)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());

@@ -99,9 +99,10 @@ def test_every_screen(new_phone):
     ben.get_by_label("What do they enjoy most about their work?").fill(
         "Watching people use a tool for the first time."
     )
-    save_capture(ben)
-    expect(ben.get_by_role("checkbox", name="design")).to_be_checked()
     screenshot(ben, "capture")
+    save_capture(ben)
+    expect(ben.get_by_role("list", name="Tags")).to_contain_text("design")
+    screenshot(ben, "contact")
 
     tab(ana, "Scan")
     screenshot(ana, "scan")
