@@ -138,47 +138,112 @@ export async function loadRules(url) {
   return response.json();
 }
 
-function renderFindings(output, findings) {
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function renderFindings(output, findings, { onSoften, undo }) {
   output.replaceChildren();
+  if (undo) {
+    const done = element("p", "tone-undo", "Softer wording in place. ");
+    const button = element("button", "link-button", "Undo");
+    button.type = "button";
+    button.addEventListener("click", undo);
+    done.append(button);
+    output.append(done);
+  }
   if (findings.length === 0) {
-    const ok = document.createElement("p");
-    ok.className = "tone-ok";
-    ok.textContent = "Reads friendly and light.";
-    output.append(ok);
+    output.append(element("p", "tone-ok", "Reads friendly and light."));
     return;
   }
-  const list = document.createElement("ul");
-  list.className = "tone-findings";
+  const list = element("ul", "tone-findings");
   for (const finding of findings) {
-    const item = document.createElement("li");
-    const reason = document.createElement("p");
-    if (finding.match) {
-      const quote = document.createElement("strong");
-      quote.textContent = `“${finding.match}”: `;
-      reason.append(quote);
-    }
+    const item = element("li");
+    const reason = element("p");
+    if (finding.match) reason.append(element("strong", "", `“${finding.match}”: `));
     reason.append(finding.reason);
-    const softer = document.createElement("p");
-    softer.className = "tone-softer";
-    softer.textContent = `Softer: ${finding.softer}`;
-    item.append(reason, softer);
+    item.append(reason);
+    if (finding.rewrite) {
+      item.append(element("p", "tone-softer", `Softer: “${finding.rewrite}”`));
+      const button = element("button", "button tone-soften", "Use softer wording");
+      button.type = "button";
+      button.append(element("span", "visually-hidden", ` instead of “${finding.match}”`));
+      button.addEventListener("click", () => onSoften(finding.id));
+      item.append(button);
+    } else {
+      item.append(element("p", "tone-softer", `Softer: ${finding.softer}`));
+    }
     list.append(item);
   }
   output.append(list);
 }
 
-// Check `textarea` while the user types; findings go to `output` (an aria-live region).
+// UTF-16 offset of code point `index` in `text` (the engines count code points).
+function unitOffset(text, index) {
+  return Array.from(text).slice(0, index).join("").length;
+}
+
+// Replace units start to end of the textarea's text. With a mouse, through the browser's own
+// editing so that Ctrl+Z undoes it; on a touch screen without focusing, which would open the
+// keyboard over the coach (the coach's own Undo is there instead).
+function replaceText(textarea, start, end, text) {
+  if (matchMedia("(pointer: fine)").matches) {
+    textarea.focus();
+    textarea.setSelectionRange(start, end);
+    if (document.execCommand("insertText", false, text)) return;
+  }
+  textarea.setRangeText(text, start, end, "end");
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+// Check `textarea` while the user types; findings go to `output` (an aria-live region), each
+// with its softer words one tap away, and an Undo for the last one taken.
 export function attachToneCoach(textarea, output, rules, { firstContact = false } = {}) {
   let timer = null;
   let shown = null;
+  let undo = null; // the last softer wording taken: {start, rewrite, original} in UTF-16 units
+  let editing = false; // our own edit is under way: its input event keeps the Undo
+  const check = () => checkTone(textarea.value, rules, { firstContact });
+  const soften = (id) => {
+    const finding = check().find((found) => found.id === id && found.rewrite);
+    if (!finding) return update();
+    const text = textarea.value;
+    const start = unitOffset(text, finding.start);
+    const end = unitOffset(text, finding.end);
+    edit(start, end, finding.rewrite);
+    undo = { start, rewrite: finding.rewrite, original: text.slice(start, end) };
+    update();
+  };
+  const undoSoften = () => {
+    const { start, rewrite, original } = undo;
+    undo = null;
+    if (textarea.value.slice(start, start + rewrite.length) === rewrite) {
+      edit(start, start + rewrite.length, original);
+    }
+    update();
+  };
+  const edit = (start, end, text) => {
+    editing = true;
+    try {
+      replaceText(textarea, start, end, text);
+    } finally {
+      editing = false;
+    }
+  };
   const update = () => {
-    const findings = checkTone(textarea.value, rules, { firstContact });
-    const key = JSON.stringify(findings.map((finding) => [finding.id, finding.match]));
+    clearTimeout(timer);
+    const findings = check();
+    const key = JSON.stringify([undo, findings.map((finding) => [finding.id, finding.match, finding.rewrite])]);
     if (key === shown) return; // say nothing new to screen readers when nothing changed
     shown = key;
-    renderFindings(output, findings);
+    renderFindings(output, findings, { onSoften: soften, undo: undo && undoSoften });
   };
   textarea.addEventListener("input", () => {
+    if (editing) return;
+    undo = null;
     clearTimeout(timer);
     timer = setTimeout(update, 400);
   });
