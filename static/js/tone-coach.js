@@ -15,7 +15,8 @@ const SPACES = new Set([
 ]);
 const LINE_BREAKS = new Set("\n\v\f\r\u2028\u2029");
 const SENTENCE_ENDS = new Set(".!?\u2026");
-const OPENERS = new Set(" \"'("); // normalised characters that may stand before a sentence's first word
+// Normalised characters that may stand before a sentence's first word.
+const OPENERS = new Set(" \"'(");
 const MARK = /\p{M}/gu;
 const WORD = /[a-z']+/g;
 const FRAGMENT = /\{([a-z_]+)\}/g;
@@ -50,10 +51,13 @@ export function expand(pattern, fragments) {
   return pattern.replace(FRAGMENT, (_, name) => expand(fragments[name], fragments));
 }
 
-const compiled = new Map();
+// "d" for the groups' offsets, "u" so that quantifiers count code points as Python does.
+const compiled = new WeakMap(); // fragments → (pattern → RegExp)
 function regex(pattern, fragments) {
-  if (!compiled.has(pattern)) compiled.set(pattern, new RegExp(expand(pattern, fragments), "du"));
-  return compiled.get(pattern);
+  if (!compiled.has(fragments)) compiled.set(fragments, new Map());
+  const cache = compiled.get(fragments);
+  if (!cache.has(pattern)) cache.set(pattern, new RegExp(expand(pattern, fragments), "du"));
+  return cache.get(pattern);
 }
 
 // Where the normalised units start to end came from, in code points of the original.
@@ -79,11 +83,14 @@ function rewriteOf(template, found, codePoints, origin, start) {
     if (!span || span[1] <= span[0]) return "";
     const [first, last] = originalSpan(codePoints, origin, span[0], span[1]);
     const text = codePoints.slice(first, last).join("");
-    // "Send me" moves into the sentence
-    if (first === start && offset > 0 && /^[A-Z][a-z]/.test(text)) return text[0].toLowerCase() + text.slice(1);
+    if (first === start && offset > 0 && /^[A-Z][a-z]/.test(text)) {
+      return text[0].toLowerCase() + text.slice(1); // "Send me" moves into the sentence
+    }
     return text;
   });
-  if (startsSentence(codePoints, start) && /^[a-z]/.test(words)) return words[0].toUpperCase() + words.slice(1);
+  if (startsSentence(codePoints, start) && /^[a-z]/.test(words)) {
+    return words[0].toUpperCase() + words.slice(1);
+  }
   return words;
 }
 
@@ -91,12 +98,14 @@ function phraseFinding(rule, fragments, codePoints, normal, origin) {
   for (const pattern of rule.patterns) {
     const found = regex(pattern.find, fragments).exec(normal);
     if (!found || found[0].length === 0) continue;
-    let [start, end] = originalSpan(codePoints, origin, found.index, found.index + found[0].length);
-    const match = codePoints.slice(start, end).join("");
-    let rewrite = null;
+    const matched = [found.index, found.index + found[0].length];
+    const [start, matchEnd] = originalSpan(codePoints, origin, ...matched);
+    const match = codePoints.slice(start, matchEnd).join("");
+    let [rewrite, end] = [null, matchEnd];
     if ("rewrite" in pattern) {
       rewrite = rewriteOf(pattern.rewrite, found, codePoints, origin, start);
-      if (rewrite.endsWith("?") && end < codePoints.length && ".!?".includes(codePoints[end])) end += 1;
+      const next = codePoints[end] ?? "";
+      if (rewrite.endsWith("?") && next && ".!?".includes(next)) end += 1;
     }
     return { id: rule.id, reason: rule.reason, softer: rule.softer, match, rewrite, start, end };
   }
@@ -104,7 +113,8 @@ function phraseFinding(rule, fragments, codePoints, normal, origin) {
 }
 
 function wholeDraftFinding(rule, reason = rule.reason) {
-  return { id: rule.id, reason, softer: rule.softer, match: null, rewrite: null, start: null, end: null };
+  const none = { match: null, rewrite: null, start: null, end: null };
+  return { id: rule.id, reason, softer: rule.softer, ...none };
 }
 
 // Findings for a draft, in rule order: [{id, reason, softer, match, rewrite, start, end}], where
@@ -127,7 +137,8 @@ export function checkTone(text, rules, { firstContact = false } = {}) {
   }
   if (normal.split(" ").filter(Boolean).length > limits.max_words) {
     const rule = rules.length;
-    findings.push(wholeDraftFinding(rule, rule.reason.replace("{max_words}", String(limits.max_words))));
+    const reason = rule.reason.replace("{max_words}", String(limits.max_words));
+    findings.push(wholeDraftFinding(rule, reason));
   }
   return findings;
 }
@@ -207,6 +218,14 @@ export function attachToneCoach(textarea, output, rules, { firstContact = false 
   let undo = null; // the last softer wording taken: {start, rewrite, original} in UTF-16 units
   let editing = false; // our own edit is under way: its input event keeps the Undo
   const check = () => checkTone(textarea.value, rules, { firstContact });
+  const edit = (start, end, text) => {
+    editing = true;
+    try {
+      replaceText(textarea, start, end, text);
+    } finally {
+      editing = false;
+    }
+  };
   const soften = (id) => {
     const finding = check().find((found) => found.id === id && found.rewrite);
     if (!finding) return update();
@@ -216,6 +235,7 @@ export function attachToneCoach(textarea, output, rules, { firstContact = false 
     edit(start, end, finding.rewrite);
     undo = { start, rewrite: finding.rewrite, original: text.slice(start, end) };
     update();
+    keepFocus(".tone-undo button");
   };
   const undoSoften = () => {
     const { start, rewrite, original } = undo;
@@ -224,19 +244,18 @@ export function attachToneCoach(textarea, output, rules, { firstContact = false 
       edit(start, start + rewrite.length, original);
     }
     update();
+    keepFocus(".tone-soften");
   };
-  const edit = (start, end, text) => {
-    editing = true;
-    try {
-      replaceText(textarea, start, end, text);
-    } finally {
-      editing = false;
-    }
+  // The tapped button is gone once the coach redraws: a keyboard or screen reader user goes on
+  // from the button that took its place (with a mouse the focus is in the message, for Ctrl+Z).
+  const keepFocus = (selector) => {
+    if (document.activeElement !== textarea) output.querySelector(selector)?.focus();
   };
   const update = () => {
     clearTimeout(timer);
     const findings = check();
-    const key = JSON.stringify([undo, findings.map((finding) => [finding.id, finding.match, finding.rewrite])]);
+    const seen = findings.map((finding) => [finding.id, finding.match, finding.rewrite]);
+    const key = JSON.stringify([undo, seen]);
     if (key === shown) return; // say nothing new to screen readers when nothing changed
     shown = key;
     renderFindings(output, findings, { onSoften: soften, undo: undo && undoSoften });

@@ -28,7 +28,8 @@ for (const example of examples) {
     for (const [id, softened] of Object.entries(example.applied ?? {})) {
       const { start, end, rewrite } = byId(id);
       const codePoints = Array.from(text);
-      assert.equal(codePoints.slice(0, start).join("") + rewrite + codePoints.slice(end).join(""), softened);
+      const after = codePoints.slice(0, start).join("") + rewrite + codePoints.slice(end).join("");
+      assert.equal(after, softened);
     }
     for (const finding of findings) {
       assert.ok(finding.reason.length > 0 && finding.softer.length > 0);
