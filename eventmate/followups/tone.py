@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 RULES_PATH = Path(__file__).resolve().parents[2] / "static" / "js" / "tone-rules.json"
@@ -75,7 +75,7 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.ASCII)
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: the server sees every user's characters
 def _normal_char(char: str) -> str:
     if char in SPACES:
         return " "
