@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..urls import web_link
 
 MAX_LINK = 300
+LINK_TOO_LONG = f"Keep the link under {MAX_LINK} characters."
 
 
 class ShareBackForm(FlaskForm):
@@ -16,7 +17,7 @@ class ShareBackForm(FlaskForm):
     company = StringField("Your company (optional)", validators=[Optional(), Length(max=120)])
     link = StringField(
         "Your profile link (optional)",
-        validators=[Optional(), Length(max=MAX_LINK)],
+        validators=[Optional(), Length(max=MAX_LINK, message=LINK_TOO_LONG)],
         description="LinkedIn or your website.",
     )
     note = TextAreaField(
@@ -26,9 +27,11 @@ class ShareBackForm(FlaskForm):
     )
 
     def validate_link(self, field):
+        if field.errors:  # too long already
+            return
         link = web_link(field.data)
         if link is None:
             raise ValidationError("Give a web address, like https://www.linkedin.com/in/you.")
-        if len(link) > MAX_LINK:
-            raise ValidationError(f"Keep the link under {MAX_LINK} characters.")
+        if len(link) > MAX_LINK:  # "https://" added
+            raise ValidationError(LINK_TOO_LONG)
         field.data = link
