@@ -23,7 +23,6 @@ from ..models.event import EVENT_KINDS
 from ..timezones import is_valid_timezone
 from .questions import (
     BUILTIN,
-    BUILTIN_PROMPTS,
     DEFAULT_KIND,
     KIND_QUESTIONS,
     choice_to_store,
@@ -50,11 +49,8 @@ class EventDetailsForm(FlaskForm):
     ends_on = DateField("Ends", description="Empty for a one-day event.", validators=[Optional()])
     place = StringField("Place", validators=[Optional(), Length(max=120)])
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
-    questions = SelectMultipleField(
-        "Questions at capture",
-        choices=[SelectChoice(prompt.key, prompt.question) for prompt in BUILTIN_PROMPTS],
-        validate_choice=False,  # validate_questions says it in words
-    )
+    # Rendered by question_choices(); validate_questions says in words what isn't in the list.
+    questions = SelectMultipleField("Questions at capture", validate_choice=False)
     # The kind whose usual questions the form ticked (the page's script keeps it up to date).
     questions_kind = HiddenField()
 
