@@ -127,7 +127,7 @@ def same_email(emails: list[str], email: str) -> bool:
 
 
 def same_url(urls: list[str], url: str) -> bool:
-    """The same link, whatever the scheme's case or a trailing slash."""
+    """The same link, whatever the letters' case or a trailing slash."""
     key = folded(url).rstrip("/")
     return bool(key) and key in {folded(each).rstrip("/") for each in urls}
 
