@@ -7,7 +7,6 @@ import * as idb from "./idb.js";
 const STORE = "people";
 const SYNC = "people-sync";
 const TIMEOUT_MS = 20_000;
-const QUIET_MS = 60_000; // a page load refreshes at most once a minute; a sync always does
 
 const key = (user, id) => `${user}:${id}`;
 const mine = (user) => IDBKeyRange.bound(`${user}:`, `${user}:\uffff`);
@@ -29,12 +28,11 @@ async function readJson(response) {
   return response.json().catch(() => null);
 }
 
-// Bring the copy up to date: "fresh", "offline" (no answer), "skipped" (not EventMate's JSON,
-// such as a Wi-Fi login page, or another account's session) or "quiet" (refreshed just now).
-export async function refresh(user, { force = true } = {}) {
+// Bring the copy up to date: "fresh", "offline" (no answer) or "skipped" (not EventMate's
+// JSON, such as a Wi-Fi login page, or another account's session).
+export async function refresh(user) {
   user = String(user);
   const last = await lastRefresh(user);
-  if (!force && last && Date.now() - last.refreshed < QUIET_MS) return "quiet";
   const url = last ? `/api/contacts?since=${encodeURIComponent(last.synced_at)}` : "/api/contacts";
   let response;
   try {

@@ -179,10 +179,10 @@ function remember(report) {
   if (["done", "retry"].includes(report?.status)) reached(report.status === "done");
 }
 
-// The phone's copy of the contacts (offline People): at start at most once a minute, and
-// whenever the outbox just reached the server.
-async function refreshPeople({ force = true } = {}) {
-  const result = await people.refresh(user, { force });
+// The phone's copy of the contacts (offline People): when a page loads, when the network
+// returns and whenever the outbox just reached the server.
+async function refreshPeople() {
+  const result = await people.refresh(user);
   if (result === "offline") reached(false);
   if (result === "fresh") reached(true);
 }
@@ -342,7 +342,7 @@ export function start() {
   watchConnection();
   later(() =>
     forgetOtherAccount()
-      .then(() => refreshPeople({ force: false }))
+      .then(refreshPeople)
       .then(keepPagesForOffline)
       .catch(() => {}),
   );
