@@ -128,7 +128,7 @@ export async function render() {
     badge.hidden = items.length === 0;
     badge.classList.toggle("sync-badge-problem", problems.length > 0 || status === "login");
     badge.replaceChildren(
-      `${items.length} to sync`,
+      element("span", { class: "sync-pill", text: `${items.length} to sync` }),
       element("span", {
         class: "visually-hidden",
         text: " (scans or notes waiting on this phone)",

@@ -7,8 +7,14 @@ import uuid
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from ..flows import add_scan, sign_up, tab
-from .test_offline import install, offline_console_errors_are_expected  # noqa: F401
+import pytest
+
+from ..flows import add_scan, screenshot, sign_up, tab
+from .test_offline import (  # noqa: F401  (the fixture applies here too)
+    install,
+    offline_console_errors_are_expected,
+    scan_offline,
+)
 
 PEOPLE = [
     (
@@ -118,3 +124,39 @@ def test_a_never_opened_contact_opens_offline(phone: BrowserContext):
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     assert copy_of(page, user) == [0, None]
+
+
+@pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
+def test_screens_of_a_contact_and_of_people_offline(new_phone, size):
+    """docs/screenshots: a contact's page (tags, answers, notes), People offline and the top
+    bar with the Offline mark next to "N to sync", at both phone sizes."""
+    width, height = size
+    phone = new_phone(viewport={"width": width, "height": height})
+    page = phone.new_page()
+    sign_up(page, "Leonor Tavares", f"leonor.{uuid.uuid4().hex[:8]}@example.org")
+    for payload, tags, answers in PEOPLE:
+        add_contact(page, payload, tags, answers)
+    page.goto("/contacts/")
+    page.get_by_role("link", name=re.compile("Camille Moreau")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    screenshot(page, f"contact-page-{width}")
+
+    page.goto("/")
+    install(page)
+    user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
+    wait_for_copy(page, user, 3)
+    phone.set_offline(True)
+    tab(page, "People")
+    expect(page.locator("[data-people-rows] li")).to_have_count(3)
+    screenshot(page, f"people-offline-{width}", full_page=False)
+
+    # Offline with a scan waiting: the mark, the sync badge and the profile link share the bar.
+    scan_offline(page, "MECARD:N:Costa,Dario;ORG:Faro Studio;;")
+    page.goto("/contacts/")
+    expect(page.locator("[data-sync-badge]")).to_be_visible()
+    bar = page.locator(".topbar")
+    expect(bar.locator("[data-offline-mark]")).to_have_text("Offline")
+    for part in ("[data-offline-mark]", "[data-sync-badge]", ".topbar-inbox", ".topbar-link"):
+        box = bar.locator(part).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, part
+    screenshot(page, f"topbar-offline-{width}", full_page=False)
