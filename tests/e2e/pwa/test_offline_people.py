@@ -5,9 +5,8 @@ import re
 import time
 import uuid
 
-from playwright.sync_api import BrowserContext, Page, expect
-
 import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from ..flows import add_scan, screenshot, sign_up, tab
 from .test_offline import (  # noqa: F401  (the fixture applies here too)
