@@ -20,12 +20,10 @@ export function matches(person, query) {
   return words.every((word) => haystack.some((text) => text.includes(word)));
 }
 
-export const hasTag = (person, tag) =>
-  !tag || person.tags.some((name) => fold(name) === fold(tag));
+export const hasTag = (person, tag) => !tag || person.tags.some((name) => fold(name) === fold(tag));
 
 // Newest first, as the server lists them.
-export const newestFirst = (a, b) =>
-  b.created_at.localeCompare(a.created_at) || b.id - a.id;
+export const newestFirst = (a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id;
 
 // The notes about this contact still waiting in the outbox, laid over the copy: tags added and
 // removed, answers, notes and the fields typed, so the page shows what the user saved.

@@ -26,7 +26,12 @@ function row(person) {
   const cue = person.pending ? person.tags.join(" · ") : person.cue;
   if (cue) text.append(element("span", { class: "small person-cue", text: cue }));
   if (person.pending) text.append(waiting());
-  const link = element("a", { class: "person", href: `/contacts/${person.id}` }, avatar(person), text);
+  const link = element(
+    "a",
+    { class: "person", href: `/contacts/${person.id}` },
+    avatar(person),
+    text,
+  );
   return element("li", {}, link);
 }
 
@@ -96,7 +101,12 @@ function said(person) {
   );
   if (person.notes) parts.push(element("p", { class: "notes", text: person.notes }));
   if (!parts.length) return element("p", { class: "card muted", text: "Nothing noted yet." });
-  return element("section", { class: "card" }, element("h2", { text: "What you talked about" }), ...parts);
+  return element(
+    "section",
+    { class: "card" },
+    element("h2", { text: "What you talked about" }),
+    ...parts,
+  );
 }
 
 function details(person) {
@@ -114,7 +124,11 @@ function details(person) {
     "section",
     { class: "card" },
     element("h2", { text: "Contact details" }),
-    element("ul", { class: "links contact-links" }, ...items.map((item) => element("li", {}, item))),
+    element(
+      "ul",
+      { class: "links contact-links" },
+      ...items.map((item) => element("li", {}, item)),
+    ),
   );
 }
 
@@ -129,29 +143,63 @@ function showPerson(person, since) {
     element("div", { class: "contact-title" }, avatar(person, "medium"), title),
   );
   if (person.needs_identifying) {
-    head.append(element("p", { class: "flash flash-info", text: `We couldn't read a name from this code. It said: ${person.raw_payload}` }));
+    head.append(
+      element("p", {
+        class: "flash flash-info",
+        text: `We couldn't read a name from this code. It said: ${person.raw_payload}`,
+      }),
+    );
   }
   head.append(
     element(
       "ul",
       { class: "meetings" },
       ...person.meetings.map((meeting) =>
-        element("li", {}, `${meeting.text} · `, element("time", { datetime: meeting.met_at, text: meeting.when })),
+        element(
+          "li",
+          {},
+          `${meeting.text} · `,
+          element("time", { datetime: meeting.met_at, text: meeting.when }),
+        ),
       ),
     ),
   );
   if (person.tags.length) {
     const tags = person.tags.map((tag) =>
-      element("li", {}, element("a", { href: `/contacts/?tag=${encodeURIComponent(tag)}`, text: tag })),
+      element(
+        "li",
+        {},
+        element("a", { href: `/contacts/?q=${encodeURIComponent(tag)}`, text: tag }),
+      ),
     );
     head.append(element("ul", { class: "tag-list", "aria-label": "Tags" }, ...tags));
   }
   const actions = element("div", { class: "contact-actions" });
-  if (person.emails.length) actions.append(element("a", { class: "button", href: `mailto:${person.emails[0]}`, text: "Email" }));
-  if (person.phones.length) actions.append(element("a", { class: "button", href: `sms:${person.phones[0]}`, text: "Text" }));
-  actions.append(element("a", { class: "button button-primary", href: `/contacts/${person.id}/edit`, text: "Edit" }));
+  if (person.emails.length)
+    actions.append(
+      element("a", { class: "button", href: `mailto:${person.emails[0]}`, text: "Email" }),
+    );
+  if (person.phones.length)
+    actions.append(
+      element("a", { class: "button", href: `sms:${person.phones[0]}`, text: "Text" }),
+    );
+  actions.append(
+    element("a", {
+      class: "button button-primary",
+      href: `/contacts/${person.id}/edit`,
+      text: "Edit",
+    }),
+  );
   head.append(actions);
-  if (person.pending) head.append(element("p", { class: "muted small" }, waiting(), " Your latest notes are saved on this phone."));
+  if (person.pending)
+    head.append(
+      element(
+        "p",
+        { class: "muted small" },
+        waiting(),
+        " Your latest notes are saved on this phone.",
+      ),
+    );
   const from = element("p", {
     class: "muted small",
     text: `From the copy on this phone${since}. Follow-ups, Save to phone and how well you know them come back online.`,
@@ -163,7 +211,8 @@ function showPerson(person, since) {
 function since(last) {
   if (!last?.refreshed) return "";
   const when = new Date(last.refreshed);
-  const day = when.toDateString() === new Date().toDateString() ? "today" : when.toLocaleDateString();
+  const day =
+    when.toDateString() === new Date().toDateString() ? "today" : when.toLocaleDateString();
   return `, updated ${day} at ${when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
 }
 
@@ -176,7 +225,9 @@ const notSaved = () =>
 async function show() {
   const id = Number(location.pathname.match(/^\/contacts\/(\d+)$/)?.[1]);
   const [found, pending, last] = await Promise.all([
-    id ? people.contact(user, id).then((person) => (person ? [person] : [])) : people.contacts(user),
+    id
+      ? people.contact(user, id).then((person) => (person ? [person] : []))
+      : people.contacts(user),
     outbox.list({ user }),
     people.lastRefresh(user),
   ]);

@@ -33,7 +33,10 @@ test("a tag filter matches the whole tag, whatever the case", () => {
 test("newest first, then the higher id", () => {
   const older = { ...camille, id: 1, created_at: "2026-11-22T10:00:00+00:00" };
   const twin = { ...camille, id: 9 };
-  assert.deepEqual([older, camille, twin].sort(newestFirst).map((p) => p.id), [9, 7, 1]);
+  assert.deepEqual(
+    [older, camille, twin].sort(newestFirst).map((p) => p.id),
+    [9, 7, 1],
+  );
 });
 
 test("notes waiting in the outbox show over the copy", () => {
