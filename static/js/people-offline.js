@@ -11,7 +11,7 @@ const root = document.querySelector("[data-people-offline]");
 const state = root.querySelector("[data-people-state]");
 
 // The contact's picture, as templates/contacts/_avatar.html draws it.
-export const avatar = (person, size = "") =>
+const avatar = (person, size = "") =>
   element("span", {
     class: size ? `avatar avatar-${size}` : "avatar",
     "aria-hidden": "true",
