@@ -80,7 +80,7 @@ def test_a_never_opened_contact_opens_offline(phone: BrowserContext):
     phone.set_offline(True)
     mark = page.locator(".topbar [data-offline-mark]")
     expect(mark).to_have_text("Offline")
-    expect(mark).to_have_attribute("role", "status")
+    expect(mark).to_have_attribute("aria-live", "polite")
     tab(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     rows = page.locator("[data-people-rows] li")
