@@ -3,6 +3,8 @@
 //   deletes only its own older caches on activate; a new version waits until the user taps
 //   "Reload" (no files swapped under a running page);
 // - pages: network first, falling back to the copy kept when last visited, then /offline;
+//   People and every contact's page fall back to /offline/people, which draws them from the
+//   phone's copy of the contacts (static/js/people-offline.js): no page per contact is kept;
 // - versioned static files (/static/v/<version>/…): cache first;
 // - my card's QR: cache first (its URL changes with the card);
 // - /api/*: never cached; the outbox is sent on Background Sync.
@@ -19,7 +21,9 @@ const VERSIONED = /^\/static\/v\/[^/]+\//;
 const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
 // Pages worth keeping for offline use (not forms like login or account deletion).
 const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/capture)$/;
+  /^\/(|card|scan|inbox|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/(capture|people))$/;
+const PEOPLE = /^\/contacts\/(\d+)?$/; // offline: the page drawn from the contacts' copy
+const PEOPLE_PAGE = "/offline/people";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -90,7 +94,11 @@ function keepable(response) {
 
 async function page(request, url) {
   const kept = () =>
-    caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true });
+    caches.match(PEOPLE.test(url.pathname) ? PEOPLE_PAGE : request, {
+      cacheName: PAGES_CACHE,
+      ignoreSearch: true,
+      ignoreVary: true,
+    });
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
     if (plain && KEPT_PAGES.test(url.pathname) && keepable(response)) {

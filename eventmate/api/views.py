@@ -5,13 +5,13 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from ..cards.links import card_hosts
-from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
+from ..contacts.snapshot import people_snapshot
 from ..database import writes_late
 from ..models.base import utcnow
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
-from .validation import InvalidRequest, scan_request
+from .validation import InvalidRequest, scan_request, timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -54,8 +54,13 @@ def create_scan():
 @bp.get("/contacts")
 @login_required
 def list_contacts():
-    contacts = search_contacts(current_user)
-    return jsonify(contacts=[contact_json(contact) for contact in contacts])
+    """The phone's offline copy: every contact, or (`?since=` the last copy's `synced_at`) those
+    changed since, with every id still there (`contacts/snapshot.py`)."""
+    now = utcnow()
+    since = timestamp(request.args, "since", now=now) if "since" in request.args else None
+    response = jsonify(people_snapshot(current_user, since=since, now=now))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/csrf")

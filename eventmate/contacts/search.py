@@ -1,5 +1,7 @@
 """Finding my contacts by name, company, tag or note text, filtered by event and tag."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +17,12 @@ def _like(text: str) -> str:
 
 
 def search_contacts(
-    owner: User, query: str = "", *, event_id: int | None = None, tag_id: int | None = None
+    owner: User,
+    query: str = "",
+    *,
+    event_id: int | None = None,
+    tag_id: int | None = None,
+    changed_since: datetime | None = None,
 ) -> list[Contact]:
     statement = (
         sa.select(Contact)
@@ -28,6 +35,8 @@ def search_contacts(
         )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
+    if changed_since is not None:
+        statement = statement.where(Contact.updated_at > changed_since)
     if event_id is not None:
         statement = statement.where(Contact.event_id == event_id)
     if tag_id is not None:

@@ -39,7 +39,7 @@ def offline_urls() -> list[str]:
         url_for("home.index"),
         url_for("cards.my_card"),
         url_for("cards.qr_image_svg", token=current_user.card_token),
-        url_for("contacts.index"),
+        url_for("pwa.offline_people"),
         url_for("inbox.index"),
         url_for("scanning.scan"),
         url_for("pwa.offline_capture"),
@@ -130,3 +130,11 @@ def offline_capture():
     It asks the questions of the event the scans are noted at."""
     prompts = prompts_for(current_user, running_event(current_user, utcnow()))
     return render_template("pwa/capture.html", prompts=prompts, recent=recent_tags(current_user))
+
+
+@bp.get("/offline/people")
+@login_required
+def offline_people():
+    """People and each contact's page with no network, drawn from the phone's copy of the
+    contacts (static/js/people-offline.js); kept per user like the other pages."""
+    return render_template("pwa/people.html")

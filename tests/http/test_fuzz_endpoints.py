@@ -110,6 +110,7 @@ TARGETS = {
     "cards.share_back": Target(("name", "email", "phone", "company", "link", "note"), visitor=True),
     "contacts.add_prompt": Target(("question", "back_to")),
     "contacts.delete": Target(),
+    "contacts.follow_up": Target(),
     "contacts.delete_prompt": Target(("back_to",)),
     "contacts.edit": Target(tuple(CONTACT_FIELDS)),
     "events.create": Target(tuple(EVENT_FIELDS)),
