@@ -27,6 +27,9 @@ refreshTokensOnSubmit(({ message, action, onAction }) => toast(message, action, 
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
 }
+if (document.querySelector("[data-photo-input]")) {
+  import("./contact-photo.js").then((module) => module.enhance());
+}
 if (document.querySelector("[data-offline-capture], form.capture")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }

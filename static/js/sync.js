@@ -67,10 +67,15 @@ export function scanLabel(payload) {
 
 export function describe(item) {
   if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
+  if (item.kind === "photo") return `Photo of ${short(item.label || "a contact")}`;
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
+// A photo is fixed by taking it again where it was taken: its contact's page or scan's screen.
 export function fixUrl(item) {
+  if (item.kind === "photo" && item.body.contact_id) return `/contacts/${item.body.contact_id}`;
+  if (item.kind === "photo")
+    return `/offline/capture?scan=${encodeURIComponent(item.body.scan_id)}`;
   const key = item.kind === "scan" ? "scan" : "item";
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }
