@@ -91,5 +91,6 @@ export function enhance(root = document) {
     const upload = input.form?.querySelector("[data-photo-upload]");
     if (upload) upload.hidden = true; // choosing the photo sends it
     input.addEventListener("change", () => chosen(input));
+    if (input.files.length) chosen(input); // chosen before this module arrived
   }
 }
