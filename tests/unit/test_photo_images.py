@@ -122,3 +122,15 @@ def test_an_upload_past_the_byte_cap_is_refused_before_it_is_decoded():
     with pytest.raises(PhotoError) as empty:
         read_capped(io.BytesIO(b""))
     assert empty.value.status == 400
+
+
+def test_a_real_iphone_photo_loses_its_location(testdata):
+    """A phone's own file (iPhone 7, 4032×3024, with GPS): small, upright and anonymous."""
+    original = (testdata / "business-cards" / "photos" / "azure-rest-1.jpg").read_bytes()
+    exif = opened(original).getexif()
+    assert exif.get_ifd(ExifTags.IFD.GPSInfo) and exif[ExifTags.Base.Model] == "iPhone 7"
+    photo = reencode(original)
+    image = opened(photo.jpeg)
+    assert image.size == (MAX_SIDE, 384)
+    assert not image.getexif() and b"iPhone" not in photo.jpeg
+    assert len(photo.jpeg) < 80_000
