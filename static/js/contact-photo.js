@@ -33,6 +33,7 @@ export async function shrink(file) {
 
 // Show the new photo in the avatar next to the input.
 function preview(input, blob) {
+  for (const label of input.labels) label.textContent = "Change photo";
   const avatar = input.closest(".contact-photo")?.querySelector("[data-photo-preview]");
   if (!avatar) return;
   const image = document.createElement("img");
@@ -55,10 +56,14 @@ async function queue(input, blob) {
   const body = { id: newId(), ...about, photo: blob };
   await outbox.add({ kind: "photo", url: "/api/photos", body, user, label });
   preview(input, blob);
-  const report = await syncNow({ wait: true });
+  // As notes do: then "1 item synced." (sync.js) once the server has it.
+  toast(
+    navigator.onLine
+      ? "Photo saved on this phone. Sending it…"
+      : "Photo saved on this phone. It syncs when you're back online.",
+  );
   requestBackgroundSync();
-  const sent = report && body.id in (report.sent ?? {});
-  toast(sent ? "Photo saved." : "Photo saved on this phone. It syncs when you're back online.");
+  syncNow();
 }
 
 async function chosen(input) {

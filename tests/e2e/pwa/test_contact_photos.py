@@ -56,6 +56,7 @@ def test_a_photo_taken_offline_at_capture_arrives_once(
     saved = page.get_by_role("status").filter(has_text="Photo saved on this phone")
     expect(saved).to_be_visible()
     expect(page.locator(".contact-photo img")).to_be_visible()  # shown at once, from the phone
+    expect(page.get_by_label("Change photo")).to_be_attached()
     items = wait_for_outbox(page, lambda items: len(items) == 2)
     assert [(i["kind"], i["url"], i["body"]["scan_id"]) for i in items[1:]] == [
         ("photo", "/api/photos", scan_id)
