@@ -21,7 +21,7 @@ const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
 const PHOTO = /^\/(contacts\/\d+\/photo\/|c\/[A-Za-z0-9_-]+\/photo-)[0-9a-f]+\.jpg$/;
 // Pages worth keeping for offline use (not forms like login or account deletion).
 const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|events\/|events\/\d+|account\/|offline\/capture)$/;
+  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/capture)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());

@@ -138,4 +138,4 @@ def exchange(token: str):
         return redirect(url_for("cards.public_card", token=token))
     db.session.commit()
     flash(f"You exchanged cards with {owner.display_name}.", "success")
-    return redirect(url_for("contacts.detail", contact_id=contact.id, scanned=1))
+    return redirect(url_for("contacts.edit", contact_id=contact.id, scanned=1))

@@ -65,9 +65,8 @@ def index():
     )
 
 
-@bp.route("/<int:contact_id>", methods=["GET", "POST"])
-@login_required
-def detail(contact_id: int):
+def own_contact_with_notes(contact_id: int) -> Contact:
+    """The current user's contact with its tags and answers loaded; 404 for anyone else's."""
     contact = db.session.get(
         Contact,
         contact_id,
@@ -75,6 +74,26 @@ def detail(contact_id: int):
     )
     if contact is None or contact.owner_id != current_user.id:
         abort(404)
+    return contact
+
+
+@bp.get("/<int:contact_id>")
+@login_required
+def detail(contact_id: int):
+    """A contact's page reads first: who, where you met, tags, what they said; Edit changes it."""
+    contact = own_contact_with_notes(contact_id)
+    return render_template(
+        "contacts/detail.html",
+        contact=contact,
+        follow_up=choice_view(current_user, contact, utcnow()),
+    )
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contact_id: int):
+    """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
+    contact = own_contact_with_notes(contact_id)
     prompts = prompts_for(current_user)
     events = my_events(current_user)
     errors: dict[str, str] = {}
@@ -97,7 +116,7 @@ def detail(contact_id: int):
         not_saved()
     answers = {answer.prompt_key: answer.answer for answer in contact.answers}
     return render_template(
-        "contacts/detail.html",
+        "contacts/edit.html",
         contact=contact,
         prompts=prompts,
         answers=answers,
@@ -105,7 +124,6 @@ def detail(contact_id: int):
         recent=recent_tags(current_user),
         errors=errors,
         form=request.form if errors else None,
-        just_scanned=request.args.get("scanned") == "1",
         follow_up=choice_view(current_user, contact, now),
     ), 422 if errors else 200
 
@@ -135,7 +153,7 @@ def add_prompt():
     question = " ".join(request.form.get("question", "").split())
     back_to = request.form.get("back_to", type=database_id)
     destination = (
-        url_for("contacts.detail", contact_id=get_own(Contact, back_to).id)
+        url_for("contacts.edit", contact_id=get_own(Contact, back_to).id)
         if back_to
         else url_for("account.profile")
     )

@@ -54,7 +54,7 @@ def contact_photo(contact_id: int, version: str):
 @login_required
 def upload_contact_photo(contact_id: int):
     contact = get_own(Contact, contact_id)
-    page = url_for("contacts.detail", contact_id=contact.id)
+    page = url_for("contacts.edit", contact_id=contact.id)  # the form the photo was chosen on
     return upload_into(contact, page, f"Saved the photo of {contact.display_name}.")
 
 
@@ -65,7 +65,7 @@ def remove_contact_photo(contact_id: int):
     remove_photo(contact)
     db.session.commit()
     flash(f"Removed the photo of {contact.display_name}.", "info")
-    return redirect(url_for("contacts.detail", contact_id=contact.id), 303)
+    return redirect(url_for("contacts.edit", contact_id=contact.id), 303)
 
 
 @bp.post("/account/photo")

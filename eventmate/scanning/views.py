@@ -30,4 +30,4 @@ def scan_form():
     except ScanError as error:
         flash(error.message, "error")
         return render_template("scanning/scan.html", payload=payload), error.status
-    return redirect(url_for("contacts.detail", contact_id=outcome.contact.id, scanned=1))
+    return redirect(url_for("contacts.edit", contact_id=outcome.contact.id, scanned=1))

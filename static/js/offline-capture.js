@@ -226,7 +226,7 @@ function startingPoint(form, items) {
 }
 
 async function contactForm(form) {
-  const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)/)?.[1]);
+  const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)\/edit/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
   const button = form.querySelector("button[type=submit]");
   // Its changes waiting on the phone: the page may be the copy the phone kept.
@@ -252,7 +252,7 @@ async function contactForm(form) {
       if (!problem) {
         const sent = await send(form);
         leaving = sent !== "network";
-        if (sent === "saved") window.location.assign(window.location.pathname); // its flash
+        if (sent === "saved") window.location.assign(window.location.pathname.replace(/\/edit$/, "")); // its flash
         if (sent === "page") form.submit(); // nothing was saved: its page says why
         if (leaving) return;
         problem = { reason: "network" };
@@ -283,5 +283,5 @@ export function enhance() {
   const pending = document.querySelector("[data-offline-capture]");
   if (pending) return pendingCapture(pending);
   const form = document.querySelector("form.capture");
-  if (form && /^\/contacts\/\d+$/.test(window.location.pathname)) contactForm(form);
+  if (form && /^\/contacts\/\d+\/edit$/.test(window.location.pathname)) contactForm(form);
 }

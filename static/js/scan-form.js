@@ -22,7 +22,7 @@ export async function submitScan(text) {
   const report = (await Promise.race([sending, slow])) ?? { sent: {}, rejected: {} };
   const contact = report.sent[body.id];
   if (contact) {
-    window.location.assign(`${contact.url}?scanned=1`);
+    window.location.assign(`${contact.url}/edit?scanned=1`);
     return { ok: true, id: body.id, queued: false };
   }
   if (report.rejected[body.id]) return { ok: false, id: body.id, error: report.rejected[body.id] };

@@ -1,6 +1,6 @@
 // Reads a QR code (or a badge's PDF417 / Code 128) from ImageData. The browser's own
 // BarcodeDetector where it has one; otherwise the vendored zxing-wasm reader, loaded on first use
-// and pointed at our copy of its .wasm (by default it would fetch it from a CDN).
+// in a worker (scanner-worker.js) so that neither its loading nor its reading blocks the page.
 
 const NATIVE_FORMATS = ["qr_code", "pdf417", "code_128"];
 const ZXING_OPTIONS = {
@@ -14,7 +14,7 @@ const ZXING_PASSES = [
   ZXING_OPTIONS,
   { ...ZXING_OPTIONS, binarizer: "GlobalHistogram", tryDenoise: true },
 ];
-const ZXING_WASM = new URL("../vendor/zxing-wasm/dist/reader/zxing_reader.wasm", import.meta.url);
+const WORKER = new URL("./scanner-worker.js", import.meta.url);
 
 async function nativeDecoder() {
   if (!("BarcodeDetector" in globalThis)) return null;
@@ -32,25 +32,46 @@ async function nativeDecoder() {
   };
 }
 
-async function zxingDecoder() {
-  const zxing = await import("../vendor/zxing-wasm/dist/es/reader/index.js");
-  await zxing.prepareZXingModule({
-    overrides: {
-      locateFile: (file, prefix) => (file.endsWith(".wasm") ? ZXING_WASM.href : prefix + file),
-    },
-    fireImmediately: true,
+// The worker's reader as a function: ImageData and options in, a promise of text or null out.
+function zxingWorker() {
+  const worker = new Worker(WORKER, { type: "module" });
+  const waiting = new Map(); // message id -> its promise's resolve
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    worker.addEventListener("error", (event) => {
+      reject(new Error(event.message || "The scanner couldn't start."));
+      for (const done of waiting.values()) done(null); // a reader that died reads nothing
+      waiting.clear();
+    });
+    worker.addEventListener("message", ({ data }) => {
+      if (data.ready) resolve(read);
+      else if (data.failed) reject(new Error(data.failed));
+      else {
+        waiting.get(data.id)?.(data.text ?? null); // an unreadable frame is no code
+        waiting.delete(data.id);
+      }
+    });
+    function read(image, options) {
+      const id = next++;
+      return new Promise((done) => {
+        waiting.set(id, done);
+        worker.postMessage({ id, image, options }, [image.data.buffer]);
+      });
+    }
   });
-  const read = async (image, options) => {
-    const results = await zxing.readBarcodes(image, options);
-    return results.find((result) => result.isValid && result.text)?.text ?? null;
-  };
+}
+
+async function zxingDecoder() {
+  const read = await zxingWorker();
   let turn = 0;
   return {
     name: "zxing-wasm",
     async decode(image, { thorough = false } = {}) {
       if (!thorough) return read(image, ZXING_PASSES[turn++ % ZXING_PASSES.length]);
       for (const options of ZXING_PASSES) {
-        const text = await read(image, options);
+        // The buffer moves to the worker with each read: later passes get a copy.
+        const copy = new ImageData(new Uint8ClampedArray(image.data), image.width);
+        const text = await read(copy, options);
         if (text) return text;
       }
       return null;

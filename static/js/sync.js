@@ -73,7 +73,8 @@ export function describe(item) {
 
 // A photo is fixed by taking it again where it was taken: its contact's page or scan's screen.
 export function fixUrl(item) {
-  if (item.kind === "photo" && item.body.contact_id) return `/contacts/${item.body.contact_id}`;
+  const { contact_id: contactId } = item.body;
+  if (item.kind === "photo" && contactId) return `/contacts/${contactId}/edit`;
   if (item.kind === "photo")
     return `/offline/capture?scan=${encodeURIComponent(item.body.scan_id)}`;
   const key = item.kind === "scan" ? "scan" : "item";

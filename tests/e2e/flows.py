@@ -105,7 +105,7 @@ def exchange_cards(page: Page, card_path: str, owner_name: str) -> None:
     page.goto(card_path)
     expect(page.get_by_role("heading", level=1)).to_have_text(owner_name)
     page.get_by_role("button", name="Exchange cards").click()
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
     expect_flash(page, f"You exchanged cards with {owner_name}")
     expect(page.get_by_role("heading", level=1)).to_have_text(owner_name)
 

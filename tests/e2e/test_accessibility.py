@@ -19,6 +19,7 @@ SIGNED_IN_SCREENS = (
     "/card",
     "/contacts/",
     "/contacts/{contact}",
+    "/contacts/{contact}/edit",
     "/inbox",
     "/scan",
     "/events/",

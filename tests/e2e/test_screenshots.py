@@ -117,9 +117,10 @@ def test_every_screen(new_phone, tmp_path):
     ben.get_by_label("What do they enjoy most about their work?").fill(
         "Watching people use a tool for the first time."
     )
-    save_capture(ben)
-    expect(ben.get_by_role("checkbox", name="design")).to_be_checked()
     screenshot(ben, "capture")
+    save_capture(ben)
+    expect(ben.get_by_role("list", name="Tags")).to_contain_text("design")
+    screenshot(ben, "contact")
 
     tab(ana, "Scan")
     screenshot(ana, "scan")
@@ -127,9 +128,14 @@ def test_every_screen(new_phone, tmp_path):
     accept_shared(ana, "Dario Costa")
     tab(ana, "People")
     ana.get_by_role("link", name=re.compile("Inês Carvalho")).click()
+    ana.get_by_role("link", name="Edit", exact=True).click()
     choose_photo(ana, portrait(tmp_path / "ines.jpg", "#e8d7b9", "#8a3b2e"))
     expect(ana.get_by_role("status").filter(has_text="1 item synced.")).to_be_visible()
     ana.reload()  # the photo as the server keeps it
+    expect(ana.locator(".contact-head .avatar img")).to_be_visible()
+    small_and_large(ana, "contact-edit-photo")
+    ana.go_back()
+    ana.reload()
     expect(ana.locator(".contact-head .avatar img")).to_be_visible()
     small_and_large(ana, "contact-photo")
     tab(ana, "People")

@@ -85,7 +85,7 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
 
     expect_flash(owner, "Updated Dario Costa with what you chose.")
     expect(owner.get_by_role("heading", level=1)).to_have_text("Dario Costa")
-    expect(owner.get_by_label("Notes")).to_have_value("We talked about trams.")
+    expect(owner.locator(".notes")).to_have_text("We talked about trams.")
     expect(owner.get_by_role("link", name="+351 900 000 000")).to_be_visible()
     expect(owner.get_by_role("link", name="+351 912 345 678")).to_have_count(0)
     expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")

@@ -57,7 +57,7 @@ def test_exports_hold_all_my_contacts_and_only_mine(app, ana, ben):
     event_id = create_event(ben, "DevConf")
     contact_id = scan(ben, BADGE).get_json()["id"]
     ben.post(
-        f"/contacts/{contact_id}",
+        f"/contacts/{contact_id}/edit",
         data={
             "full_name": "Sean Owen",
             "new_tags": "barcodes",
@@ -89,7 +89,7 @@ def test_exports_hold_all_my_contacts_and_only_mine(app, ana, ben):
 
 def test_exports_keep_what_an_unidentified_code_said(app, ben):
     contact_id = scan(ben, "https://speaker.example/42").get_json()["id"]
-    ben.post(f"/contacts/{contact_id}", data={"notes": "Spoke after the keynote."})
+    ben.post(f"/contacts/{contact_id}/edit", data={"notes": "Spoke after the keynote."})
     said = "The code said: https://speaker.example/42\nSpoke after the keynote."
 
     [card] = parse_vcard_bytes(ben.get("/account/export/contacts.vcf").data)
@@ -120,7 +120,7 @@ def test_delete_account_removes_everything_i_own(app, ana, ben, accounts, make_c
     ben.post("/events/join", data={"code": code})
     contact_id = scan(ben, BADGE).get_json()["id"]
     ben.post(
-        f"/contacts/{contact_id}",
+        f"/contacts/{contact_id}/edit",
         data={"full_name": "Sean Owen", "new_tags": "x", "answer-enjoy": "y"},
     )
     scan(ben, card_link(app, "ana@example.org"))

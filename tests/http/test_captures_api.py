@@ -235,7 +235,7 @@ def test_notes_saved_by_the_form_then_edited_offline_are_not_doubled(app, ben):
     # phone's base is the form's text, whatever line breaks the server kept.
     _, contact_id = scanned(ben)
     saved = {"notes": "Works on sensors.\r\nHas two kids.", "answer-enjoy": "Sensors.\r\nKids."}
-    ben.post(f"/contacts/{contact_id}", data=saved)
+    ben.post(f"/contacts/{contact_id}/edit", data=saved)
     response = capture(
         ben,
         contact_id=contact_id,
@@ -325,7 +325,7 @@ def test_a_follow_up_day_that_passed_before_the_sync_means_today(app, ben):
     assert follow_up.due_at.date() == datetime.now(UTC).date()  # ben's zone is UTC
     # The contact form online still asks for another day.
     page = ben.post(
-        f"/contacts/{contact_id}", data={"follow_up": "date", "follow_up_on": yesterday}
+        f"/contacts/{contact_id}/edit", data={"follow_up": "date", "follow_up_on": yesterday}
     )
     assert page.status_code == 422 and "Pick today or a later day." in page.get_data(True)
 
@@ -334,7 +334,7 @@ def test_the_event_and_follow_up_chosen_offline_are_applied_once(app, ben):
     # The contact form's Event and Follow-up, as the online form applies them.
     event_id = create_event(ben, "DevConf")
     _, contact_id = scanned(ben)
-    ben.post(f"/contacts/{contact_id}", data={"event_id": "", "follow_up": "none"})
+    ben.post(f"/contacts/{contact_id}/edit", data={"event_id": "", "follow_up": "none"})
     assert (the_contact(app, contact_id).event_id, open_follow_ups(app, contact_id)) == (None, [])
     day = (datetime.now(UTC) + timedelta(days=10)).date()
     body = {

@@ -22,13 +22,13 @@ BADGE = "MECARD:N:Owen,Sean;ORG:ZXing;TEL:+12125658770;EMAIL:srowen@example.com;
 
 def capture(client, contact_id, **fields):
     data = {"face_to_face": "on", **fields}
-    return client.post(f"/contacts/{contact_id}", data=data)
+    return client.post(f"/contacts/{contact_id}/edit", data=data)
 
 
 def test_capture_saves_tags_notes_prompts_and_event(app, ben):
     event_id = create_event(ben, "DevConf")
     contact_id = scan(ben, BADGE).get_json()["id"]
-    page = ben.get(f"/contacts/{contact_id}?scanned=1").get_data(as_text=True)
+    page = ben.get(f"/contacts/{contact_id}/edit?scanned=1").get_data(as_text=True)
     assert "What do they enjoy most about their work?" in html.unescape(page)
     response = capture(
         ben,
@@ -52,7 +52,7 @@ def test_capture_saves_tags_notes_prompts_and_event(app, ben):
 def test_face_to_face_can_be_unticked_and_tags_removed(app, ben):
     contact_id = scan(ben, BADGE).get_json()["id"]
     capture(ben, contact_id, full_name="Sean Owen", new_tags="one, two")
-    ben.post(f"/contacts/{contact_id}", data={"full_name": "Sean Owen", "tags": ["one"]})
+    ben.post(f"/contacts/{contact_id}/edit", data={"full_name": "Sean Owen", "tags": ["one"]})
     [contact] = contacts_of(app, "ben@example.org")
     assert [tag.name for tag in contact.tags] == ["one"]
     assert contact.met_face_to_face is False
@@ -72,7 +72,7 @@ def test_recent_tags_are_offered_first(app, ben):
     capture(ben, first, full_name="Sean Owen", new_tags="older")
     capture(ben, first, full_name="Sean Owen", new_tags="newer")
     second = scan(ben, "https://speaker.example/9").get_json()["id"]
-    page = ben.get(f"/contacts/{second}").get_data(as_text=True)
+    page = ben.get(f"/contacts/{second}/edit").get_data(as_text=True)
     assert page.index('value="newer"') < page.index('value="older"')
 
 
@@ -81,7 +81,7 @@ def test_custom_prompt_appears_and_can_be_answered(app, ben):
     ben.post(
         "/contacts/prompts", data={"question": "What are they reading?", "back_to": contact_id}
     )
-    page = ben.get(f"/contacts/{contact_id}").get_data(as_text=True)
+    page = ben.get(f"/contacts/{contact_id}/edit").get_data(as_text=True)
     assert "What are they reading?" in page
     key = page.split('name="answer-custom-')[1].split('"')[0]
     capture(ben, contact_id, full_name="Sean Owen", **{f"answer-custom-{key}": "Dune"})
@@ -228,8 +228,9 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
     prompt_id = contacts_page_prompt_id(ana)
     attempts = [
         ("get", f"/contacts/{contact_id}", None),
+        ("get", f"/contacts/{contact_id}/edit", None),
         ("get", f"/contacts/{contact_id}.vcf", None),
-        ("post", f"/contacts/{contact_id}", {"full_name": "Hacked", "notes": "x"}),
+        ("post", f"/contacts/{contact_id}/edit", {"full_name": "Hacked", "notes": "x"}),
         ("post", f"/contacts/{contact_id}/delete", None),
         ("post", "/contacts/prompts", {"question": "Sneaky question?", "back_to": contact_id}),
         ("post", f"/contacts/prompts/{prompt_id}/delete", None),
@@ -291,3 +292,42 @@ def test_the_people_list_reminds_with_tags_or_the_first_thing_they_said(app, ben
         rows = visible_text(page)
         assert "barcodes · open source" in rows
         assert "“Teaching juniors to read data.”" in rows
+
+
+def test_a_contacts_page_reads_first_and_edit_opens_the_capture_form(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    capture(
+        ben,
+        contact_id,
+        full_name="Sean Owen",
+        emails="srowen@example.com",
+        phones="+12125658770",
+        new_tags="barcodes",
+        notes="Wants the decoder talk's slides.",
+        **{"answer-enjoy": "Hard problems with simple answers"},
+    )
+
+    response = ben.get(f"/contacts/{contact_id}")
+
+    page = response.get_data(as_text=True)
+    assert '<form method="post" class="capture"' not in page  # nothing to type into
+    text = visible_text(response)
+    assert "barcodes" in text and "Wants the decoder talk's slides." in text
+    assert "What do they enjoy most about their work?" in text
+    assert "Hard problems with simple answers" in html.unescape(page.split("<blockquote")[1])
+    for action in (
+        'href="mailto:srowen@example.com">Email<',
+        'href="sms:+12125658770">Text<',
+        f'href="/contacts/{contact_id}.vcf" download>Save to phone<',
+        f'href="/contacts/{contact_id}/edit">Edit<',
+    ):
+        assert action in page
+    form = ben.get(f"/contacts/{contact_id}/edit").get_data(as_text=True)
+    assert 'class="capture"' in form and "Hard problems with simple answers" in form
+
+
+def test_a_contact_page_without_notes_invites_adding_them(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    text = visible_text(ben.get(f"/contacts/{contact_id}"))
+    assert "Nothing noted yet. Add what stood out" in text
+    assert "Email" in text and "Edit" in text

@@ -92,7 +92,8 @@ def test_odd_badges_are_read_by_the_api_and_the_scan_form(app, ana):
 
         response = ana.post("/scan", data={"payload": payload})
         assert response.status_code == 302, (case, response.get_data(as_text=True))
-        contact_id = int(response.headers["Location"].split("/contacts/")[1].split("?")[0])
+        location = response.headers["Location"]
+        contact_id = int(location.split("/contacts/")[1].split("/")[0])
         assert stored_contact(app, contact_id) == (name, payload), case
 
 

@@ -123,7 +123,7 @@ TARGETS = {
     "contacts.add_prompt": Target(("question", "back_to")),
     "contacts.delete": Target(),
     "contacts.delete_prompt": Target(("back_to",)),
-    "contacts.detail": Target(tuple(CONTACT_FIELDS)),
+    "contacts.edit": Target(tuple(CONTACT_FIELDS)),
     "events.create": Target(tuple(EVENT_FIELDS)),
     "events.edit": Target(tuple(EVENT_FIELDS)),
     "events.join": Target(("code",)),

@@ -128,7 +128,7 @@ def test_sections_and_a_drafted_message(app, ana):
     dev = scan(ana, BADGE).get_json()["id"]
     scan(ana, NO_EMAIL)
     ana.post(
-        f"/contacts/{dev}",
+        f"/contacts/{dev}/edit",
         data={
             "full_name": "Dev Patel",
             "company": "Harbour Analytics",
@@ -256,12 +256,12 @@ def test_someone_to_identify_gets_no_draft_yet(app, ana):
 
 
 def capture(client, contact_id, **fields):
-    return client.post(f"/contacts/{contact_id}", data={"full_name": "Dev Patel", **fields})
+    return client.post(f"/contacts/{contact_id}/edit", data={"full_name": "Dev Patel", **fields})
 
 
 def test_capture_screen_offers_the_choice_with_tomorrow_selected(app, ana):
     contact_id = scan(ana, BADGE).get_json()["id"]
-    page = page_text(ana.get(f"/contacts/{contact_id}?scanned=1"))
+    page = page_text(ana.get(f"/contacts/{contact_id}/edit?scanned=1"))
     assert "We'll remind you tomorrow at 09:00." in page
     assert 'value="tomorrow" checked' in page
     for label in ("Tomorrow", "In 3 days", "Next week", "On a date", "No follow-up"):
@@ -283,11 +283,11 @@ def test_capture_choices_replan_or_dismiss(app, ana):
     capture(ana, contact_id, follow_up="date", follow_up_on=chosen.isoformat())
     due = only_follow_up(app, "ana@example.org").due_at
     assert due.date() == chosen and due.hour in (8, 9)  # 09:00 Lisbon, summer or winter
-    page = page_text(ana.get(f"/contacts/{contact_id}"))
+    page = page_text(ana.get(f"/contacts/{contact_id}/edit"))
     assert 'value="date" checked' in page and f'value="{chosen.isoformat()}"' in page
     capture(ana, contact_id, follow_up="none")
     assert only_follow_up(app, "ana@example.org").state == "dismissed"
-    assert 'value="none" checked' in page_text(ana.get(f"/contacts/{contact_id}"))
+    assert 'value="none" checked' in page_text(ana.get(f"/contacts/{contact_id}/edit"))
     capture(ana, contact_id, follow_up="tomorrow")
     states = [follow_up.state for follow_up in follow_ups_of(app, "ana@example.org")]
     assert states == ["dismissed", "open"]

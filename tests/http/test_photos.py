@@ -169,9 +169,11 @@ def test_the_contacts_photo_shows_in_the_list_home_and_their_page(app, ana):
     form = {"photo": file(camera_jpeg())}
     response = ana.post(f"/contacts/{contact_id}/photo", data=form)
     assert response.status_code == 303
-    page = ana.get(f"/contacts/{contact_id}")
-    assert "Saved the photo of Dev Patel." in visible_text(page)
-    [url] = photo_urls(page)
+    assert response.headers["Location"] == f"/contacts/{contact_id}/edit"  # where it was chosen
+    edit_page = ana.get(response.headers["Location"])
+    assert "Saved the photo of Dev Patel." in visible_text(edit_page)
+    [url] = photo_urls(edit_page)
+    assert photo_urls(ana.get(f"/contacts/{contact_id}")) == [url]
     assert photo_urls(ana.get("/contacts/")) == [url]
     assert photo_urls(ana.get("/")) == [url]
     assert ana.post(f"/contacts/{contact_id}/photo/delete").status_code == 303

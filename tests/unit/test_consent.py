@@ -18,6 +18,7 @@ from eventmate.extensions import db
 from eventmate.introductions import consent
 from eventmate.introductions.service import create_introduction, issue_link, side_for_token
 from eventmate.models import Contact, FollowUp, Introduction, IntroductionSide, User
+from tests.state_machines import explore_in_savepoints
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 STEPS = ("a accepts", "a declines", "b accepts", "b declines", "withdraw", "expire")
@@ -155,24 +156,20 @@ def check(intro, ids, model, now, path) -> None:
     assert follow_ups == (2 if connected else 0), path
 
 
-def explore(cara, intro, ids, model, now, path=(), depth=3) -> int:
-    """Depth-first over every sequence of steps; each branch inside a savepoint that is
-    rolled back afterwards, so one introduction serves every sequence. Returns the count."""
-    if depth == 0:
-        return 0
-    explored = 0
-    for step in STEPS:
-        branch = db.session.begin_nested()
+def answer_steps(cara, intro, ids):
+    """The step-taker for `explore_in_savepoints`; its state is (reference, now)."""
+
+    def take_step(step: str, state, path: tuple[str, ...]):
+        model, now = state
         after = model.copy()
         step_now = intro.expires_at + timedelta(minutes=1) if step == "expire" else now
         expected_error = after.step(step)
-        assert run_step(step, cara, intro, step_now) == expected_error, (*path, step)
+        assert run_step(step, cara, intro, step_now) == expected_error, path
         db.session.expire_all()
-        check(intro, ids, after, step_now, (*path, step))
-        explored += 1 + explore(cara, intro, ids, after, step_now, (*path, step), depth - 1)
-        branch.rollback()
-        db.session.expire_all()
-    return explored
+        check(intro, ids, after, step_now, path)
+        return after, step_now
+
+    return take_step
 
 
 def test_every_sequence_of_answers_matches_the_reference(app):
@@ -180,7 +177,8 @@ def test_every_sequence_of_answers_matches_the_reference(app):
         cara, intro, people = start_introduction()
         ids = sorted(user.id for user, _ in people.values())
         check(intro, ids, Reference(), START, ())
-        explored = explore(cara, intro, ids, Reference(), START + timedelta(hours=1))
+        start = (Reference(), START + timedelta(hours=1))
+        explored = explore_in_savepoints(STEPS, start, answer_steps(cara, intro, ids))
         assert explored == 6 + 36 + 216
 
 

@@ -30,7 +30,7 @@ def scan_with_camera(page: Page, name: str) -> None:
     """Open the Scan tab with the code in front of the camera; ends on that person's capture
     screen."""
     tab(page, "Scan")
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
@@ -162,7 +162,7 @@ def test_a_denied_camera_explains_how_to_allow_it_and_a_photo_works(launch_chrom
     scanner.get_by_label("Choose a photo of a QR code").set_input_files(
         files=[{"name": "badge.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]
     )
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
 
 

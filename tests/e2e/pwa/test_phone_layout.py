@@ -90,7 +90,7 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
     page = phone.new_page()
     sign_up(page, "Toni Toast", "toni.layout@example.org")
     paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+\?scanned=1$"))
+    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
 
     # The contact form saved with no network: the toast says so, next to the Save button.
     def posts_cut_off(route: Route) -> None:
@@ -99,7 +99,7 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
         else:
             route.continue_()
 
-    phone.route(re.compile(r"/contacts/\d+(\?scanned=1)?$"), posts_cut_off)
+    phone.route(re.compile(r"/contacts/\d+/edit(\?scanned=1)?$"), posts_cut_off)
     phone.route("**/api/captures", lambda route: route.abort("internetdisconnected"))
     toast = page.locator("[data-toast]")
     save = page.get_by_role("button", name="Save", exact=True)
