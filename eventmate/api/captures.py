@@ -22,6 +22,8 @@ was saved on the server meanwhile:
 - a contact detail (name, title, company, emails, phones, websites) is set when the server still
   holds the base value or nothing; otherwise the server's value stays and the phone's is
   appended to the notes as "Company (noted offline): …";
+- an answer is taken for a question of the contact's event (or of the event this capture moves
+  it to), one of the user's own, or one it was answered on before (`prompts_for_contact`);
 - the event (one of the user's, or null for none) and the follow-up (named as the contact form
   names its fields, read by `choice_from_form`) are set as the contact form sets them, when given.
 
@@ -34,7 +36,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
-from ..contacts.prompts import prompts_for
+from ..contacts.prompts import prompts_for_contact
 from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import apply_choice, choice_from_form, user_today
@@ -189,13 +191,15 @@ def named_contact(
     return contact
 
 
-def _validated(user: User, capture: CaptureRequest) -> tuple:
+def _validated(user: User, contact: Contact, capture: CaptureRequest) -> tuple:
     """parse_capture's checks (lengths, tag count, known prompts, own event) on what was sent."""
     fields = {
         name: value.splitlines() if name in LIST_FIELDS else value
         for name, value in capture.fields.items()
     }
-    prompts = prompts_for(user)
+    events = {event.id: event for event, _ in my_events(user)} if capture.sets_event else {}
+    moving_to = events.get(capture.event_id)
+    prompts = prompts_for_contact(user, contact, moving_to=moving_to)
     cleaned, errors = parse_capture(
         {
             **fields,
@@ -205,7 +209,7 @@ def _validated(user: User, capture: CaptureRequest) -> tuple:
             "event_id": capture.event_id,
         },
         prompts=prompts,
-        event_ids={event.id for event, _ in my_events(user)} if capture.sets_event else set(),
+        event_ids=set(events),
     )
     if errors:
         raise CaptureError(next(iter(errors.values())))
@@ -233,7 +237,7 @@ def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[st
 
 
 def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
-    cleaned, prompts = _validated(user, capture)
+    cleaned, prompts = _validated(user, contact, capture)
     now = utcnow()
     today = user_today(user, now)
     follow_up, problem = choice_from_form(capture.follow_up, today=today, late_is_today=True)

@@ -117,6 +117,8 @@ def share_back(token: str):
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data or "",
+        company=form.company.data or "",
+        url=form.link.data or "",
         note=form.note.data or "",
         now=utcnow(),
     )

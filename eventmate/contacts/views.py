@@ -14,7 +14,7 @@ from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, recent_tags
-from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
+from .prompts import MAX_CUSTOM_PROMPTS, prompts_for_contact
 from .search import search_contacts
 from .serialize import contact_vcard
 from .service import get_own
@@ -94,7 +94,7 @@ def detail(contact_id: int):
 def edit(contact_id: int):
     """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
     contact = own_contact_with_notes(contact_id)
-    prompts = prompts_for(current_user)
+    prompts = prompts_for_contact(current_user, contact)
     events = my_events(current_user)
     errors: dict[str, str] = {}
     now = utcnow()

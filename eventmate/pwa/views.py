@@ -7,6 +7,8 @@ from flask_login import AnonymousUserMixin, current_user, login_required
 
 from ..contacts.capture import recent_tags
 from ..contacts.prompts import prompts_for
+from ..events.service import running_event
+from ..models.base import utcnow
 from .shell import project_root, shell_files, shell_version, static_url
 
 bp = Blueprint("pwa", __name__)
@@ -124,7 +126,7 @@ def offline():
 @login_required
 def offline_capture():
     """Tags, notes and answers for a scan still waiting in the phone's outbox. The page reads
-    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note)."""
-    return render_template(
-        "pwa/capture.html", prompts=prompts_for(current_user), recent=recent_tags(current_user)
-    )
+    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note).
+    It asks the questions of the event the scans are noted at."""
+    prompts = prompts_for(current_user, running_event(current_user, utcnow()))
+    return render_template("pwa/capture.html", prompts=prompts, recent=recent_tags(current_user))

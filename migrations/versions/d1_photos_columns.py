@@ -4,7 +4,7 @@ Both are small re-encoded JPEGs (at most 512 px, no metadata) stored with their 
 deleting a contact or an account deletes its photo; the version names the photo in its URLs.
 
 Revision ID: d1_photos_columns
-Revises: c1_email_verifications
+Revises: d1_questions_event_prompts
 Create Date: 2026-12-06 07:35:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1_photos_columns'
-down_revision = 'c1_email_verifications'
+down_revision = 'd1_questions_event_prompts'
 branch_labels = None
 depends_on = None
 

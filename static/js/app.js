@@ -30,6 +30,10 @@ if (document.querySelector("[data-scan-form]")) {
 if (document.querySelector("[data-photo-input]")) {
   import("./contact-photo.js").then((module) => module.enhance());
 }
+const eventQuestions = document.querySelector("[data-event-questions]");
+if (eventQuestions) {
+  import("./event-questions.js").then((module) => module.enhance(eventQuestions));
+}
 if (document.querySelector("[data-offline-capture], form.capture")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }

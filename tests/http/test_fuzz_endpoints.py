@@ -52,7 +52,10 @@ PROFILE_FIELDS = [
     "quiet_days", "push_enabled", "public_headline", "public_email", "public_phone",
     "public_website", "public_bio",
 ]  # fmt: skip
-EVENT_FIELDS = ["name", "kind", "starts_on", "ends_on", "place", "timezone", "goal"]
+EVENT_FIELDS = [
+    "name", "kind", "starts_on", "ends_on", "place", "timezone", "goal", "questions",
+    "questions_kind",
+]  # fmt: skip
 CONTACT_FIELDS = [
     "full_name", "title", "company", "emails", "phones", "urls", "tags", "new_tags", "notes",
     "event_id", "follow_up", "follow_up_on", "follow_up_initial", "answer-enjoy",
@@ -119,7 +122,7 @@ TARGETS = {
     "auth.resend_sign_up_code": Target(visitor=True),
     "cards.exchange": Target(),
     "cards.rotate": Target(),
-    "cards.share_back": Target(("name", "email", "note"), visitor=True),
+    "cards.share_back": Target(("name", "email", "phone", "company", "link", "note"), visitor=True),
     "contacts.add_prompt": Target(("question", "back_to")),
     "contacts.delete": Target(),
     "contacts.delete_prompt": Target(("back_to",)),
@@ -158,7 +161,9 @@ TARGETS = {
     "relationships.swap": Target(("add", "remove")),
     "relationships.unmark": Target(),
     "scanning.scan_form": Target(("payload",)),
-    "shared.decide": Target(("decision", "contact_id", "keep_note", "name", "email", "phone")),
+    "shared.decide": Target(
+        ("decision", "contact_id", "keep_note", "name", "email", "phone", "company", "url")
+    ),
 }
 
 
@@ -225,7 +230,14 @@ def build_world(app) -> World:
             now=now,
         )  # fmt: skip
         shared = receive(
-            ana, name="Bea Costa", email="bea@example.org", phone="", note="Hi!", now=now
+            ana,
+            name="Bea Costa",
+            email="bea@example.org",
+            phone="",
+            company="Atlas Maps",
+            url="https://bea.example",
+            note="Hi!",
+            now=now,
         )
         photo = reencode(PHOTO)
         set_photo(ana, photo)
@@ -282,7 +294,12 @@ def path_values(rule, world: World):
 # Values a field is often given, so that the fuzz gets past the first check; junk as often.
 PLAUSIBLE = {
     "choice": ["accept", "decline"],
-    "kind": ["meeting", "call", "message", "conference"],
+    "kind": ["meeting", "call", "message", "conference", "job_fair"],
+    "questions": ["enjoy", "since_school", "team_needs"],
+    "questions_kind": ["alumni", ""],
+    "link": ["linkedin.com/in/bea", "javascript:alert(1)", "https://[x"],
+    "company": ["Atlas Maps"],
+    "url": ["mine", "theirs"],
     "days": ["1", "3", "7"],
     "keep_in_touch_days": ["30", "90"],
     "confirm": ["yes", "DELETE"],
