@@ -171,17 +171,21 @@ def merge_text(current: str, new: str | None, base: str | None) -> str:
     return f"{current.rstrip()}\n\n{new}"
 
 
-def _contact_for(user: User, capture: CaptureRequest) -> Contact:
-    if capture.contact_id is not None:
-        contact = db.session.get(Contact, capture.contact_id)
+def named_contact(
+    user: User, contact_id: int | None, scan_id: str | None, *, of: str = "these notes belong to"
+) -> Contact:
+    """The user's contact named by its id, or by the client id of the scan that made it;
+    CaptureError 404 otherwise (`of` says what the scan is for)."""
+    if contact_id is not None:
+        contact = db.session.get(Contact, contact_id)
         if contact is None or contact.owner_id != user.id:
             raise CaptureError("That contact doesn't exist or isn't yours.", status=404)
         return contact
-    scan = db.session.get(ClientRequest, (user.id, capture.scan_id))
+    scan = db.session.get(ClientRequest, (user.id, scan_id))
     contact = db.session.get(Contact, scan.contact_id) if scan and scan.kind == "scan" else None
     if contact is None:
         raise CaptureError(
-            "The scan these notes belong to was not recorded. Fix or discard that scan first.",
+            f"The scan {of} was not recorded. Fix or discard that scan first.",
             status=404,
         )
     return contact
@@ -279,7 +283,7 @@ def record_capture(user: User, capture: CaptureRequest, *, answer: Answer = None
     write = ClientWrite(user.id, capture.client_id, "capture", capture.fingerprint)
 
     def apply() -> Contact:
-        contact = _contact_for(user, capture)
+        contact = named_contact(user, capture.contact_id, capture.scan_id)
         _apply(user, contact, capture)
         return contact
 

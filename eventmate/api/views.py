@@ -9,8 +9,11 @@ from ..contacts.serialize import contact_json
 from ..contacts.snapshot import people_snapshot
 from ..database import writes_late
 from ..models.base import utcnow
+from ..photos.images import PhotoError
+from ..photos.uploads import takes_photo, uploaded_photo
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
+from .photos import photo_request, record_photo
 from .validation import InvalidRequest, scan_request, timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -32,6 +35,11 @@ def scan_failed(exc: ScanError):
 
 @bp.errorhandler(CaptureError)
 def capture_failed(exc: CaptureError):
+    return error(exc.message, exc.status)
+
+
+@bp.errorhandler(PhotoError)
+def photo_refused(exc: PhotoError):
     return error(exc.message, exc.status)
 
 
@@ -80,4 +88,16 @@ def create_capture():
     capture = capture_request(json_body())
     outcome = record_capture(current_user, capture, answer=contact_json)
     body = outcome.answer | {"client_id": capture.client_id}
+    return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/photos")
+@takes_photo
+@writes_late
+@login_required
+def create_photo():
+    """A contact's photo from the phone (multipart); see `photos.py`."""
+    sent = photo_request(request.form, uploaded_photo())
+    outcome = record_photo(current_user, sent, answer=contact_json)
+    body = outcome.answer | {"client_id": sent.client_id}
     return jsonify(body), 201 if outcome.created else 200

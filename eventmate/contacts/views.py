@@ -24,20 +24,13 @@ from .capture import apply_capture, parse_capture, recent_tags
 from .prompts import MAX_CUSTOM_PROMPTS, prompts_for_contact
 from .search import search_contacts
 from .serialize import contact_vcard
+from .service import get_own
 from .wording import about, cue, meeting_sentence
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 bp.add_app_template_global(meeting_sentence)
 bp.add_app_template_global(about, "contact_about")
 bp.add_app_template_global(cue, "contact_cue")
-
-
-def get_own(model, object_id: int):
-    """The object when the current user owns it; 404 otherwise, so ids reveal nothing."""
-    found = db.session.get(model, object_id)
-    if found is None or found.owner_id != current_user.id:
-        abort(404)
-    return found
 
 
 def int_arg(name: str) -> int | None:

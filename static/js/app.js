@@ -27,6 +27,9 @@ refreshTokensOnSubmit(({ message, action, onAction }) => toast(message, action, 
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
 }
+if (document.querySelector("[data-photo-input]")) {
+  import("./contact-photo.js").then((module) => module.enhance());
+}
 const eventQuestions = document.querySelector("[data-event-questions]");
 if (eventQuestions) {
   import("./event-questions.js").then((module) => module.enhance(eventQuestions));

@@ -10,7 +10,7 @@ import { element, user } from "./sync.js";
 const root = document.querySelector("[data-people-offline]");
 const state = root.querySelector("[data-people-state]");
 
-// The contact's picture, as templates/contacts/_avatar.html draws it.
+// The contact's picture, as templates/_photo.html draws it (initials: photos need the network).
 const avatar = (person, size = "") =>
   element("span", {
     class: size ? `avatar avatar-${size}` : "avatar",
@@ -140,7 +140,7 @@ function showPerson(person, since) {
   const head = element(
     "section",
     { class: "card contact-head" },
-    element("div", { class: "contact-title" }, avatar(person, "medium"), title),
+    element("div", { class: "contact-title" }, avatar(person, "large"), title),
   );
   if (person.needs_identifying) {
     head.append(

@@ -69,10 +69,16 @@ export function scanLabel(payload) {
 
 export function describe(item) {
   if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
+  if (item.kind === "photo") return `Photo of ${short(item.label || "a contact")}`;
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
+// A photo is fixed by taking it again where it was taken: its contact's page or scan's screen.
 export function fixUrl(item) {
+  const { contact_id: contactId } = item.body;
+  if (item.kind === "photo" && contactId) return `/contacts/${contactId}/edit`;
+  if (item.kind === "photo")
+    return `/offline/capture?scan=${encodeURIComponent(item.body.scan_id)}`;
   const key = item.kind === "scan" ? "scan" : "item";
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }

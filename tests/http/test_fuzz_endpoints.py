@@ -8,6 +8,7 @@ device, introductions, a consent link), and draws them as often as junk.
 Bounded for CI: a fraction of the profile's max_examples per endpoint (see conftest).
 """
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
 from eventmate.auth.verification import start_email_change, start_sign_up
 from eventmate.badges import parse_payload
@@ -25,6 +27,8 @@ from eventmate.extensions import db
 from eventmate.followups.service import rotate_feed
 from eventmate.introductions import service as introductions
 from eventmate.models import CustomPrompt, FollowUp, IntroductionSide, PushSubscription, User
+from eventmate.photos.images import reencode
+from eventmate.photos.service import set_photo
 from eventmate.scanning.exchange import exchange_cards
 from eventmate.shared_details.service import receive
 
@@ -37,6 +41,7 @@ from ..strategies import (
     payloads,
     timestamps,
 )
+from ..unit.test_photo_images import camera_jpeg
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Each test's database starts empty, so the world's rows have the first few ids.
@@ -58,14 +63,23 @@ CONTACT_FIELDS = [
 ]  # fmt: skip
 
 
+# An uploaded file: a photo, a photo cut short, anything.
+PHOTO = camera_jpeg((600, 400), orientation=6)
+FILES = st.one_of(
+    st.just(PHOTO), st.binary(max_size=2000), st.integers(1, len(PHOTO)).map(lambda n: PHOTO[:n])
+)
+
+
 @dataclass(frozen=True)
 class Target:
     """What one endpoint reads: form field names, or JSON keys with their values; `visitor`:
-    sent without logging in (the page is for people without an account)."""
+    sent without logging in (the page is for people without an account); `files`: the names
+    of uploaded files (sent as multipart/form-data)."""
 
     fields: tuple[str, ...] = ()
     json: dict = field(default_factory=dict)
     visitor: bool = False
+    files: tuple[str, ...] = ()
 
 
 TARGETS = {
@@ -92,6 +106,7 @@ TARGETS = {
             "base": json_values,
         }
     ),
+    "api.create_photo": Target(("id", "contact_id", "scan_id"), files=("photo",)),
     "api.create_scan": Target(
         json={
             "id": client_ids,
@@ -131,6 +146,10 @@ TARGETS = {
     "introductions.request_detail": Target(("choice", "reason")),
     "introductions.seen": Target(),
     "introductions.withdraw": Target(),
+    "photos.remove_contact_photo": Target(),
+    "photos.remove_my_photo": Target(),
+    "photos.upload_contact_photo": Target(files=("photo",)),
+    "photos.upload_my_photo": Target(files=("photo",)),
     "push.add_subscription": Target(
         json={"endpoint": odd_text, "keys": json_values, "expirationTime": json_values}
     ),
@@ -167,7 +186,8 @@ class World:
     """Ids and tokens that exist, by URL argument name."""
 
     ids: dict[str, list[int]]
-    tokens: dict[str, list[str]]  # by the path's first part: c, i, ics, register, account
+    # By the path's first part: c, i, ics, register, account; and a photo's version.
+    tokens: dict[str, list[str]]
     join_codes: list[str]
 
 
@@ -220,6 +240,9 @@ def build_world(app) -> World:
             note="Hi!",
             now=now,
         )
+        photo = reencode(PHOTO)
+        set_photo(ana, photo)
+        set_photo(ana_ben, photo)
         db.session.commit()
         signing_up = start_sign_up(
             email="nia@example.org", password="x", display_name="Nia", timezone="UTC", now=now
@@ -246,6 +269,7 @@ def build_world(app) -> World:
                 "ics": [feed],
                 "register": [signing_up.verification.ticket],
                 "account": [changing.verification.ticket],
+                "version": [photo.version],
             },
             join_codes=[event.join_code],
         )
@@ -260,6 +284,8 @@ def path_values(rule, world: World):
             values[name] = st.sampled_from(["a", "b"])
         elif name in world.ids:
             values[name] = st.one_of(st.sampled_from(world.ids[name]), DATABASE_IDS)
+        elif name == "version":
+            values[name] = st.one_of(st.sampled_from(world.tokens[name]), st.text(max_size=20))
         else:
             real = world.tokens[rule.rule.split("/")[1]]  # c (cards), i (consents), ics
             values[name] = st.one_of(st.sampled_from(real), st.text(max_size=70).filter(bool))
@@ -310,6 +336,7 @@ def form_bodies(target: Target, world: World):
         else st.one_of(payloads, form_values)
         for name in target.fields
     }
+    fields |= {name: st.one_of(FILES, form_values) for name in target.files}
     extra = st.lists(st.tuples(st.sampled_from([*target.fields, "x"]), form_values), max_size=3)
     return st.tuples(st.fixed_dictionaries(fields), extra).map(
         lambda pair: [*pair[0].items(), *pair[1]]
@@ -337,11 +364,24 @@ def send(client, method: str, path: str, target: Target, body, token: str):
             path, method=method, data=data, content_type="application/json", headers=headers,
             csrf=False,
         )  # fmt: skip
+    if target.files:
+        return client.open(path, method=method, data=multipart(body, token), csrf=False)
     data = urlencode([*body, ("csrf_token", token)], errors="surrogatepass")
     return client.open(
         path, method=method, data=data, content_type="application/x-www-form-urlencoded",
         csrf=False,
     )  # fmt: skip
+
+
+def multipart(body, token: str) -> MultiDict:
+    """Files (bytes) as uploads; a lone surrogate, which multipart can't carry as text, as �."""
+
+    def value(item):
+        if isinstance(item, bytes):
+            return (io.BytesIO(item), "photo.jpg")
+        return item.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+    return MultiDict([*((name, value(item)) for name, item in body), ("csrf_token", token)])
 
 
 @pytest.mark.parametrize("endpoint", sorted(TARGETS))
@@ -361,7 +401,7 @@ def test_no_body_or_url_makes_an_endpoint_fail(app, ana, make_client, endpoint):
         path = adapter.build(endpoint, values, method=method)
         response = send(client, method, path, target, body, token)
         assert response.status_code < 500, (path, body, response.get_data(as_text=True)[:500])
-        if target.json and response.status_code >= 400:
+        if (target.json or path.startswith("/api/")) and response.status_code >= 400:
             message = response.get_json()["error"]
             assert len(message) > 10 and message.endswith("."), message  # a sentence
 
