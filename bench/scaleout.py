@@ -215,7 +215,8 @@ def instance_env(database_url: str, secret_key: str, keys: dict, prefix: str) ->
 
 def start_instance(env, workers: int, log: Path, port: int | None = None) -> Server:
     settings = Settings(workers=workers, worker_class="sync", threads=1)
-    server = Server("app:app", settings, env, log, ready_path="/login")
+    # A busy machine may take minutes to start a Python process: the clients wait meanwhile.
+    server = Server("app:app", settings, env, log, ready_path="/login", ready_timeout=300)
     if port is not None:
         server.port = port
     return server.__enter__()
