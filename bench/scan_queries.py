@@ -6,7 +6,8 @@ Runs the app in this process (no HTTP server, no load generator) on a temporary 
 database with the bench's users, and sends `POST /api/scans` straight to the WSGI app as a
 logged-in user. For each kind of payload it prints the SQL statements one request runs (also
 `BEGIN`; the number is exact and repeatable) and the CPU time per request against the
-`POST /bench/noop` endpoint (what any logged-in JSON write pays first). Complements
+`POST /bench/noop` endpoint (what any logged-in JSON write pays first), and for a resend of
+a scan already recorded (the outbox's retry). Complements
 `scans.py`, whose throughput figures move with the machine's load; this one does not need an
 idle machine to compare two versions of the code. "locked" is the CPU time spent holding
 SQLite's write lock (from `BEGIN IMMEDIATE` to the commit): only one request at a time can,
@@ -52,10 +53,14 @@ class Phone:
         self.csrf = CSRF_META.search(client.get("/scan", base_url=BASE_URL).text).group(1)
         self.client = client
 
-    def post(self, path: str, payload: str) -> int:
-        body = {"id": str(uuid.uuid4()), "payload": payload, "scanned_at": now_iso()}
+    def post(self, path: str, payload: str | None) -> int:
+        """A new scan of `payload`; None: the last one again, as the outbox resends it."""
+        if payload is not None:
+            self.body = {"id": str(uuid.uuid4()), "payload": payload, "scanned_at": now_iso()}
         headers = {"X-CSRFToken": self.csrf}
-        return self.client.post(path, json=body, headers=headers, base_url=BASE_URL).status_code
+        return self.client.post(
+            path, json=self.body, headers=headers, base_url=BASE_URL
+        ).status_code
 
 
 def now_iso() -> str:
@@ -163,6 +168,7 @@ def main(argv=None) -> int:
             "new MECARD": ("/api/scans", lambda: mecard(person(next(numbers)))),
             "new profile URL": ("/api/scans", lambda: profile_url(person(next(numbers)))),
             "card exchange": ("/api/scans", lambda: f"{BASE_URL}/c/{next(owners)}"),
+            "resent scan (replay)": ("/api/scans", lambda: None),
         }
         print(f"{'request':<24} {'SQL':>4}  {'CPU ms':>6}  {'locked':>6}  statements")
         for label, (path, payload) in kinds.items():

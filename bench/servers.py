@@ -50,6 +50,7 @@ class Server:
     ready_path: str  # any HTTP answer here means the server is up
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    ready_timeout: float = 60.0  # seconds for gunicorn to answer after starting
 
     @property
     def base_url(self) -> str:
@@ -79,7 +80,7 @@ class Server:
                 start_new_session=True,
             )
         try:
-            self._wait_until_ready()
+            self._wait_until_ready(self.ready_timeout)
         except BaseException:
             self.stop()
             raise

@@ -76,7 +76,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .commands import seed_demo
+    from .doctor import doctor
     from .reminders.cli import reminders
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(doctor)
     app.cli.add_command(reminders)

@@ -13,7 +13,8 @@ badge parsing) and call `begin_write()` only when they are about to write.
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -63,14 +64,29 @@ def holds_write_lock() -> bool:
 def begin_write() -> None:
     """Make the session's transaction a write transaction (a no-op off SQLite).
 
-    A read transaction already open is committed first (it can't safely turn into a write
-    one); what it loaded is expired and read again when next used.
+    A read transaction already open is ended first (it can't safely turn into a write one),
+    and what it loaded is expired, to be read again under the lock when next used; all but
+    the login session's user, whose row the request has just checked: reading it again would
+    cost every write a query.
     """
     if not is_sqlite() or holds_write_lock():
         return
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection(execution_options={IMMEDIATE: True})
+    session = db.session()
+    if session.in_transaction():
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
+        signed_in = _signed_in_user()
+        for instance in list(session.identity_map.values()):
+            if instance is not signed_in:
+                session.expire(instance)
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def _signed_in_user():
+    return current_user._get_current_object() if has_request_context() else None
 
 
 def writes_late(view: Callable) -> Callable:

@@ -63,27 +63,38 @@ def send(message: EmailMessage, smtp_url: str) -> None:
         )
         return
     settings = SmtpSettings.from_url(smtp_url)
-    context = ssl.create_default_context()
-    # EHLO names the sender's domain: smtplib's default would look up this machine's name.
-    helo = sender_domain(message["From"])
     try:
-        if settings.implicit_tls:
-            client = smtplib.SMTP_SSL(
-                settings.host,
-                settings.port,
-                local_hostname=helo,
-                timeout=TIMEOUT_SECONDS,
-                context=context,
-            )
-        else:
-            client = smtplib.SMTP(
-                settings.host, settings.port, local_hostname=helo, timeout=TIMEOUT_SECONDS
-            )
-        with client:
-            if settings.starttls:
-                client.starttls(context=context)
+        with connect(settings, helo=sender_domain(message["From"])) as client:
             if settings.username:
                 client.login(settings.username, settings.password)
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(f"mail to {message['To']} not sent: {error!r}") from error
+
+
+def connect(settings: SmtpSettings, *, helo: str) -> smtplib.SMTP:
+    """A connection that has said EHLO (and STARTTLS when the settings want it).
+
+    EHLO names the sender's domain: smtplib's default would look up this machine's name."""
+    context = ssl.create_default_context()
+    if settings.implicit_tls:
+        client = smtplib.SMTP_SSL(
+            settings.host,
+            settings.port,
+            local_hostname=helo,
+            timeout=TIMEOUT_SECONDS,
+            context=context,
+        )
+    else:
+        client = smtplib.SMTP(
+            settings.host, settings.port, local_hostname=helo, timeout=TIMEOUT_SECONDS
+        )
+    try:
+        client.ehlo()
+        if settings.starttls:
+            client.starttls(context=context)
+            client.ehlo()
+    except BaseException:
+        client.close()
+        raise
+    return client

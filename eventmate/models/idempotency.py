@@ -21,5 +21,7 @@ class ClientRequest(db.Model):
     fingerprint: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the request's content
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="CASCADE"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the first request was answered (JSON): a resend gets it without loading anything.
+    answer: Mapped[dict | None] = mapped_column(sa.JSON)
 
     contact = relationship("Contact")

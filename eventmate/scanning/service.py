@@ -85,11 +85,17 @@ def record_scan(
 ) -> Applied:
     """Apply a scan once and commit; raise ScanError (nothing changed) when it can't be used.
 
-    The payload is parsed before anything is locked; `answer`: see `apply_once`.
+    The payload is parsed before anything is locked, and not at all for a resend;
+    `answer`: see `apply_once`.
     """
     write = ClientWrite(user.id, scan.client_id, "scan", scan.fingerprint())
-    token = token_from_url(scan.payload, card_hosts)
-    parsed = None if token else _parse(scan.payload)
+    token: str | None = None
+    parsed: ParsedPayload | None = None
+
+    def prepare() -> None:
+        nonlocal token, parsed
+        token = token_from_url(scan.payload, card_hosts)
+        parsed = None if token else _parse(scan.payload)
 
     def apply() -> Contact:
         event = _scan_event(user, scan)
@@ -98,7 +104,7 @@ def record_scan(
         return _badge_contact(user, parsed, scan, event)
 
     try:
-        return apply_once(write, apply, answer)
+        return apply_once(write, apply, answer, prepare=prepare)
     except ReusedClientId:
         message = "This scan id was already used for different content."
         raise ScanError(message, status=409) from None

@@ -20,7 +20,7 @@ def run_bench(script: str, *args: str) -> str:
         cwd=BENCH.parent,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, f"{script} exited {done.returncode}:\n{done.stdout}{done.stderr}"
@@ -59,3 +59,23 @@ def test_reminders_bench_delivers_every_digest():
     for run in ("bare pywebpush loop", "1 dispatcher, PostgreSQL", "2 dispatchers, PostgreSQL"):
         assert run in output
     assert "1 dispatcher, SQLite" in output
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(bool(POSTGRES_PROBLEM), reason=f"needs PostgreSQL: {POSTGRES_PROBLEM}")
+def test_scaleout_bench_loses_nothing_when_an_instance_and_a_dispatcher_die():
+    output = run_bench(
+        "scaleout.py", "--attendees", "100", "--scans", "150", "--instances", "2",
+        "--dispatchers", "2", "--clients", "8", "--stall-timeout", "3",
+    )  # fmt: skip
+    assert "SIGKILLed, back after" in output
+    assert "SIGKILLed holding" in output
+    for figure in (
+        "scans lost: 0",
+        "contacts duplicated: 0",
+        "answers naming another contact: 0",
+        "users without a digest: 0",
+        "users with more than one digest: 0",
+        "devices that got no push: 0",
+    ):
+        assert figure in output, output

@@ -3,7 +3,9 @@
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
+from eventmate.extensions import db
 from eventmate.models import ClientRequest, Contact
 
 from .helpers import card_link, contacts_of, count, counts, create_event, scan
@@ -71,6 +73,41 @@ def test_repeated_id_is_idempotent(app, ben):
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()["id"] == first.get_json()["id"]
     assert counts(app) == before
+
+
+def statements_of(app, send) -> list[str]:
+    """The SQL one request runs, transaction statements left out."""
+    seen = []
+
+    def record(_conn, _cursor, statement, *_):
+        if not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        send()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_resend_is_one_lookup_and_the_answer_first_given(app, ben):
+    body = {"id": str(uuid.uuid4()), "payload": VCARD_BADGE, "scanned_at": "2026-11-23T09:30:00Z"}
+    first = ben.post("/api/scans", json=body)
+    headers = {"X-CSRFToken": ben.csrf_token()}
+    responses = []
+
+    def resend():
+        responses.append(ben.post("/api/scans", json=body, headers=headers, csrf=False))
+
+    statements = statements_of(app, resend)
+
+    assert len(statements) == 2, statements
+    assert "client_requests" in statements[1]
+    assert responses[0].status_code == 200
+    assert responses[0].get_json() == first.get_json()
 
 
 def test_same_id_with_other_content_is_a_conflict(app, ben):
