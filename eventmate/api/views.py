@@ -11,6 +11,7 @@ from ..database import writes_late
 from ..models.base import utcnow
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
+from .follow_ups import record_action
 from .validation import InvalidRequest, scan_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -76,3 +77,12 @@ def create_capture():
     outcome = record_capture(current_user, capture, answer=contact_json)
     body = outcome.answer | {"client_id": capture.client_id}
     return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done", defaults={"action": "done"})
+@bp.post("/follow-ups/<int:follow_up_id>/undo", defaults={"action": "undo"})
+@writes_late
+@login_required
+def follow_up_action(follow_up_id: int, action: str):
+    """Done or Undo from the inbox, sent through the outbox: see `follow_ups.py`."""
+    return jsonify(record_action(current_user, follow_up_id, action, json_body(), now=utcnow()))
