@@ -79,10 +79,17 @@ def create_capture():
     return jsonify(body), 201 if outcome.created else 200
 
 
-@bp.post("/follow-ups/<int:follow_up_id>/done", defaults={"action": "done"})
-@bp.post("/follow-ups/<int:follow_up_id>/undo", defaults={"action": "undo"})
+@bp.post("/follow-ups/<int:follow_up_id>/done")
 @writes_late
 @login_required
-def follow_up_action(follow_up_id: int, action: str):
-    """Done or Undo from the inbox, sent through the outbox: see `follow_ups.py`."""
-    return jsonify(record_action(current_user, follow_up_id, action, json_body(), now=utcnow()))
+def follow_up_done(follow_up_id: int):
+    """Done, from the inbox by way of the outbox: see `follow_ups.py`."""
+    return jsonify(record_action(current_user, follow_up_id, "done", json_body(), now=utcnow()))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/undo")
+@writes_late
+@login_required
+def follow_up_undo(follow_up_id: int):
+    """Undo "done": see `follow_ups.py`."""
+    return jsonify(record_action(current_user, follow_up_id, "undo", json_body(), now=utcnow()))

@@ -5,6 +5,9 @@ import { postJson } from "./api.js";
 import { refreshToken } from "./forms.js";
 
 const SERVICE_WORKER_WAIT_MS = 10000;
+// localStorage: {user, endpoint} that this browser last saved on the server, forgotten at log-out
+// (the server forgets the device then too: eventmate/push/__init__.py).
+const SAVED_KEY = "eventmate-push-saved";
 
 function base64UrlToBytes(text) {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
@@ -65,16 +68,30 @@ export async function nameThisBrowserOnLogOut() {
     if (!field) {
       field = Object.assign(document.createElement("input"), { type: "hidden", name: "push_endpoint" });
       form.append(field);
+      form.addEventListener("submit", () => localStorage.removeItem(SAVED_KEY));
     }
     field.value = current.endpoint;
   }
+}
+
+// Does this device get `user`'s reminders already (allowed, subscribed, and saved for them)?
+// `known`: the endpoints the server lists for the user, where the page has them; else what this
+// browser remembers saving.
+export async function thisDeviceGetsReminders(user, known = null) {
+  if (!supported() || Notification.permission !== "granted") return false;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const current = await registration?.pushManager.getSubscription();
+  if (!current) return false;
+  if (known) return known.includes(current.endpoint);
+  const saved = JSON.parse(localStorage.getItem(SAVED_KEY) || "null");
+  return saved?.user === user && saved?.endpoint === current.endpoint;
 }
 
 // Ask for notifications and subscribe this device: call it straight from a tap, before any
 // other await (browsers grant the prompt only to a user gesture). `holder`: an element whose
 // forms get a fresh CSRF token if the page's one expired. Resolves {device} once the server
 // saved it, else {message} saying what happened.
-export async function subscribeThisDevice(holder) {
+export async function subscribeThisDevice(holder, user) {
   if (!supported()) {
     return { message: "This browser can't show reminders. Your follow-ups still wait in Follow-ups each morning." };
   }
@@ -99,6 +116,7 @@ export async function subscribeThisDevice(holder) {
     const { response, data, problem } = sent;
     if (problem) return { message: problem.message };
     if (response.status === 200 || response.status === 201) {
+      localStorage.setItem(SAVED_KEY, JSON.stringify({ user, endpoint: pushSubscription.endpoint }));
       nameThisBrowserOnLogOut().catch(() => {});
       return { device: data };
     }

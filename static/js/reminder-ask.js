@@ -39,15 +39,12 @@ function takeSaved() {
   }
 }
 
-// Could this device start getting reminders from a tap here?
-async function canAsk() {
-  if (!("serviceWorker" in navigator && "PushManager" in window && "Notification" in window)) {
-    return false;
-  }
-  if (Notification.permission === "denied") return false;
-  const registration = await navigator.serviceWorker.getRegistration();
-  const current = await registration?.pushManager.getSubscription();
-  return !current || Notification.permission !== "granted";
+// Could this device start getting reminders from a tap here? (Not offline: push.js, which
+// does the asking, is online only.)
+async function canAsk(known = null) {
+  const push = await import("./push.js");
+  if (!push.supported() || Notification.permission === "denied") return false;
+  return !(await push.thisDeviceGetsReminders(user, known));
 }
 
 function snoozed() {
@@ -77,7 +74,7 @@ function wire(card) {
     yes.disabled = true;
     try {
       const push = await import("./push.js");
-      const { device, message } = await push.subscribeThisDevice(card);
+      const { device, message } = await push.subscribeThisDevice(card, user);
       if (device) {
         question.hidden = true;
         status.textContent = `Done. This phone gets one reminder each morning at ${card.dataset.hour} when someone is due.`;
@@ -104,7 +101,8 @@ async function afterCapture(card) {
 
 async function onSettings(card) {
   const toggle = document.querySelector("[data-reminder-switch]");
-  const able = await canAsk();
+  const listed = document.querySelectorAll("[data-push-devices] [data-endpoint]");
+  const able = await canAsk([...listed].map((device) => device.dataset.endpoint));
   const show = () => {
     card.hidden = !(able && toggle?.checked);
   };

@@ -58,14 +58,20 @@ def test_every_screen(new_phone):
     expect(ana.get_by_role("heading", level=1)).to_have_text("Ana Ribeiro")
 
     ana.get_by_role("link", name="Profile and settings").click()
+    screenshot(ana, "profile")
+    ana.get_by_role("link", name=re.compile("^My card")).click()
     ana.get_by_role("textbox", name="Headline").fill("Product designer at Tideway")
     ana.get_by_label("Website or LinkedIn").fill("https://ana-ribeiro.example")
     ana.get_by_label("Short bio").fill("I design tools for people who work on their feet.")
     for field in ("headline", "website", "bio"):
         ana.locator(f"#public_{field}").check()
-    ana.get_by_role("button", name="Save profile").click()
-    expect_flash(ana, "Profile saved.")
-    screenshot(ana, "profile")
+    ana.get_by_role("button", name="Save my card").click()
+    expect_flash(ana, "Your card is saved.")
+    screenshot(ana, "profile-card")
+    ana.get_by_role("link", name="Profile", exact=True).click()
+    ana.get_by_role("link", name=re.compile("^Reminders")).click()
+    expect(ana.get_by_label("Time", exact=True)).to_have_value("09:00")
+    screenshot(ana, "profile-reminders")
 
     code = create_event(
         ana, EVENT, place="FIL, Lisbon", starts_on=lisbon_day(), ends_on=lisbon_day(2)
@@ -111,7 +117,8 @@ def test_every_screen(new_phone):
     expect(ana.locator(".people > li")).to_have_count(3)
     screenshot(ana, "people")
 
-    tab(ana, "Events")
+    tab(ana, "Home")
+    ana.locator(".progress-card").get_by_role("link", name="All events").click()
     expect(ana.get_by_role("link", name=EVENT)).to_be_visible()
     screenshot(ana, "events")
     ana.locator("summary", has_text="Create an event").click()
@@ -126,6 +133,8 @@ def test_every_screen(new_phone):
     screenshot(ana, "home")
 
     ana.get_by_role("link", name="Profile and settings").click()
+    ana.get_by_role("link", name=re.compile("^Account & data")).click()
+    screenshot(ana, "profile-data")
     ana.get_by_role("link", name="Delete my account").click()
     expect(ana.get_by_role("heading", level=1)).to_have_text("Delete my account")
     screenshot(ana, "delete-account")

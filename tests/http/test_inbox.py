@@ -149,7 +149,7 @@ def test_sections_and_a_drafted_message(app, ana):
     assert "“Watching his team ship a study in a week.”" in page  # one line of what he said
     # Right under his name, the channels: Email with subject and body, LinkedIn (the message
     # goes by the clipboard); javascript: never a link.
-    dev_item = page[page.index('id="follow-up-%d"' % dev_fu.id) :]
+    dev_item = page[page.index(f'id="follow-up-{dev_fu.id}"') :]
     dev_item = dev_item[: dev_item.index("</article>")]
     channels = {
         kind: href for href, kind in re.findall(r'href="([^"]*)" data-channel="(\w+)"', dev_item)

@@ -1,4 +1,4 @@
-""" "Remind me" in a real browser: permission only after the tap, a subscription made with the
+""" "Remind me" (the reminder ask card, here on the Reminders page) in a real browser: permission only after the tap, a subscription made with the
 served VAPID key and posted through the real endpoint, a digest sent by the real dispatcher to
 the local fake push service (which decrypts it with the browser's key), then delivered to the
 service worker, shown as a notification, and a tap on it opening the inbox; likewise an
@@ -144,7 +144,7 @@ def remind_me(phone, page, live_server, service, name: str, email: str) -> dict:
     after checking the permission was asked for only then, with the served key."""
     sign_up(page, name, email)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
-    page.goto("/account/")
+    page.goto("/account/reminders")
     remind = page.get_by_role("button", name="Remind me")
     expect(remind).to_be_visible()
     assert page.evaluate("window.__push.asked") == 0  # nothing asked on page load
@@ -283,7 +283,7 @@ def test_without_permission_nothing_is_subscribed(new_phone, push_live):
     phone.add_init_script(STUB % {"origin": service.origin})
     page = phone.new_page()
     sign_up(page, "Sam Costa", "sam@example.org")
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.evaluate(
         "Notification.requestPermission = async () => { window.__push.asked += 1; "
         "return 'denied'; }"
@@ -385,7 +385,7 @@ def test_a_shared_phone_log_out_stops_reminders_and_the_next_account_takes_the_b
     assert [row for row in devices_by_owner(live_server.app) if row[1] == endpoint] == []
 
     sign_up(page, "Ben Okafor", "ben.shared@example.org")
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.get_by_role("button", name="Remind me").click()
     expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
     assert page.evaluate("window.__push.subscribed") == 0  # the browser's subscription, kept
@@ -403,7 +403,7 @@ def test_remind_me_on_a_page_open_for_hours_fetches_a_fresh_token_and_subscribes
     page = phone.new_page()
     sign_up(page, "Sam Costa", "sam.stale@example.org")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'expired'")
     phone.grant_permissions(["notifications"])
     page.get_by_role("button", name="Remind me").click()
