@@ -45,6 +45,14 @@ PHONE_APPS = """() => {
   }, true);
   window.open = (url) => { window.__opened.push(String(url)); return null; };
 }"""
+# Each tab's label: how many lines it takes, and whether it fits its tab.
+TAB_LABELS = """links => links.map((link) => {
+  const text = [...link.childNodes].find((node) => node.nodeType === 3 && node.data.trim());
+  const range = document.createRange();
+  range.selectNodeContents(text);
+  const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  return [text.data.trim(), lines, link.scrollWidth <= link.clientWidth];
+})"""
 # The user switches to the mail app and back.
 LEAVE_AND_COME_BACK = """() => {
   for (const state of ["hidden", "visible"]) {
@@ -114,6 +122,10 @@ def test_the_first_follow_up_goes_in_two_taps_and_undo_brings_it_back(new_phone,
     follow_up_id = open_inbox_with_one_due(page, live_server, email)
     tabs = page.get_by_role("navigation", name="Main")
     expect(tabs.get_by_role("link", name=ONE_DUE)).to_be_visible()
+    labels = tabs.locator("a").evaluate_all(TAB_LABELS)
+    assert labels == [
+        [label, 1, True] for label in ("Home", "People", "Scan", "Follow-ups", "My card")
+    ]
     item = page.locator(f"#follow-up-{follow_up_id}")
     channels = item.get_by_role("group", name="Send to Inês Carvalho")
     kinds = channels.locator("a").evaluate_all("links => links.map((a) => a.dataset.channel)")

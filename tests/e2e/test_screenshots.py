@@ -25,6 +25,7 @@ from .flows import (
     sign_up,
     tab,
 )
+from .test_follow_up_send import due_now, scan
 
 EVENT = "Lisbon Product Summit"
 VCARD = """BEGIN:VCARD
@@ -146,3 +147,51 @@ def test_every_screen(new_phone):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("This card is no longer valid")
     screenshot(visitor, "card-invalid")
     assert re.search(r"/c/", visitor.url)
+
+
+PEOPLE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Inês Carvalho\r\nORG:Tideway Labs\r\n"
+    "TITLE:Head of Partnerships\r\nTEL:+351 912 345 678\r\nEMAIL:ines@tideway.example\r\n"
+    "URL:https://www.linkedin.com/in/ines-carvalho\r\nEND:VCARD\r\n",
+    "MECARD:N:Okafor,Ben;EMAIL:ben@example.org;;",
+    "MECARD:N:Lund,Ida;ORG:Fjord Analytics;TEL:912 000 111;;",
+)
+SMALL = {"width": 320, "height": 568}
+
+
+def test_follow_ups_profile_and_the_reminder_ask(new_phone, live_server):
+    """The morning after at 390×844 and 320×568: the inbox, the profile's three pages, and home
+    with the reminder ask card."""
+    for size, suffix in (({"width": 390, "height": 844}, ""), (SMALL, "-320")):
+        page = new_phone(viewport=size).new_page()
+        email = f"ana.morning{suffix}@example.org"
+        sign_up(page, "Ana Ribeiro", email)
+        inês = scan(page, PEOPLE[0])
+        for payload in PEOPLE[1:]:
+            scan(page, payload)
+        page.goto(f"/contacts/{inês}")
+        page.get_by_label("Notes").fill("Building a partner programme for ocean-data startups.")
+        save_capture(page)
+        due_now(live_server, email)
+        tab(page, "Follow-ups")
+        expect(page.locator(".follow-up")).to_have_count(3)
+        screenshot(page, f"inbox{suffix}", full_page=False)
+        screenshot(page, f"inbox-all{suffix}")
+        # As if Inês had just been saved, by the first capture of the day (hers already asked).
+        page.evaluate(
+            """() => {
+              for (const key of Object.keys(localStorage)) {
+                if (key.startsWith("eventmate-reminder-asked:")) localStorage.removeItem(key);
+              }
+              const saved = { name: "Inês Carvalho", at: Date.now() };
+              sessionStorage.setItem("eventmate-capture-saved", JSON.stringify(saved));
+            }"""
+        )
+        tab(page, "Home")
+        expect(page.locator("[data-reminder-ask]")).to_be_visible()
+        screenshot(page, f"home-ask{suffix}", full_page=False)
+        page.get_by_role("link", name="Profile and settings").click()
+        screenshot(page, f"profile{suffix}")
+        page.get_by_role("link", name=re.compile("^Reminders")).click()
+        expect(page.get_by_role("button", name="Remind me")).to_be_visible()
+        screenshot(page, f"profile-reminders{suffix}")
