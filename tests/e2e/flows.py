@@ -242,7 +242,7 @@ def make_new_qr(page: Page) -> None:
     """Profile → My card → "Make a new QR code", confirmed: the old code stops working, printed
     too."""
     page.get_by_role("link", name=re.compile("profile and settings", re.IGNORECASE)).click()
-    page.get_by_role("link", name=re.compile("^My card")).click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^My card")).click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Make a new QR code").click()
     expect_flash(page, "You have a new QR code")

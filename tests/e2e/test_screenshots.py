@@ -60,7 +60,7 @@ def test_every_screen(new_phone):
 
     ana.get_by_role("link", name="Profile and settings").click()
     screenshot(ana, "profile")
-    ana.get_by_role("link", name=re.compile("^My card")).click()
+    ana.get_by_role("main").get_by_role("link", name=re.compile("^My card")).click()
     ana.get_by_role("textbox", name="Headline").fill("Product designer at Tideway")
     ana.get_by_label("Website or LinkedIn").fill("https://ana-ribeiro.example")
     ana.get_by_label("Short bio").fill("I design tools for people who work on their feet.")
