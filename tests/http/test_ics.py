@@ -25,7 +25,7 @@ def feed_url(client) -> tuple[str, str]:
 def turn_on(client) -> tuple[str, str]:
     response = client.post("/inbox/calendar")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account/#calendar")
+    assert response.headers["Location"].endswith("/account/reminders#calendar")
     return feed_url(client)
 
 
