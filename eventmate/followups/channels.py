@@ -59,7 +59,7 @@ def message_href(kind: str, base: str, subject: str, body: str) -> str:
     return base  # LinkedIn: the message goes by the clipboard
 
 
-def channels(
+def channels_for(
     *, emails: list[str], phones: list[str], urls: list[str], subject: str, body: str
 ) -> tuple[Channel, ...]:
     """Email, Text, WhatsApp and LinkedIn, each when the contact has what it needs."""

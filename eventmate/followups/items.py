@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Contact, Event, FollowUp, User
-from . import channels, drafts, planning, tone
+from . import drafts, planning, tone
+from .channels import Channel, channels_for
 from .digest import where_we_met
 
 MAX_SAID = 140
@@ -15,7 +16,7 @@ class InboxItem:
     follow_up: FollowUp
     contact: Contact
     draft: drafts.Draft
-    channels: tuple[channels.Channel, ...]
+    channels: tuple[Channel, ...]
     said: str  # one line of what they said, to bring them back to mind
     findings: tuple[tone.Finding, ...]
     first_contact: bool
@@ -68,7 +69,7 @@ def inbox_item(follow_up: FollowUp, user: User, now: datetime) -> InboxItem:
         follow_up=follow_up,
         contact=contact,
         draft=draft,
-        channels=channels.channels(
+        channels=channels_for(
             emails=contact.emails,
             phones=contact.phones,
             urls=contact.urls,

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import sqlalchemy as sa
 
 from eventmate.extensions import db
-from eventmate.followups.channels import channels, dialable, international_digits
+from eventmate.followups.channels import channels_for, dialable, international_digits
 from eventmate.models import FollowUp, Meeting
 from eventmate.models.base import utcnow
 
@@ -119,9 +119,9 @@ def test_text_and_whatsapp_need_a_number_a_phone_can_dial():
     assert dialable("ext. 12") is None and dialable("") is None
     assert international_digits("+44 20 7946 0958") == "442079460958"
     assert international_digits("912 345 678") is None  # whose country? no WhatsApp
-    local = channels(emails=[], phones=["912 345 678"], urls=[], subject="S", body="Hi")
+    local = channels_for(emails=[], phones=["912 345 678"], urls=[], subject="S", body="Hi")
     assert [channel.kind for channel in local] == ["sms"]
-    none = channels(
+    none = channels_for(
         emails=["not an email"],
         phones=["12"],
         urls=["https://notlinkedin.com/in/x", "javascript:alert(1)", "https://[x"],
