@@ -2,8 +2,8 @@
 // Inês? [Remind me] [Not now]". Its Remind me is the only place EventMate asks for
 // notifications (push.js does the asking, from that tap).
 //
-// After a capture: a form marked `data-reminder-ask-name="<name>"` notes on submit whom it
-// saved; the page the user lands on, if it includes the card, shows it once: only for the
+// After a capture: a form marked `data-reminder-ask-name="<name>"` (or empty: its <h1> names
+// them) notes on submit whom it saved; the page the user lands on, if it includes the card, shows it once: only for the
 // first capture of the day on this phone, never for ten minutes-old notes, not for a week
 // after "Not now", and not when this device already gets reminders or can't.
 // On the Reminders settings page (`data-context="settings"`) the card shows whenever the
@@ -21,7 +21,9 @@ const today = () => new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, local
 function noteSaves() {
   for (const form of document.querySelectorAll("form[data-reminder-ask-name]")) {
     form.addEventListener("submit", () => {
-      const name = form.dataset.reminderAskName.trim();
+      // An empty attribute: the name is the form's heading (filled in on the phone).
+      const heading = form.querySelector("h1")?.textContent ?? "";
+      const name = (form.dataset.reminderAskName || heading).trim();
       sessionStorage.setItem(SAVED_KEY, JSON.stringify({ name, at: Date.now() }));
     });
   }
