@@ -22,6 +22,7 @@ MESSAGES = {
     403: "You can't do that.",
     404: "There's nothing here, or it isn't yours.",
     405: "That action isn't available here.",
+    409: "That id was already used for another change.",
     410: "This is no longer available.",
     413: "That is too large to send.",
     429: "Too many tries in a short time. Wait a few minutes and try again.",

@@ -1,9 +1,10 @@
 """Profile and account forms."""
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     SelectMultipleField,
     StringField,
@@ -15,7 +16,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -42,7 +42,33 @@ class QuietDaysField(SelectMultipleField):
             raise ValidationError("Choose days from the list.")
 
 
-class ProfileForm(FlaskForm):
+class HourField(StringField):
+    """A whole hour from `<input type="time" step="3600">` ("09:00"), kept as 0–23. Reminders go
+    out once an hour, so a time with minutes is refused rather than silently rounded."""
+
+    TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        match = self.TIME.fullmatch(valuelist[0].strip())
+        if match is None:
+            self.data = None
+            raise ValueError("Pick a time, e.g. 09:00.")
+        if int(match[2]) or int(match[3] or 0):
+            self.data = None
+            raise ValueError("Pick a whole hour, e.g. 09:00: reminders go out on the hour.")
+        self.data = int(match[1])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:02d}:00" if isinstance(self.data, int) else ""
+
+
+class CardDetailsForm(FlaskForm):
+    """What my card shows, and to whom."""
+
     display_name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     headline = StringField(
         "Headline", validators=[Optional(), Length(max=120)], description="Role and company"
@@ -53,12 +79,6 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=300), URL(message="Start with https://")],
     )
     bio = TextAreaField("Short bio", validators=[Optional(), Length(max=500)])
-    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
-    reminder_hour = IntegerField(
-        "Morning reminder hour", validators=[InputRequired(), NumberRange(min=0, max=23)]
-    )
-    quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
-    push_enabled = BooleanField("Remind me on my devices (push notifications)")
     public_headline = BooleanField("Show on my card")
     public_email = BooleanField("Show on my card")
     public_phone = BooleanField("Show on my card")
@@ -68,6 +88,16 @@ class ProfileForm(FlaskForm):
     def validate_website(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError("Start with https://")
+
+
+class RemindersForm(FlaskForm):
+    """When the morning reminder comes, in the user's own time zone; `push_enabled` is the one
+    switch (each device still subscribes from the reminder ask card)."""
+
+    push_enabled = BooleanField("Morning reminders")
+    reminder_hour = HourField("Time", validators=[InputRequired("Pick a time, e.g. 09:00.")])
+    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
+    quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
 
     def validate_timezone(self, field):
         if not is_valid_timezone(field.data):

@@ -17,14 +17,14 @@ from ..models import Purpose
 from ..models.base import utcnow
 from ..timezones import timezone_names
 from .export import contacts_csv, contacts_vcf, data_json, delete_account
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import CardDetailsForm, DeleteAccountForm, RemindersForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-PROFILE_FIELDS = (
-    "display_name", "headline", "phone", "website", "bio", "timezone", "reminder_hour",
-    "quiet_days", "push_enabled",
+CARD_FIELDS = (
+    "display_name", "headline", "phone", "website", "bio",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
+REMINDER_FIELDS = ("push_enabled", "reminder_hour", "timezone", "quiet_days")
 
 
 def download(body: str, mimetype: str, filename: str) -> Response:
@@ -38,26 +38,54 @@ def download(body: str, mimetype: str, filename: str) -> Response:
     )
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.get("/")
 @login_required
 def profile():
-    form = ProfileForm(obj=current_user)
+    """A short page leading to My card, Reminders, and Account & data."""
+    return render_template("account/profile.html")
+
+
+def save_form(form, fields: tuple[str, ...]) -> bool:
+    """Copy a valid form's fields onto the user; False (with the form's errors) otherwise."""
     if form.validate_on_submit():
-        old_zone, old_hour = current_user.timezone, current_user.reminder_hour
-        for name in PROFILE_FIELDS:
+        for name in fields:
             setattr(current_user, name, form[name].data)
-        reschedule_for_settings(current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow())
-        db.session.commit()
-        flash("Profile saved.", "success")
-        return redirect(url_for("account.profile"))
+        return True
     if form.errors:
         not_saved()
+    return False
+
+
+@bp.route("/card", methods=["GET", "POST"])
+@login_required
+def card_details():
+    form = CardDetailsForm(obj=current_user)
+    if save_form(form, CARD_FIELDS):
+        db.session.commit()
+        flash("Your card is saved.", "success")
+        return redirect(url_for("account.card_details"))
+    return render_template("account/card.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+@login_required
+def reminders():
+    form = RemindersForm(obj=current_user)
+    old_zone, old_hour = current_user.timezone, current_user.reminder_hour
+    if save_form(form, REMINDER_FIELDS):
+        reschedule_for_settings(current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow())
+        db.session.commit()
+        flash("Reminders saved.", "success")
+        return redirect(url_for("account.reminders"))
     return render_template(
-        "account/profile.html",
-        form=form,
-        prompts=own_prompts(current_user),
-        timezones=timezone_names(),
+        "account/reminders.html", form=form, timezones=timezone_names()
     ), 422 if form.errors else 200
+
+
+@bp.get("/data")
+@login_required
+def data():
+    return render_template("account/data.html", prompts=own_prompts(current_user))
 
 
 def per_account() -> str:
@@ -107,7 +135,7 @@ def confirm_email_change(ticket: str):
                 flash(f"Your email is now {current_user.email}.", "success")
             else:
                 flash("That email has an account now, so yours stays as it was.", "error")
-            return redirect(url_for("account.profile"))
+            return redirect(url_for("account.data"))
         if outcome is Outcome.EXPIRED:
             flash(code_pages.EXPIRED, "error")
             return redirect(url_for("account.change_email"))

@@ -13,6 +13,7 @@ from ..photos.images import PhotoError
 from ..photos.uploads import takes_photo, uploaded_photo
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
+from .follow_ups import record_action
 from .photos import photo_request, record_photo
 from .validation import InvalidRequest, scan_request, timestamp
 
@@ -101,3 +102,19 @@ def create_photo():
     outcome = record_photo(current_user, sent, answer=contact_json)
     body = outcome.answer | {"client_id": sent.client_id}
     return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done")
+@writes_late
+@login_required
+def follow_up_done(follow_up_id: int):
+    """Done, from the inbox by way of the outbox: see `follow_ups.py`."""
+    return jsonify(record_action(current_user, follow_up_id, "done", json_body(), now=utcnow()))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/undo")
+@writes_late
+@login_required
+def follow_up_undo(follow_up_id: int):
+    """Undo "done": see `follow_ups.py`."""
+    return jsonify(record_action(current_user, follow_up_id, "undo", json_body(), now=utcnow()))

@@ -183,7 +183,7 @@ def add_prompt():
     destination = (
         url_for("contacts.edit", contact_id=get_own(Contact, back_to).id)
         if back_to
-        else url_for("account.profile")
+        else url_for("account.data", _anchor="questions")
     )
     count = db.session.scalar(
         sa.select(sa.func.count()).where(CustomPrompt.owner_id == current_user.id)
@@ -207,4 +207,4 @@ def delete_prompt(prompt_id: int):
     db.session.delete(get_own(CustomPrompt, prompt_id))
     db.session.commit()
     flash("Removed that question. Answers you already noted stay on each contact.", "info")
-    return redirect(url_for("account.profile"))
+    return redirect(url_for("account.data", _anchor="questions"))

@@ -4,17 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Contact, Event, FollowUp, User
-from ..urls import split_url
 from . import drafts, planning, tone
+from .channels import Channel, channels_for
 from .digest import where_we_met
 
-LINKEDIN_HOSTS = ("linkedin.com", "www.linkedin.com", "lnkd.in")
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
+MAX_SAID = 140
 
 
 @dataclass(frozen=True)
@@ -22,9 +16,8 @@ class InboxItem:
     follow_up: FollowUp
     contact: Contact
     draft: drafts.Draft
-    mailto: str | None
-    email: str | None
-    links: tuple[Link, ...]
+    channels: tuple[Channel, ...]
+    said: str  # one line of what they said, to bring them back to mind
     findings: tuple[tone.Finding, ...]
     first_contact: bool
     event_name: str
@@ -32,21 +25,12 @@ class InboxItem:
     answers: tuple[tuple[str, str], ...]  # (question, answer)
 
 
-def web_links(urls: list[str]) -> tuple[Link, ...]:
-    """The contact's http(s) links, LinkedIn named as such; anything else is not a link."""
-    links = []
-    for url in urls:
-        url = url.strip()
-        parts = split_url(url)
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            continue
-        host = parts.hostname or ""
-        if host.endswith(LINKEDIN_HOSTS) or host in LINKEDIN_HOSTS:
-            label = "LinkedIn"
-        else:
-            label = host.removeprefix("www.")
-        links.append(Link(label, url))
-    return tuple(links[:4])
+def first_said(contact: Contact) -> str:
+    """Their first noted answer, else the first line of the notes, on one line."""
+    said = next((a.answer for a in contact.answers if a.answer.strip()), "")
+    said = said or next((line for line in contact.notes.splitlines() if line.strip()), "")
+    said = " ".join(said.split())
+    return said if len(said) <= MAX_SAID else said[: MAX_SAID - 1].rstrip() + "…"
 
 
 def _event_ongoing(event: Event | None, now: datetime) -> bool:
@@ -79,17 +63,20 @@ def draft_facts(
 def inbox_item(follow_up: FollowUp, user: User, now: datetime) -> InboxItem:
     contact = follow_up.contact
     draft = drafts.compose_draft(draft_facts(contact, user, now, follow_up.reason))
-    email = next((e for e in contact.emails if drafts.EMAIL.match(e.strip())), None)
-    mailto = drafts.mailto_link(email, draft.subject, draft.body) if email else None
     first_contact = tone.never_spoken(contact)
     place = where_we_met(contact)
     return InboxItem(
         follow_up=follow_up,
         contact=contact,
         draft=draft,
-        mailto=mailto,
-        email=email if mailto else None,
-        links=web_links(contact.urls),
+        channels=channels_for(
+            emails=contact.emails,
+            phones=contact.phones,
+            urls=contact.urls,
+            subject=draft.subject,
+            body=draft.body,
+        ),
+        said=first_said(contact),
         findings=tuple(tone.check_tone(draft.body, first_contact=first_contact)),
         first_contact=first_contact,
         event_name=place.event_name,

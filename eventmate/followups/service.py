@@ -160,6 +160,23 @@ def mark_done(follow_up: FollowUp, now: datetime) -> bool:
     return True
 
 
+def undo_done(follow_up: FollowUp) -> bool:
+    """Undo "done" (the user tapped Undo, or hadn't sent it after all): open again, and the
+    interaction `mark_done` recorded is forgotten. False when it was not done."""
+    if follow_up.state != "done":
+        return False
+    db.session.execute(
+        sa.delete(Meeting).where(
+            Meeting.contact_id == follow_up.contact_id,
+            Meeting.kind == "follow_up",
+            Meeting.met_at == follow_up.done_at,
+        )
+    )
+    follow_up.state = "open"
+    follow_up.done_at = None
+    return True
+
+
 def snooze(follow_up: FollowUp, days: int, now: datetime) -> bool:
     if follow_up.state != "open" or days not in SNOOZE_DAYS:
         return False

@@ -166,7 +166,7 @@ def rotate_feed():
         flash("Your calendar feed has a new address; the old one no longer works.", "success")
     else:
         flash("Your calendar feed is on. Add its address to your calendar app.", "success")
-    return redirect(url_for("account.profile", _anchor="calendar"))
+    return redirect(url_for("account.reminders", _anchor="calendar"))
 
 
 @bp.post("/inbox/calendar/off")
@@ -175,7 +175,7 @@ def revoke_feed():
     service.revoke_feed(current_user)
     db.session.commit()
     flash("Your calendar feed is off; its address no longer works.", "info")
-    return redirect(url_for("account.profile", _anchor="calendar"))
+    return redirect(url_for("account.reminders", _anchor="calendar"))
 
 
 @bp.get("/ics/<feed_token:token>.ics")

@@ -72,7 +72,7 @@ def remove_contact_photo(contact_id: int):
 @takes_photo
 @login_required
 def upload_my_photo():
-    page = url_for("account.profile", _anchor="photo")
+    page = url_for("account.card_details", _anchor="photo")
     return upload_into(current_user, page, "Your card shows your new photo.")
 
 
@@ -82,4 +82,4 @@ def remove_my_photo():
     remove_photo(current_user)
     db.session.commit()
     flash("Removed the photo from your card.", "info")
-    return redirect(url_for("account.profile", _anchor="photo"), 303)
+    return redirect(url_for("account.card_details", _anchor="photo"), 303)

@@ -1,5 +1,5 @@
-"""Devices subscribing to push: the JSON API the page's "Remind me" button uses, and the
-settings page's remove button."""
+"""Devices subscribing to push: the JSON API the reminder ask card's "Remind me" uses, and the
+Reminders page's remove button."""
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -54,6 +54,7 @@ def add_subscription():
     subscription, created = subscribe(
         current_user, wanted, device_label(request.headers.get("User-Agent", ""))
     )
+    current_user.push_enabled = True  # "Remind me" on the ask card turns reminders on
     db.session.commit()
     return jsonify(device_json(subscription)), 201 if created else 200
 
@@ -76,4 +77,4 @@ def remove(device_id: int):
     if remove_device(current_user, device_id):
         db.session.commit()
         flash("That device will get no more reminders.", "success")
-    return redirect(url_for("account.profile", _anchor="devices"))
+    return redirect(url_for("account.reminders", _anchor="devices"))

@@ -37,3 +37,10 @@ if (eventQuestions) {
 if (document.querySelector("[data-offline-capture], form.capture")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }
+if (document.querySelector("[data-reminder-ask], form[data-reminder-ask-name]")) {
+  import("./reminder-ask.js").then((module) => module.enhance());
+}
+// Logging out stops this browser's reminders for the account (push.js; online only).
+if (navigator.onLine && document.querySelector('form[action$="/logout"]')) {
+  import("./push.js").then((module) => module.nameThisBrowserOnLogOut()).catch(() => {});
+}

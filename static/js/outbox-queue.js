@@ -11,7 +11,13 @@ export const ORPHAN_PHOTO =
 
 export const backoff = (attempts) => Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** attempts);
 
-const about = ({ id, body }) => body.scan_id ?? (body.contact_id ? `c${body.contact_id}` : id);
+// What an item is about: later items about the same thing wait for it (a scan and its notes, a
+// follow-up's Done and its Undo).
+function about({ id, body }) {
+  if (body.scan_id) return body.scan_id;
+  if (body.contact_id) return `c${body.contact_id}`;
+  return body.follow_up_id ? `f${body.follow_up_id}` : id;
+}
 
 // The pass's next step over `items` (oldest first): {item} to send, {item, error} to refuse
 // here (its scan was refused), or null. `done`: ids tried in this pass; `user`: the session's

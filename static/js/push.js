@@ -1,10 +1,13 @@
-// "Remind me": subscribe this device to the morning follow-up digest by Web Push.
-// The browser's permission prompt appears only after the user taps the button, never on load.
-// Markup: templates/push/_devices.html. Server: eventmate/push/views.py.
+// Subscribing this device to the morning follow-up digest by Web Push, for the reminder ask card
+// (static/js/reminder-ask.js, the only caller: permission is asked only from its Remind me), and
+// naming this browser's push endpoint in log-out forms. Server: eventmate/push/views.py.
 import { postJson } from "./api.js";
 import { refreshToken } from "./forms.js";
 
 const SERVICE_WORKER_WAIT_MS = 10000;
+// localStorage: {user, endpoint} that this browser last saved on the server, forgotten at log-out
+// (the server forgets the device then too: eventmate/push/__init__.py).
+const SAVED_KEY = "eventmate-push-saved";
 
 function base64UrlToBytes(text) {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
@@ -17,7 +20,7 @@ function sameKey(buffer, bytes) {
   return current.length === bytes.length && current.every((value, index) => value === bytes[index]);
 }
 
-function supported() {
+export function supported() {
   return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 }
 
@@ -56,7 +59,7 @@ async function postWithFreshToken(section, url, body) {
 
 // Logging out on this browser stops its reminders for the account: the log-out form names
 // this browser's push endpoint, and the server forgets that device (eventmate/push/__init__.py).
-async function nameThisBrowserOnLogOut() {
+export async function nameThisBrowserOnLogOut() {
   const forms = document.querySelectorAll('form[action$="/logout"]');
   const registration = forms.length ? await navigator.serviceWorker.getRegistration() : null;
   const current = await registration?.pushManager.getSubscription();
@@ -65,78 +68,60 @@ async function nameThisBrowserOnLogOut() {
     if (!field) {
       field = Object.assign(document.createElement("input"), { type: "hidden", name: "push_endpoint" });
       form.append(field);
+      form.addEventListener("submit", () => localStorage.removeItem(SAVED_KEY));
     }
     field.value = current.endpoint;
   }
 }
 
-function showDevice(list, device) {
-  if (!list || !device || list.querySelector(`[data-device-id="${device.id}"]`)) return;
-  list.querySelector("[data-push-none]")?.remove();
-  const item = document.createElement("li");
-  item.dataset.deviceId = String(device.id);
-  item.textContent = `${device.label} (this device)`;
-  list.prepend(item);
+// Does this device get `user`'s reminders already (allowed, subscribed, and saved for them)?
+// `known`: the endpoints the server lists for the user, where the page has them; else what this
+// browser remembers saving.
+export async function thisDeviceGetsReminders(user, known = null) {
+  if (!supported() || Notification.permission !== "granted") return false;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const current = await registration?.pushManager.getSubscription();
+  if (!current) return false;
+  if (known) return known.includes(current.endpoint);
+  const saved = JSON.parse(localStorage.getItem(SAVED_KEY) || "null");
+  return saved?.user === user && saved?.endpoint === current.endpoint;
 }
 
-function enhance(section) {
-  const button = section.querySelector("[data-push-subscribe]");
-  const status = section.querySelector("[data-push-status]");
-  const list = section.querySelector("[data-push-devices]");
-  const say = (message) => {
-    status.textContent = message;
-  };
-
+// Ask for notifications and subscribe this device: call it straight from a tap, before any
+// other await (browsers grant the prompt only to a user gesture). `holder`: an element whose
+// forms get a fresh CSRF token if the page's one expired. Resolves {device} once the server
+// saved it, else {message} saying what happened.
+export async function subscribeThisDevice(holder, user) {
   if (!supported()) {
-    button.hidden = true;
-    say("This browser can't show reminders. Your follow-ups still wait in the Inbox each morning.");
-    return;
+    return { message: "This browser can't show reminders. Your follow-ups still wait in Follow-ups each morning." };
   }
-  nameThisBrowserOnLogOut().catch(() => {});
-  if (Notification.permission === "denied") {
-    say("Notifications are blocked for EventMate. Allow them in your browser's site settings, then tap Remind me.");
-  }
-
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      const permission = await Notification.requestPermission();
-      if (permission !== "granted") {
-        say("No reminders on this device: notifications weren't allowed. Your follow-ups wait in the Inbox.");
-        return;
-      }
-      const registration = await serviceWorkerReady();
-      if (!registration) {
-        say("The app isn't fully loaded yet. Reload the page and tap Remind me again.");
-        return;
-      }
-      const key = await applicationServerKey();
-      let pushSubscription = await subscription(registration, key);
-      const save = () => postWithFreshToken(section, "/api/push/subscriptions", pushSubscription.toJSON());
-      let sent = await save();
-      if (sent.response?.status === 409) {
-        // Another account holds this endpoint with other keys (it can't be this browser's):
-        // a fresh subscription makes this browser a new device of its own.
-        await pushSubscription.unsubscribe();
-        pushSubscription = await subscription(registration, key);
-        sent = await save();
-      }
-      const { response, data, problem } = sent;
-      if (problem) {
-        say(problem.message);
-      } else if (response.status === 200 || response.status === 201) {
-        showDevice(list, data);
-        nameThisBrowserOnLogOut().catch(() => {});
-        say("Done. This device will get one reminder each morning when someone is due a follow-up.");
-      } else {
-        say(data?.error || "The server couldn't save this device. Try again later.");
-      }
-    } catch (error) {
-      say(`Couldn't turn on reminders on this device (${error.name || "error"}). Try again later.`);
-    } finally {
-      button.disabled = false;
+  try {
+    const permission = await Notification.requestPermission();
+    if (permission !== "granted") {
+      return { message: "No reminders on this device: notifications weren't allowed. Your follow-ups wait in Follow-ups." };
     }
-  });
+    const registration = await serviceWorkerReady();
+    if (!registration) return { message: "The app isn't fully loaded yet. Reload the page and tap Remind me again." };
+    const key = await applicationServerKey();
+    let pushSubscription = await subscription(registration, key);
+    const save = () => postWithFreshToken(holder, "/api/push/subscriptions", pushSubscription.toJSON());
+    let sent = await save();
+    if (sent.response?.status === 409) {
+      // Another account holds this endpoint with other keys (it can't be this browser's):
+      // a fresh subscription makes this browser a new device of its own.
+      await pushSubscription.unsubscribe();
+      pushSubscription = await subscription(registration, key);
+      sent = await save();
+    }
+    const { response, data, problem } = sent;
+    if (problem) return { message: problem.message };
+    if (response.status === 200 || response.status === 201) {
+      localStorage.setItem(SAVED_KEY, JSON.stringify({ user, endpoint: pushSubscription.endpoint }));
+      nameThisBrowserOnLogOut().catch(() => {});
+      return { device: data };
+    }
+    return { message: data?.error || "The server couldn't save this device. Try again later." };
+  } catch (error) {
+    return { message: `Couldn't turn on reminders on this device (${error.name || "error"}). Try again later.` };
+  }
 }
-
-for (const section of document.querySelectorAll("[data-push]")) enhance(section);

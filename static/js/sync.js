@@ -70,6 +70,10 @@ export function scanLabel(payload) {
 export function describe(item) {
   if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
   if (item.kind === "photo") return `Photo of ${short(item.label || "a contact")}`;
+  if (item.kind === "follow_up") {
+    const what = item.body.action === "undo" ? "not done after all" : "done";
+    return `Follow-up with ${short(item.label || "a contact")}: ${what}`;
+  }
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
@@ -79,6 +83,7 @@ export function fixUrl(item) {
   if (item.kind === "photo" && contactId) return `/contacts/${contactId}/edit`;
   if (item.kind === "photo")
     return `/offline/capture?scan=${encodeURIComponent(item.body.scan_id)}`;
+  if (item.kind === "follow_up") return "/inbox";
   const key = item.kind === "scan" ? "scan" : "item";
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }
@@ -215,8 +220,9 @@ export async function requestBackgroundSync() {
 }
 
 // Lists on this page were drawn before those items reached the server: offer to redraw.
+// (A follow-up's Done or Undo changes no list: the inbox already shows it.)
 function announce(report) {
-  const synced = Object.keys(report?.sent ?? {}).length;
+  const synced = Object.values(report?.sent ?? {}).filter((data) => !data?.follow_up).length;
   if (!synced) return;
   const message = `${plural(synced, "item", "items")} synced.`;
   if (SHOW_PENDING.includes(location.pathname)) toast(message, "Refresh", () => location.reload());

@@ -29,6 +29,13 @@ def tab(page: Page, name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
+def open_events(page: Page) -> None:
+    """Events left the tab bar: from the profile (the top bar's name), its Events row."""
+    page.get_by_role("link", name=re.compile("profile and settings")).click()
+    page.get_by_role("link", name=re.compile("^Events")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Events")
+
+
 def sign_up(page: Page, name: str, email: str, password: str = STRONG_PASSWORD) -> None:
     """From the welcome page to My card, as a new user."""
     page.goto("/")
@@ -73,8 +80,8 @@ def lisbon_day(offset: int = 0) -> str:
 def create_event(
     page: Page, name: str, *, place: str, starts_on: str, ends_on: str = "", goal: int = 5
 ) -> str:
-    """Create an event from the Events tab; returns its join code."""
-    tab(page, "Events")
+    """Create an event from the Events page; returns its join code."""
+    open_events(page)
     page.locator("summary", has_text="Create an event").click()
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Kind").select_option(label="Conference")
@@ -93,7 +100,7 @@ def create_event(
 
 
 def join_event(page: Page, code: str, name: str) -> None:
-    tab(page, "Events")
+    open_events(page)
     page.get_by_label("Event code").fill(code)
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
@@ -253,8 +260,10 @@ def paste(page: Page, payload: str) -> None:
 
 
 def make_new_qr(page: Page) -> None:
-    """Profile → "Make a new QR code", confirmed: the old code stops working, printed too."""
+    """Profile → My card → "Make a new QR code", confirmed: the old code stops working, printed
+    too."""
     page.get_by_role("link", name=re.compile("profile and settings", re.IGNORECASE)).click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^My card")).click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Make a new QR code").click()
     expect_flash(page, "You have a new QR code")

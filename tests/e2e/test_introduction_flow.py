@@ -19,6 +19,7 @@ from .flows import (
     sign_up,
     tab,
 )
+from .pwa.test_offline import wait_for_outbox
 
 WHY_ANA = "Ben runs the Porto design meetup you asked me about in March."
 WHY_BEN = "Ana is hiring two product designers this spring; you'd like her team."
@@ -142,7 +143,8 @@ def test_cara_introduces_ana_to_ben_and_both_say_yes(new_phone):
     # She followed up with Ana the same day, from the inbox.
     cara.goto("/inbox")
     cara.get_by_role("button", name=re.compile(r"Mark done\W+Ana Ribeiro")).click()
-    expect_flash(cara, "Done: you followed up with Ana Ribeiro")
+    expect(cara.locator("[data-toast]")).to_contain_text("Done: Ana Ribeiro.")
+    wait_for_outbox(cara, lambda items: not items)  # the outbox has told the server
     tab(cara, "Home")
     cara.get_by_role("link", name=re.compile("Giving back")).click()
     expect(cara.get_by_role("heading", level=1)).to_have_text("Giving back")

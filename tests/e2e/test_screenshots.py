@@ -27,6 +27,7 @@ from .flows import (
     sign_up,
     tab,
 )
+from .test_follow_up_send import due_now, scan
 
 EVENT = "Lisbon Product Summit"
 VCARD = """BEGIN:VCARD
@@ -71,17 +72,23 @@ def test_every_screen(new_phone, tmp_path):
     expect(ana.get_by_role("heading", level=1)).to_have_text("Ana Ribeiro")
 
     ana.get_by_role("link", name="Profile and settings").click()
+    screenshot(ana, "profile")
+    ana.get_by_role("main").get_by_role("link", name=re.compile("^My card")).click()
     ana.get_by_role("textbox", name="Headline").fill("Product designer at Tideway")
     ana.get_by_label("Website or LinkedIn").fill("https://ana-ribeiro.example")
     ana.get_by_label("Short bio").fill("I design tools for people who work on their feet.")
     for field in ("headline", "website", "bio"):
         ana.locator(f"#public_{field}").check()
-    ana.get_by_role("button", name="Save profile").click()
-    expect_flash(ana, "Profile saved.")
+    ana.get_by_role("button", name="Save my card").click()
+    expect_flash(ana, "Your card is saved.")
     choose_photo(ana, portrait(tmp_path / "ana.jpg", "#9cc5c0", "#1f4e79"))
     expect_flash(ana, "Your card shows your new photo.")
     expect(ana.locator("#photo img")).to_be_visible()
-    small_and_large(ana, "profile")
+    small_and_large(ana, "profile-card")
+    ana.get_by_role("link", name="Profile", exact=True).click()
+    ana.get_by_role("link", name=re.compile("^Reminders")).click()
+    expect(ana.get_by_label("Time", exact=True)).to_have_value("09:00")
+    screenshot(ana, "profile-reminders")
 
     code = create_event(
         ana, EVENT, place="FIL, Lisbon", starts_on=lisbon_day(), ends_on=lisbon_day(2)
@@ -143,7 +150,8 @@ def test_every_screen(new_phone, tmp_path):
     expect(ana.locator(".people img")).to_have_count(1)
     small_and_large(ana, "people")
 
-    tab(ana, "Events")
+    tab(ana, "Home")
+    ana.locator(".progress-card").get_by_role("link", name="All events").click()
     expect(ana.get_by_role("link", name=EVENT)).to_be_visible()
     screenshot(ana, "events")
     ana.locator("summary", has_text="Create an event").click()
@@ -158,6 +166,8 @@ def test_every_screen(new_phone, tmp_path):
     screenshot(ana, "home")
 
     ana.get_by_role("link", name="Profile and settings").click()
+    ana.get_by_role("link", name=re.compile("^Account & data")).click()
+    screenshot(ana, "profile-data")
     ana.get_by_role("link", name="Delete my account").click()
     expect(ana.get_by_role("heading", level=1)).to_have_text("Delete my account")
     screenshot(ana, "delete-account")
@@ -169,3 +179,51 @@ def test_every_screen(new_phone, tmp_path):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("This card is no longer valid")
     screenshot(visitor, "card-invalid")
     assert re.search(r"/c/", visitor.url)
+
+
+PEOPLE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Inês Carvalho\r\nORG:Tideway Labs\r\n"
+    "TITLE:Head of Partnerships\r\nTEL:+351 912 345 678\r\nEMAIL:ines@tideway.example\r\n"
+    "URL:https://www.linkedin.com/in/ines-carvalho\r\nEND:VCARD\r\n",
+    "MECARD:N:Okafor,Ben;EMAIL:ben@example.org;;",
+    "MECARD:N:Lund,Ida;ORG:Fjord Analytics;TEL:912 000 111;;",
+)
+SMALL = {"width": 320, "height": 568}
+
+
+def test_follow_ups_profile_and_the_reminder_ask(new_phone, live_server):
+    """The morning after at 390×844 and 320×568: the inbox, the profile's three pages, and home
+    with the reminder ask card."""
+    for size, suffix in (({"width": 390, "height": 844}, ""), (SMALL, "-320")):
+        page = new_phone(viewport=size).new_page()
+        email = f"ana.morning{suffix}@example.org"
+        sign_up(page, "Ana Ribeiro", email)
+        inês = scan(page, PEOPLE[0])
+        for payload in PEOPLE[1:]:
+            scan(page, payload)
+        page.goto(f"/contacts/{inês}")
+        page.get_by_label("Notes").fill("Building a partner programme for ocean-data startups.")
+        save_capture(page)
+        due_now(live_server, email)
+        tab(page, "Follow-ups")
+        expect(page.locator(".follow-up")).to_have_count(3)
+        screenshot(page, f"inbox{suffix}", full_page=False)
+        screenshot(page, f"inbox-all{suffix}")
+        # As if Inês had just been saved, by the first capture of the day (hers already asked).
+        page.evaluate(
+            """() => {
+              for (const key of Object.keys(localStorage)) {
+                if (key.startsWith("eventmate-reminder-asked:")) localStorage.removeItem(key);
+              }
+              const saved = { name: "Inês Carvalho", at: Date.now() };
+              sessionStorage.setItem("eventmate-capture-saved", JSON.stringify(saved));
+            }"""
+        )
+        tab(page, "Home")
+        expect(page.locator("[data-reminder-ask]")).to_be_visible()
+        screenshot(page, f"home-ask{suffix}", full_page=False)
+        page.get_by_role("link", name="Profile and settings").click()
+        screenshot(page, f"profile{suffix}")
+        page.get_by_role("link", name=re.compile("^Reminders")).click()
+        expect(page.get_by_role("button", name="Remind me")).to_be_visible()
+        screenshot(page, f"profile-reminders{suffix}")

@@ -77,6 +77,7 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
 
     # Export: everything as JSON, with Ben in it.
     ana.get_by_role("link", name="Profile and settings").click()
+    ana.get_by_role("link", name=re.compile("^Account & data")).click()
     with ana.expect_download() as download_info:
         ana.get_by_role("link", name="Everything as JSON").click()
     download = download_info.value

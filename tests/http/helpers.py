@@ -62,6 +62,18 @@ def visible_text(response) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def due_badge(response) -> str:
+    """The count on the Follow-ups tab ("" when none is due), checking that a screen reader
+    hears the same number."""
+    page = response.get_data(as_text=True)
+    badge = re.search(r"<span [^>]*data-inbox-count[^>]*>([^<]*)</span>", page)
+    spoken = re.search(r"data-inbox-count-text>([^<]*)</span>", page)
+    assert badge and spoken, "no Follow-ups tab on this page"
+    shown = "" if " hidden" in badge.group(0) else badge.group(1)
+    assert spoken.group(1) == (f": {shown} due" if shown else "")
+    return shown
+
+
 def first_shared_id(response) -> int:
     """The first "shared with you" entry linked from a page (home, inbox, the list)."""
     match = re.search(r'href="/shared/(\d+)"', response.get_data(as_text=True))

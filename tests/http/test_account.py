@@ -15,41 +15,80 @@ from .helpers import card_link, contacts_of, count, create_event, scan, visible_
 BADGE = "MECARD:N:Owen,Sean;TEL:+12125658770;EMAIL:srowen@example.com;;"
 
 
-def _profile(**overrides):
-    return {
-        "display_name": "Ben Okafor",
-        "timezone": "Africa/Lagos",
-        "reminder_hour": 7,
-        **overrides,
-    }
+def _card(**overrides):
+    return {"display_name": "Ben Okafor", **overrides}
 
 
-def test_profile_update_and_validation(app, ana, ben):
-    assert ben.post("/account/", data=_profile(headline="Founder")).status_code == 302
-    page = html.unescape(ben.get("/account/").get_data(as_text=True))
-    assert 'value="Founder"' in page and 'value="Africa/Lagos"' in page
+def _reminders(**overrides):
+    return {"timezone": "Africa/Lagos", "reminder_hour": "07:00", "push_enabled": "y", **overrides}
+
+
+def test_the_profile_is_a_short_page_leading_to_three(app, ben):
+    page = visible_text(ben.get("/account/"))
+    for section in ("My card", "Reminders", "Account & data", "Events", "Log out"):
+        assert section in page
+    assert "Each morning at 09:00" in page
+    for path in ("/account/card", "/account/reminders", "/account/data"):
+        assert ben.get(path).status_code == 200
+
+
+def test_card_details_update_and_validation(app, ana, ben):
+    assert ben.post("/account/card", data=_card(headline="Founder")).status_code == 302
+    page = html.unescape(ben.get("/account/card").get_data(as_text=True))
+    assert 'value="Founder"' in page
+    bad = ben.post("/account/card", data=_card(website="javascript:alert(1)", display_name=""))
+    assert bad.status_code == 422
+    assert "Start with https://" in html.unescape(bad.get_data(as_text=True))
+
+
+def test_reminders_update_and_validation(app, ben, accounts):
+    assert ben.post("/account/reminders", data=_reminders()).status_code == 302
+    page = html.unescape(ben.get("/account/reminders").get_data(as_text=True))
+    assert 'value="Africa/Lagos"' in page and 'type="time"' in page and 'value="07:00"' in page
+    assert accounts.user("ben@example.org").reminder_hour == 7
     bad = ben.post(
-        "/account/",
-        data=_profile(timezone="Mars/Base", reminder_hour=24, website="javascript:alert(1)"),
+        "/account/reminders", data=_reminders(timezone="Mars/Base", reminder_hour="24:00")
     )
     assert bad.status_code == 422
     text = html.unescape(bad.get_data(as_text=True))
-    assert "Pick a time zone" in text and "Start with https://" in text
+    assert "Pick a time zone" in text and "Pick a time, e.g. 09:00." in text
 
 
-def test_a_profile_not_saved_says_so_at_the_top_of_the_page(app, ana, ben):
-    for bad in ({"timezone": "Mars/Base"}, {"reminder_hour": 24}):
-        response = ben.post("/account/", data=_profile(**bad))
+def test_the_reminder_time_is_a_whole_hour(app, ben, accounts):
+    for bad in ("07:30", "07:00:15", "7", "", "seven", "07:00pm", "1e3"):
+        response = ben.post("/account/reminders", data=_reminders(reminder_hour=bad))
+        assert response.status_code == 422, bad
+        assert "Pick a " in visible_text(response)
+    assert accounts.user("ben@example.org").reminder_hour == 9
+    assert ben.post("/account/reminders", data=_reminders(reminder_hour="00:00")).status_code == 302
+    assert accounts.user("ben@example.org").reminder_hour == 0
+    assert (
+        ben.post("/account/reminders", data=_reminders(reminder_hour="23:00:00")).status_code == 302
+    )
+    assert accounts.user("ben@example.org").reminder_hour == 23
+
+
+def test_reminders_switch_off_and_on(app, ben, accounts):
+    ben.post("/account/reminders", data=_reminders(push_enabled=""))
+    assert accounts.user("ben@example.org").push_enabled is False
+    assert "Off" in visible_text(ben.get("/account/"))
+    ben.post("/account/reminders", data=_reminders())
+    assert accounts.user("ben@example.org").push_enabled is True
+
+
+def test_a_form_not_saved_says_so_at_the_top_of_the_page(app, ana, ben):
+    for path, bad in (
+        ("/account/reminders", _reminders(timezone="Mars/Base")),
+        ("/account/card", _card(display_name="")),
+    ):
+        response = ben.post(path, data=bad)
         assert response.status_code == 422
         page = visible_text(response)
-        assert page.index("Not saved yet: check what's marked below.") < page.index("Name")
-    response = ben.post("/account/", data=_profile(), follow_redirects=True)
-    assert "Profile saved." in visible_text(response) and "Not saved" not in visible_text(response)
-
-
-def test_reminder_hour_zero_is_allowed(app, ben, accounts):
-    assert ben.post("/account/", data=_profile(reminder_hour=0)).status_code == 302
-    assert accounts.user("ben@example.org").reminder_hour == 0
+        assert page.index("Not saved yet: check what's marked below.") < page.index("Save")
+    response = ben.post("/account/reminders", data=_reminders(), follow_redirects=True)
+    assert "Reminders saved." in visible_text(response) and "Not saved" not in visible_text(
+        response
+    )
 
 
 def test_exports_hold_all_my_contacts_and_only_mine(app, ana, ben):

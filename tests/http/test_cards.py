@@ -48,16 +48,13 @@ def test_card_token_is_random_long_and_free_of_personal_data(app, ana, ben):
 
 def test_public_card_shows_only_public_fields(app, ana, make_client):
     ana.post(
-        "/account/",
+        "/account/card",
         data={
             "display_name": "Ana Ribeiro",
-            "email": "ana@example.org",
             "headline": "Data engineer at Lisbon Maps",
             "phone": "+351 900 000 000",
             "website": "https://ana.example",
             "bio": "Maps and bikes.",
-            "timezone": "Europe/Lisbon",
-            "reminder_hour": 8,
             "public_headline": "y",
             "public_website": "y",
         },

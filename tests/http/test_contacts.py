@@ -63,8 +63,8 @@ def test_a_contacts_tags_read_in_alphabetical_order_whatever_their_case(app, ben
     capture(ben, contact_id, full_name="Sean Owen", new_tags="product, Lisbon, hiring")
     [contact] = contacts_of(app, "ben@example.org")
     assert [tag.name for tag in contact.tags] == ["hiring", "Lisbon", "product"]
-    inbox = visible_text(ben.get("/inbox"))
-    assert "hiring Lisbon product" in inbox
+    people = visible_text(ben.get("/contacts/"))
+    assert "hiring · Lisbon · product" in people
 
 
 def test_recent_tags_are_offered_first(app, ben):
@@ -253,13 +253,13 @@ def test_other_users_data_answers_404_on_every_route_that_takes_an_id(app, ana, 
         assert response.status_code == 404, (method, path)
     [contact] = contacts_of(app, "ana@example.org")
     assert contact.full_name == "Sean Owen" and contact.notes == ""
-    assert "Ana&#39;s own question?" in ana.get("/account/").get_data(as_text=True)
+    assert "Ana&#39;s own question?" in ana.get("/account/data").get_data(as_text=True)
     assert ben.get("/api/contacts").get_json()["contacts"] == []
     assert "Carla" in visible_text(ana.get(f"/shared/{shared_id}"))  # still waiting for Ana
 
 
 def contacts_page_prompt_id(client) -> int:
-    page = client.get("/account/").get_data(as_text=True)
+    page = client.get("/account/data").get_data(as_text=True)
     return int(page.split("/contacts/prompts/")[1].split("/delete")[0])
 
 

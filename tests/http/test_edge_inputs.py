@@ -173,7 +173,7 @@ def test_ids_beyond_the_range_in_a_query_or_form_are_no_id(app, ana):
     # Where the id only says which page to go back to, the form is still saved.
     data = {"question": "What are you building?", "back_to": str(2**31)}
     response = ana.post("/contacts/prompts", data=data)
-    assert response.headers["Location"] == "/account/"
+    assert response.headers["Location"] == "/account/data#questions"
 
 
 def test_ids_beyond_the_range_in_json_are_refused_with_a_sentence(app, ana):
@@ -194,12 +194,8 @@ def test_ids_beyond_the_range_in_json_are_refused_with_a_sentence(app, ana):
 
 # --- NUL and lone surrogates anywhere in a request ------------------------------------------
 
-PROFILE = {
-    "display_name": "Ana Ribeiro",
-    "email": "ana@example.org",
-    "timezone": "Europe/Lisbon",
-    "reminder_hour": "9",
-}
+CARD_DETAILS = {"display_name": "Ana Ribeiro", "headline": "Data engineer"}
+REMINDERS = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", "push_enabled": "y"}
 # (who sends it, path, a valid form): every field is poisoned in turn.
 FORMS = {
     "login": ("visitor", "/login", {"email": "ana@example.org", "password": "violet kettle"}),
@@ -211,7 +207,8 @@ FORMS = {
     "share-back": ("visitor", "share", {"name": "Bea", "email": "bea@example.org", "note": "hi"}),
     "event": ("ana", "/events/", {"name": "DevConf", "kind": "conference", "timezone": "UTC"}),
     "join": ("ana", "/events/join", {"code": "ABCDEF"}),
-    "profile": ("ana", "/account/", PROFILE),
+    "card details": ("ana", "/account/card", CARD_DETAILS),
+    "reminders": ("ana", "/account/reminders", REMINDERS),
     "prompt": ("ana", "/contacts/prompts", {"question": "What are you building?"}),
     "scan": ("ana", "/scan", {"payload": "Ana Ribeiro"}),
 }

@@ -47,11 +47,11 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Each test's database starts empty, so the world's rows have the first few ids.
 ROW_IDS = st.one_of(st.integers(min_value=1, max_value=6), st.none(), DATABASE_IDS)
 EXAMPLES = max(10, settings().max_examples // 10)  # 20 per endpoint and database in CI
-PROFILE_FIELDS = [
-    "display_name", "headline", "email", "phone", "website", "bio", "timezone", "reminder_hour",
-    "quiet_days", "push_enabled", "public_headline", "public_email", "public_phone",
-    "public_website", "public_bio",
+CARD_FIELDS = [
+    "display_name", "headline", "email", "phone", "website", "bio", "public_headline",
+    "public_email", "public_phone", "public_website", "public_bio",
 ]  # fmt: skip
+REMINDER_FIELDS = ["push_enabled", "reminder_hour", "timezone", "quiet_days"]
 EVENT_FIELDS = [
     "name", "kind", "starts_on", "ends_on", "place", "timezone", "goal", "questions",
     "questions_kind",
@@ -86,7 +86,8 @@ TARGETS = {
     "account.change_email": Target(("email", "password")),
     "account.confirm_email_change": Target(("code",)),
     "account.delete": Target(("password", "confirm")),
-    "account.profile": Target(tuple(PROFILE_FIELDS)),
+    "account.card_details": Target(tuple(CARD_FIELDS)),
+    "account.reminders": Target(tuple(REMINDER_FIELDS)),
     "account.resend_email_code": Target(),
     "api.create_capture": Target(
         json={
@@ -107,6 +108,8 @@ TARGETS = {
         }
     ),
     "api.create_photo": Target(("id", "contact_id", "scan_id"), files=("photo",)),
+    "api.follow_up_done": Target(json={"id": client_ids}),
+    "api.follow_up_undo": Target(json={"id": client_ids}),
     "api.create_scan": Target(
         json={
             "id": client_ids,
@@ -310,7 +313,7 @@ PLAUSIBLE = {
     "name": ["Bea Costa"],
     "question": ["What are you building?"],
     "goal": ["1", "500"],
-    "reminder_hour": ["9"],
+    "reminder_hour": ["09:00", "9", "07:30"],
     "on": [datetime.now(UTC).date().isoformat(), "1950-01-01"],
     "starts_on": [datetime.now(UTC).date().isoformat()],
     "follow_up": ["none", "tomorrow", "date"],

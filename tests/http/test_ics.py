@@ -17,7 +17,7 @@ FEED = re.compile(r'value="(http://eventmate\.test/ics/([A-Za-z0-9_-]+)\.ics)"')
 
 
 def feed_url(client) -> tuple[str, str]:
-    match = FEED.search(html.unescape(client.get("/account/").get_data(as_text=True)))
+    match = FEED.search(html.unescape(client.get("/account/reminders").get_data(as_text=True)))
     assert match, "the profile page shows the feed's address"
     return match.group(1), match.group(2)
 
@@ -25,7 +25,7 @@ def feed_url(client) -> tuple[str, str]:
 def turn_on(client) -> tuple[str, str]:
     response = client.post("/inbox/calendar")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account/#calendar")
+    assert response.headers["Location"].endswith("/account/reminders#calendar")
     return feed_url(client)
 
 
@@ -34,7 +34,7 @@ def events_of(response) -> list:
 
 
 def test_the_feed_is_off_until_asked_for(app, ana, accounts):
-    page = ana.get("/account/").get_data(as_text=True)
+    page = ana.get("/account/reminders").get_data(as_text=True)
     assert "Create my calendar feed" in page and "/ics/" not in page
     assert accounts.user("ana@example.org").ics_token is None
 
@@ -74,12 +74,12 @@ def test_rotate_and_revoke(app, ana, accounts, make_client):
     assert first != second
     assert stranger.get(f"/ics/{first}.ics").status_code == 404
     assert stranger.get(f"/ics/{second}.ics").status_code == 200
-    assert "new address" in ana.get("/account/").get_data(as_text=True)
+    assert "new address" in ana.get("/account/reminders").get_data(as_text=True)
     response = ana.post("/inbox/calendar/off")
     assert response.status_code == 302
     assert accounts.user("ana@example.org").ics_token is None
     assert stranger.get(f"/ics/{second}.ics").status_code == 404
-    assert "Create my calendar feed" in ana.get("/account/").get_data(as_text=True)
+    assert "Create my calendar feed" in ana.get("/account/reminders").get_data(as_text=True)
 
 
 def test_unknown_and_malformed_tokens_are_not_found(app, client):

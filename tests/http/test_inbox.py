@@ -20,7 +20,7 @@ from eventmate.models import Contact, FollowUp, Meeting, User
 from eventmate.models.base import utcnow
 from tests.conftest import STRONG_PASSWORD
 
-from .helpers import card_link, create_event, first_shared_id, scan, visible_text
+from .helpers import card_link, create_event, due_badge, first_shared_id, scan, visible_text
 
 BADGE = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dev Patel\r\nORG:Harbour Analytics\r\n"
@@ -73,14 +73,8 @@ def test_a_scanned_badge_is_due_the_next_morning(app, ana):
 
 def test_both_sides_of_an_exchange_get_a_follow_up_in_their_own_zone(app, ana, ben, accounts):
     ben.post(
-        "/account/",
-        data={
-            "display_name": "Ben Okafor",
-            "email": "ben@example.org",
-            "timezone": "Asia/Tokyo",
-            "reminder_hour": 8,
-            "push_enabled": "y",
-        },
+        "/account/reminders",
+        data={"timezone": "Asia/Tokyo", "reminder_hour": "08:00", "push_enabled": "y"},
     )
     scan(ana, card_link(app, "ben@example.org"), scanned_at="2026-01-14T10:00:00+00:00")
     assert only_follow_up(app, "ana@example.org").due_at == lisbon_morning(date(2026, 1, 15))
@@ -152,22 +146,31 @@ def test_sections_and_a_drafted_message(app, ana):
     assert "Hi Dev," in page and "watching your team ship a study in a week" in page
     assert "good read on research" in page and "hiring" not in page.split("Hi Dev,")[1][:600]
     assert "Reads friendly and light." in page
-    assert "Watching his team ship a study in a week." in page  # what was noted, as noted
-    # Send by email with subject and body; LinkedIn as a link; javascript: never a link.
-    [mailto] = [part for part in page.split('"') if part.startswith("mailto:")]
+    assert "“Watching his team ship a study in a week.”" in page  # one line of what he said
+    # Right under his name, the channels: Email with subject and body, LinkedIn (the message
+    # goes by the clipboard); javascript: never a link.
+    dev_item = page[page.index(f'id="follow-up-{dev_fu.id}"') :]
+    dev_item = dev_item[: dev_item.index("</article>")]
+    channels = {
+        kind: href for href, kind in re.findall(r'href="([^"]*)" data-channel="(\w+)"', dev_item)
+    }
+    assert list(channels) == ["email", "linkedin"]
+    mailto = channels["email"]
     assert mailto.startswith("mailto:dev.patel@example.net?subject=Great%20to%20meet%20you")
     assert "Hi Dev," in unquote(mailto.split("&body=")[1])
-    assert 'href="https://www.linkedin.com/in/devpatel"' in page and "Open LinkedIn" in page
+    assert channels["linkedin"] == "https://www.linkedin.com/in/devpatel"
+    assert dev_item.index("Dev Patel") < dev_item.index('data-channel="email"')
+    assert dev_item.index('data-channel="email"') < dev_item.index("Hi Dev,")
     assert 'href="javascript:' not in page
-    # Sean has no email: no mail link, a hint to copy instead.
-    assert "No email address for Sean Owen" in page
+    # Sean has nothing to send by: Copy, and a hint.
+    assert "No email, phone or LinkedIn for Sean Owen" in page
     assert re.search(r'data-tone-rules="/static/[^"]*js/tone-rules.json"', page)
 
 
 def test_upcoming_follow_ups_are_listed_with_their_day(app, ana):
     scan(ana, BADGE)
     text = visible_text(ana.get("/inbox"))
-    assert "Upcoming" in text and "Due tomorrow, 09:00" in text
+    assert "Upcoming" in text and "due tomorrow" in text
 
 
 def test_mark_done_records_an_interaction_once(app, ana):
@@ -334,16 +337,17 @@ def test_banner_and_badge_show_who_is_due(app, ana):
     for follow_up in follow_ups:
         set_due(app, follow_up.id, utcnow() - timedelta(minutes=follow_up.id))
     set_due(app, follow_ups[-1].id, utcnow() + timedelta(days=2))  # not due yet
-    text = visible_text(ana.get("/"))
+    home = ana.get("/")
+    text = visible_text(home)
     assert "4 people to follow up with today" in text
-    assert "Follow-ups: 4 due" in text
+    assert due_badge(home) == "4"
     assert "Follow up with" in text and "from DevConf" in text
 
 
 def test_no_banner_when_nothing_is_due(app, ana):
     scan(ana, BADGE)
-    text = visible_text(ana.get("/"))
-    assert "to follow up with today" not in text and "Follow-ups: " not in text
+    home = ana.get("/")
+    assert "to follow up with today" not in visible_text(home) and due_badge(home) == ""
 
 
 def test_digest_summary_names_two_and_counts_the_rest(app, ana, accounts):
@@ -397,34 +401,28 @@ def test_the_dispatchers_light_summary_says_what_the_inbox_says(app, ana):
 # --- settings, export, deletion ------------------------------------------------------------------
 
 
-def profile(**overrides):
-    return {
-        "display_name": "Ana Ribeiro",
-        "email": "ana@example.org",
-        "timezone": "Europe/Lisbon",
-        "reminder_hour": 9,
-        **overrides,
-    }
+def reminders(**overrides):
+    return {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", **overrides}
 
 
 def test_quiet_days_and_push_are_saved(app, ana, accounts):
     push_box = re.compile(r'<input[^>]*name="push_enabled"[^>]*>')
-    assert "checked" in push_box.search(page_text(ana.get("/account/"))).group(0)
+    assert "checked" in push_box.search(page_text(ana.get("/account/reminders"))).group(0)
     assert accounts.user("ana@example.org").push_enabled is True
-    assert ana.post("/account/", data=profile(quiet_days=["7", "6"])).status_code == 302
+    assert ana.post("/account/reminders", data=reminders(quiet_days=["7", "6"])).status_code == 302
     user = accounts.user("ana@example.org")
     assert user.quiet_days == "67" and user.push_enabled is False
-    page = page_text(ana.get("/account/"))
+    page = page_text(ana.get("/account/reminders"))
     assert 'value="6" checked' in page and 'value="7" checked' in page
     assert 'value="1" checked' not in page
-    ana.post("/account/", data=profile(push_enabled="y"))
+    ana.post("/account/reminders", data=reminders(push_enabled="y"))
     user = accounts.user("ana@example.org")
     assert user.quiet_days == "" and user.push_enabled is True
 
 
 def test_quiet_days_must_be_weekdays(app, ana, accounts):
     for days in (["8"], ["0"], ["67"], ["x"]):
-        response = ana.post("/account/", data=profile(quiet_days=days))
+        response = ana.post("/account/reminders", data=reminders(quiet_days=days))
         assert response.status_code == 422
         assert "Choose days from the list." in page_text(response)
     assert accounts.user("ana@example.org").quiet_days == ""
@@ -433,9 +431,9 @@ def test_quiet_days_must_be_weekdays(app, ana, accounts):
 def test_changing_the_reminder_hour_moves_planned_follow_ups(app, ana):
     scan(ana, BADGE)
     before = only_follow_up(app, "ana@example.org").due_at
-    ana.post("/account/", data=profile(reminder_hour=7, push_enabled="y"))
+    ana.post("/account/reminders", data=reminders(reminder_hour="07:00", push_enabled="y"))
     assert only_follow_up(app, "ana@example.org").due_at == before - timedelta(hours=2)
-    ana.post("/account/", data=profile(reminder_hour=7, timezone="Asia/Tokyo"))
+    ana.post("/account/reminders", data=reminders(reminder_hour="07:00", timezone="Asia/Tokyo"))
     moved = only_follow_up(app, "ana@example.org").due_at
     assert moved.astimezone(UTC).hour == 22  # 07:00 in Tokyo
 

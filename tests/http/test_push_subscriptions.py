@@ -359,20 +359,19 @@ def test_the_settings_page_lists_devices_and_removes_one(push_app, ana, ben, pus
     phone, tablet = push_service.subscribe(), push_service.subscribe()
     ana.post(URL, json=phone, headers={"User-Agent": ANDROID_CHROME})
     ana.post(URL, json=tablet, headers={"User-Agent": IPHONE_SAFARI})
-    page = ana.get("/account/")
+    page = ana.get("/account/reminders")
     text = visible_text(page)
     assert "Chrome on Android" in text and "Safari on iPhone" in text
     html = page.get_data(as_text=True)
-    assert "data-push-subscribe" in html and "js/push.js" in html
-    assert "Remind me" in text
+    assert "data-reminder-ask" in html and "Remind me" in text  # the ask card, for this device
     phone_id = next(d.id for d in devices(push_app) if d.endpoint == phone["endpoint"])
     assert ben.post(f"/account/devices/{phone_id}/remove").status_code == 302
     assert len(devices(push_app)) == 2  # not Ben's to remove
     response = ana.post(f"/account/devices/{phone_id}/remove")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account/#devices")
+    assert response.headers["Location"].endswith("/account/reminders#devices")
     assert [d.endpoint for d in devices(push_app)] == [tablet["endpoint"]]
-    assert "Chrome on Android" not in visible_text(ana.get("/account/"))
+    assert "Chrome on Android" not in visible_text(ana.get("/account/reminders"))
 
 
 def test_a_user_keeps_at_most_ten_devices(push_app, ana, push_service):
@@ -391,3 +390,19 @@ def test_deleting_the_account_forgets_its_devices(push_app, ana, push_service):
         db.session.execute(sa.delete(User))
         db.session.commit()
     assert count(push_app, PushSubscription) == 0
+
+
+def test_remind_me_on_a_device_turns_reminders_back_on(push_app, ana, push_service):
+    """Switched off on the Reminders page, then "Remind me" tapped on the ask card: that is
+    a yes; the switch follows."""
+    off = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00"}
+    assert ana.post("/account/reminders", data=off).status_code == 302
+
+    def enabled() -> bool:
+        with push_app.app_context():
+            email = "ana@example.org"
+            return db.session.scalar(sa.select(User.push_enabled).where(User.email == email))
+
+    assert enabled() is False
+    assert ana.post(URL, json=push_service.subscribe()).status_code == 201
+    assert enabled() is True

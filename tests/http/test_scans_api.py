@@ -39,14 +39,11 @@ def test_exchange_is_mutual_and_names_the_event(app, ana, ben):
 
 def test_exchange_shares_only_public_fields(app, ana, ben):
     ana.post(
-        "/account/",
+        "/account/card",
         data={
             "display_name": "Ana Ribeiro",
-            "email": "ana@example.org",
             "headline": "Data engineer",
             "phone": "+351 900 000 000",
-            "timezone": "Europe/Lisbon",
-            "reminder_hour": 9,
             "public_headline": "y",
         },
     )

@@ -125,6 +125,13 @@ describe("one pass", () => {
     assert.deepEqual(pass(items, answers({ first: serverError })).sent, ["first", "x"]);
   });
 
+  test("a follow-up's Undo waits for its Done; another follow-up's doesn't", () => {
+    const mark = (id, followUp) => item(id, { id, follow_up_id: followUp }, "1");
+    const items = [mark("done", 4), mark("undo", 4), mark("other", 5)];
+    assert.deepEqual(pass(items, answers({ done: serverError })).sent, ["done", "other"]);
+    assert.deepEqual(pass(items, answers({}), { force: true }).sent, ["done", "undo"]);
+  });
+
   test("a note whose scan was refused is refused here, without being sent", () => {
     const items = [scan("s"), note("n", { scan: "s" })];
     const refused = { result: "rejected", error: "That's your own card." };

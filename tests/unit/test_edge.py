@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventmate.edge import MAX_JSON_DEPTH, RefusedInput, is_storable, json_texts
-from eventmate.followups.items import web_links
+from eventmate.followups.channels import is_linkedin
 from eventmate.ids import MAX_ID, database_id, is_database_id
 from eventmate.urls import split_url
 
@@ -124,7 +124,6 @@ def test_split_url_never_raises(text):
 
 
 def test_a_malformed_url_of_a_contact_is_no_link_rather_than_an_error():
-    links = web_links(["https://[x", "http://h:99999999", "https://example.com/ana"])
-    assert [(link.label, link.url) for link in links] == [
-        ("example.com", "https://example.com/ana")
-    ]
+    assert not is_linkedin("https://[x")
+    assert not is_linkedin("http://linkedin.com:99999999/in/ana")
+    assert is_linkedin("https://www.linkedin.com/in/ana")

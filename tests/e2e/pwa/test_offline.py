@@ -858,23 +858,23 @@ def test_a_form_behind_a_captive_portal_says_network_not_log_in(new_phone, live_
     phone = new_phone(service_workers="block")  # the routes see every request of the page
     page = phone.new_page()
     sign_up(page, "Yara Offline", "yara.offline@example.org")
-    page.goto("/account/")
+    page.goto("/account/card")
     posts: list[str] = []
     page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
     phone.route("**/api/csrf", lambda route: route.fulfill(**TO_PORTAL))
     page.get_by_label("Name", exact=True).fill("Yara Typed")
-    page.get_by_role("button", name="Save profile").click()
+    page.get_by_role("button", name="Save my card").click()
 
     toasts = page.get_by_role("status")
     expect(toasts.filter(has_text="Not sent: you're offline or the network isn't")).to_be_visible()
     expect(toasts.filter(has_text="session has ended")).to_have_count(0)
-    expect(page).to_have_url(re.compile(r"/account/$"))
+    expect(page).to_have_url(re.compile(r"/account/card$"))
     expect(page.get_by_label("Name", exact=True)).to_have_value("Yara Typed")
     assert posts == []
 
     phone.unroute("**/api/csrf")  # past the portal: the same tap sends it
-    page.get_by_role("button", name="Save profile").click()
-    expect_flash(page, "Profile saved.")
+    page.get_by_role("button", name="Save my card").click()
+    expect_flash(page, "Your card is saved.")
     assert posts
 
 

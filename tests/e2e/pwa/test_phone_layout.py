@@ -41,7 +41,7 @@ def assert_top_bar_is_tidy(page: Page, width: int, first_name: str) -> None:
     """Everything fits in the bar, side by side; the name is shown readably or not at all."""
     page.set_viewport_size({"width": width, "height": 844})
     bar = page.locator(".topbar")
-    parts = [bar.locator(selector) for selector in (".brand", ".topbar-inbox", ".topbar-link")]
+    parts = [bar.locator(selector) for selector in (".brand", ".topbar-link")]
     badge = bar.locator(".sync-badge")
     if badge.is_visible():
         parts.insert(1, badge)

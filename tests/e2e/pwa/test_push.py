@@ -1,8 +1,9 @@
-""" "Remind me" in a real browser: permission only after the tap, a subscription made with the
-served VAPID key and posted through the real endpoint, a digest sent by the real dispatcher to
-the local fake push service (which decrypts it with the browser's key), then delivered to the
-service worker, shown as a notification, and a tap on it opening the inbox; likewise an
-introduction's consent request, opening the answer page.
+""" "Remind me" (the reminder ask card, here on the Reminders page) in a real browser: permission
+only after the tap, a subscription made with the served VAPID key and posted through the real
+endpoint, a digest sent by the real dispatcher to the local fake push service (which decrypts
+it with the browser's key), then delivered to the service worker, shown as a notification, and
+a tap on it opening the inbox; likewise an introduction's consent request, opening the answer
+page. The ask card after a first capture of the day, and its "Not now".
 
 Headless Chromium cannot `pushManager.subscribe()` (no vendor push service: AbortError), so an
 init script replaces it with a WebCrypto P-256 key pair pointing at the fake push service, and
@@ -35,7 +36,8 @@ from ...push_service import (
     make_user,
     new_vapid_private_key,
 )
-from ..flows import sign_up
+from ..flows import save_capture, sign_up, tab
+from ..test_follow_up_send import scan
 
 SLOW = 30_000  # ms: steps that wait on the service worker, the server and a busy machine
 
@@ -144,7 +146,7 @@ def remind_me(phone, page, live_server, service, name: str, email: str) -> dict:
     after checking the permission was asked for only then, with the served key."""
     sign_up(page, name, email)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
-    page.goto("/account/")
+    page.goto("/account/reminders")
     remind = page.get_by_role("button", name="Remind me")
     expect(remind).to_be_visible()
     assert page.evaluate("window.__push.asked") == 0  # nothing asked on page load
@@ -283,7 +285,7 @@ def test_without_permission_nothing_is_subscribed(new_phone, push_live):
     phone.add_init_script(STUB % {"origin": service.origin})
     page = phone.new_page()
     sign_up(page, "Sam Costa", "sam@example.org")
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.evaluate(
         "Notification.requestPermission = async () => { window.__push.asked += 1; "
         "return 'denied'; }"
@@ -385,7 +387,7 @@ def test_a_shared_phone_log_out_stops_reminders_and_the_next_account_takes_the_b
     assert [row for row in devices_by_owner(live_server.app) if row[1] == endpoint] == []
 
     sign_up(page, "Ben Okafor", "ben.shared@example.org")
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.get_by_role("button", name="Remind me").click()
     expect(page.get_by_role("status").filter(has_text="Done.")).to_be_visible(timeout=SLOW)
     assert page.evaluate("window.__push.subscribed") == 0  # the browser's subscription, kept
@@ -403,7 +405,7 @@ def test_remind_me_on_a_page_open_for_hours_fetches_a_fresh_token_and_subscribes
     page = phone.new_page()
     sign_up(page, "Sam Costa", "sam.stale@example.org")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
-    page.goto("/account/")
+    page.goto("/account/reminders")
     page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'expired'")
     phone.grant_permissions(["notifications"])
     page.get_by_role("button", name="Remind me").click()
@@ -442,3 +444,102 @@ def test_an_endpoint_someone_else_claimed_first_gives_this_browser_a_fresh_one(
     owners = devices_by_owner(live_server.app)
     assert ("mallory@example.org", claimed) in owners
     assert ("rita.claimed@example.org", f"{service.origin}/push/{second['token']}") in owners
+
+
+# --- the reminder ask card after a capture ----------------------------------------------------
+
+ASK = re.compile(r"^Remind you tomorrow at 09:00 about (.+)\?$")
+
+
+def capture(page, name: str) -> None:
+    """Scan someone, note something about them and save: lands on their page."""
+    contact_id = scan(page, f"MECARD:N:{name};;")
+    page.goto(f"/contacts/{contact_id}")
+    page.get_by_label("Notes").fill("Met by the coffee.")
+    save_capture(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def ask_card(page):
+    return page.locator("[data-reminder-ask]")
+
+
+def a_new_day(page) -> None:
+    """As if the last ask was yesterday (the card shows once a day)."""
+    page.evaluate(
+        """() => {
+          for (const key of Object.keys(localStorage)) {
+            if (key.startsWith("eventmate-reminder-asked:")) localStorage.setItem(key, "2000");
+          }
+        }"""
+    )
+
+
+def test_the_first_capture_of_the_day_asks_for_reminders_and_only_its_tap_asks_the_browser(
+    new_phone, push_live
+):
+    live_server, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    sign_up(page, "Ines Costa", "ines.ask@example.org")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SLOW)
+    for screen in ("Home", "People", "Follow-ups", "Scan", "My card"):
+        tab(page, screen)
+        expect(ask_card(page)).to_have_count(
+            0 if screen in ("Follow-ups", "Scan", "My card") else 1
+        )
+        expect(ask_card(page)).to_be_hidden() if screen in ("Home", "People") else None
+    phone.grant_permissions(["notifications"])
+    capture(page, "Tiago Reis")
+    card = ask_card(page)
+    expect(card).to_be_visible(timeout=SLOW)
+    expect(card.locator(".ask-card-question")).to_have_text(ASK)
+    expect(card.locator("[data-ask-name]")).to_have_text("Tiago Reis")
+    assert page.evaluate("window.__push.asked") == 0  # nothing asked before the tap
+    card.get_by_role("button", name="Remind me").click()
+    expect(card.get_by_role("status")).to_contain_text("Done.", timeout=SLOW)
+    pushed = page.evaluate("window.__push")
+    assert (pushed["asked"], pushed["subscribed"]) == (1, 1)
+    endpoint = f"{service.origin}/push/{pushed['token']}"
+    assert ("ines.ask@example.org", endpoint) in devices_by_owner(live_server.app)
+    # This phone gets them now: no card after the next capture, even on another day.
+    a_new_day(page)
+    capture(page, "Rui Lopes")
+    page.wait_for_timeout(500)
+    expect(ask_card(page)).to_be_hidden()
+    page.goto("/account/reminders")
+    expect(page.get_by_role("button", name="Remind me")).to_be_hidden()
+    assert page.evaluate("window.__push.asked") == 0  # a new page: counted afresh, never asked
+
+
+def test_not_now_hides_the_card_for_a_week_and_it_shows_once_a_day(new_phone, push_live):
+    _, service = push_live
+    phone = new_phone()
+    phone.add_init_script(STUB % {"origin": service.origin})
+    page = phone.new_page()
+    sign_up(page, "Nuno Dias", "nuno.ask@example.org")
+    phone.grant_permissions(["notifications"])
+    capture(page, "Tiago Reis")
+    expect(ask_card(page)).to_be_visible(timeout=SLOW)
+    tab(page, "People")  # not answered: it was the landing page's, once
+    expect(ask_card(page)).to_be_hidden()
+    capture(page, "Rui Lopes")  # the second capture of the day: not asked again
+    page.wait_for_timeout(500)
+    expect(ask_card(page)).to_be_hidden()
+
+    a_new_day(page)
+    capture(page, "Sofia Melo")
+    card = ask_card(page)
+    expect(card).to_be_visible(timeout=SLOW)
+    card.get_by_role("button", name="Not now").click()
+    expect(card).to_be_hidden()
+    page.reload()
+    page.wait_for_timeout(500)
+    expect(ask_card(page)).to_be_hidden()
+    a_new_day(page)
+    capture(page, "Vera Cruz")  # another day, within the week: still not asked
+    page.wait_for_timeout(500)
+    expect(ask_card(page)).to_be_hidden()
+    assert page.evaluate("window.__push.asked") == 0
+    assert page.evaluate("window.__push.subscribed") == 0
