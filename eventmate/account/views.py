@@ -70,12 +70,12 @@ def per_account() -> str:
 def change_email():
     """Step 1 of 2: the current password, then a code to the new address (it answers the same
     whether or not the new address has an account)."""
-    form = EmailChangeForm()
+    form = EmailChangeForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         if not verify_password(current_user.password_hash, form.password.data):
             form.password.errors.append("That password is not right.")
-        elif email == current_user.email:
+        elif email == current_user.email and current_user.email_verified_at:
             form.email.errors.append("That is already your email.")
         else:
             started = verification.start_email_change(current_user, email=email, now=utcnow())

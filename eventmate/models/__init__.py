@@ -12,6 +12,7 @@ from .user import MAX_EMAIL_BOUNCES, LoginSession, ReminderChannel, User
 from .verification import EmailVerification, Purpose
 
 __all__ = [
+    "MAX_EMAIL_BOUNCES",
     "ClientRequest",
     "Contact",
     "ContactTag",
@@ -22,7 +23,6 @@ __all__ = [
     "FollowUp",
     "Introduction",
     "IntroductionSide",
-    "MAX_EMAIL_BOUNCES",
     "LoginSession",
     "Meeting",
     "PasswordReset",
