@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from .introductions.views import bp as introductions_bp
     from .pwa import bp as pwa_bp
     from .relationships.views import bp as relationships_bp
+    from .reminders.views import bp as reminders_bp
     from .scanning.views import bp as scanning_bp
     from .shared_details.views import bp as shared_bp
 
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
         introductions_bp,
         shared_bp,
         inbox_bp,
+        reminders_bp,
         pwa_bp,
     )
     for blueprint in blueprints:

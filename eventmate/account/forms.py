@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..models import ReminderChannel
 from ..timezones import is_valid_timezone
 
 WEEKDAYS = [
@@ -58,7 +60,16 @@ class ProfileForm(FlaskForm):
         "Morning reminder hour", validators=[InputRequired(), NumberRange(min=0, max=23)]
     )
     quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
-    push_enabled = BooleanField("Remind me on my devices (push notifications)")
+    reminder_channel = SelectField(
+        "Send my morning reminder by",
+        choices=[
+            (ReminderChannel.AUTO.value, "Push, or email on a device without push"),
+            (ReminderChannel.PUSH.value, "Push notification"),
+            (ReminderChannel.EMAIL.value, "Email"),
+            (ReminderChannel.BOTH.value, "Push and email"),
+            (ReminderChannel.NONE.value, "Don't remind me"),
+        ],
+    )
     public_headline = BooleanField("Show on my card")
     public_email = BooleanField("Show on my card")
     public_phone = BooleanField("Show on my card")

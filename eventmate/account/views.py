@@ -15,6 +15,7 @@ from ..flashes import not_saved
 from ..followups.service import reschedule_for_settings
 from ..models import Purpose
 from ..models.base import utcnow
+from ..reminders.channels import pushes_allowed
 from ..timezones import timezone_names
 from .export import contacts_csv, contacts_vcf, data_json, delete_account
 from .forms import DeleteAccountForm, ProfileForm
@@ -22,7 +23,7 @@ from .forms import DeleteAccountForm, ProfileForm
 bp = Blueprint("account", __name__, url_prefix="/account")
 PROFILE_FIELDS = (
     "display_name", "headline", "phone", "website", "bio", "timezone", "reminder_hour",
-    "quiet_days", "push_enabled",
+    "quiet_days", "reminder_channel",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
 
@@ -46,6 +47,7 @@ def profile():
         old_zone, old_hour = current_user.timezone, current_user.reminder_hour
         for name in PROFILE_FIELDS:
             setattr(current_user, name, form[name].data)
+        current_user.push_enabled = pushes_allowed(current_user.reminder_channel)
         reschedule_for_settings(current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow())
         db.session.commit()
         flash("Profile saved.", "success")

@@ -90,6 +90,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.active_session_id
 
+    @property
+    def email_refused(self) -> bool:
+        """Its address refused our mail for good too often: no more email goes to it."""
+        return self.email_bounces >= MAX_EMAIL_BOUNCES
+
     def public_fields(self) -> dict[str, str]:
         """The profile fields this user chose to show on their card, non-empty only."""
         return {

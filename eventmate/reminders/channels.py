@@ -39,11 +39,13 @@ def gets_a_digest():
     return sa.or_(sa.and_(wants_push(), has_device()), wants_email())
 
 
+def pushes_allowed(channel: str) -> bool:
+    """`push_enabled` follows the choice (one control, not two): choosing email only or no
+    reminders also stops the prompt pushes about introductions."""
+    return channel not in (C.EMAIL, C.NONE)
+
+
 def without_email(channel: str) -> str:
     """The choice once email is taken out of it (the email's unsubscribe link): AUTO becomes
     PUSH, so a device added later still gets the digest and no email ever comes back."""
     return {C.AUTO: C.PUSH, C.BOTH: C.PUSH, C.EMAIL: C.NONE}.get(channel, channel)
-
-
-def email_stopped(user: User) -> bool:
-    return user.email_bounces >= MAX_EMAIL_BOUNCES
