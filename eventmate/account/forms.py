@@ -63,11 +63,11 @@ class ProfileForm(FlaskForm):
     reminder_channel = SelectField(
         "Send my morning reminder by",
         choices=[
-            (ReminderChannel.AUTO.value, "Push, or email on a device without push"),
-            (ReminderChannel.PUSH.value, "Push notification"),
-            (ReminderChannel.EMAIL.value, "Email"),
-            (ReminderChannel.BOTH.value, "Push and email"),
-            (ReminderChannel.NONE.value, "Don't remind me"),
+            SelectChoice(ReminderChannel.AUTO.value, "Push, or email when I have no push"),
+            SelectChoice(ReminderChannel.PUSH.value, "Push notification"),
+            SelectChoice(ReminderChannel.EMAIL.value, "Email"),
+            SelectChoice(ReminderChannel.BOTH.value, "Push and email"),
+            SelectChoice(ReminderChannel.NONE.value, "Don't remind me"),
         ],
     )
     public_headline = BooleanField("Show on my card")
