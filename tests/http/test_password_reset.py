@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from eventmate.extensions import db
 from eventmate.models import LoginSession, PasswordReset
-from tests.conftest import STRONG_PASSWORD
 from tests.mail_server import html_of, text_of
 
 from .helpers import visible_text
