@@ -3,7 +3,8 @@
 The app sends through it with the same smtplib client it uses in production (`SMTP_URL`
 points here), so tests read what a person would find in their inbox: `MAILBOX.latest_code(to)`
 for the sign-up flows (the HTTP helpers and the browser flows alike), `mailbox` for a test
-that looks at the messages themselves.
+that looks at the messages themselves; `mailbox.refuse(address, "550 …")` makes the server
+refuse an address, for good (5xx) or for now (4xx).
 """
 
 import email
@@ -25,6 +26,23 @@ class Mailbox:
     def __init__(self):
         self._messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
+        self._refusals: dict[str, list[str]] = {}  # address → replies to RCPT TO, in turn
+        self.refused: list[str] = []  # (address) each time a reply refused it
+
+    def refuse(self, address: str, reply: str = "550 5.1.1 No such mailbox", *, times=None):
+        """Answer RCPT TO for `address` with `reply` (a 5xx: permanent; a 4xx: try later),
+        `times` times, else always."""
+        with self._arrived:
+            self._refusals[address.casefold()] = [reply] * (times or 10_000)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self._arrived:
+            replies = self._refusals.get(address.casefold())
+            if replies:
+                self.refused.append(address.casefold())
+                return replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=default_policy)
@@ -36,6 +54,8 @@ class Mailbox:
     def clear(self) -> None:
         with self._arrived:
             self._messages.clear()
+            self._refusals.clear()
+            self.refused.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self._arrived:

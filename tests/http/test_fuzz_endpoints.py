@@ -44,7 +44,7 @@ ROW_IDS = st.one_of(st.integers(min_value=1, max_value=6), st.none(), DATABASE_I
 EXAMPLES = max(10, settings().max_examples // 10)  # 20 per endpoint and database in CI
 PROFILE_FIELDS = [
     "display_name", "headline", "email", "phone", "website", "bio", "timezone", "reminder_hour",
-    "quiet_days", "push_enabled", "public_headline", "public_email", "public_phone",
+    "quiet_days", "reminder_channel", "public_headline", "public_email", "public_phone",
     "public_website", "public_bio",
 ]  # fmt: skip
 EVENT_FIELDS = ["name", "kind", "starts_on", "ends_on", "place", "timezone", "goal"]

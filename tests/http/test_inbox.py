@@ -79,7 +79,7 @@ def test_both_sides_of_an_exchange_get_a_follow_up_in_their_own_zone(app, ana, b
             "email": "ben@example.org",
             "timezone": "Asia/Tokyo",
             "reminder_hour": 8,
-            "push_enabled": "y",
+            "reminder_channel": "push",
         },
     )
     scan(ana, card_link(app, "ben@example.org"), scanned_at="2026-01-14T10:00:00+00:00")
@@ -407,19 +407,20 @@ def profile(**overrides):
     }
 
 
-def test_quiet_days_and_push_are_saved(app, ana, accounts):
-    push_box = re.compile(r'<input[^>]*name="push_enabled"[^>]*>')
-    assert "checked" in push_box.search(page_text(ana.get("/account/"))).group(0)
+def test_quiet_days_and_the_reminder_channel_are_saved(app, ana, accounts):
+    channel = re.compile(r'<option selected value="(\w+)">')
+    assert channel.search(page_text(ana.get("/account/"))).group(1) == "auto"
     assert accounts.user("ana@example.org").push_enabled is True
     assert ana.post("/account/", data=profile(quiet_days=["7", "6"])).status_code == 302
     user = accounts.user("ana@example.org")
-    assert user.quiet_days == "67" and user.push_enabled is False
+    assert user.quiet_days == "67" and user.reminder_channel == "auto"  # kept when not sent
     page = page_text(ana.get("/account/"))
     assert 'value="6" checked' in page and 'value="7" checked' in page
     assert 'value="1" checked' not in page
-    ana.post("/account/", data=profile(push_enabled="y"))
+    ana.post("/account/", data=profile(reminder_channel="none"))
     user = accounts.user("ana@example.org")
-    assert user.quiet_days == "" and user.push_enabled is True
+    assert user.quiet_days == "" and user.push_enabled is False
+    assert channel.search(page_text(ana.get("/account/"))).group(1) == "none"
 
 
 def test_quiet_days_must_be_weekdays(app, ana, accounts):
@@ -433,7 +434,7 @@ def test_quiet_days_must_be_weekdays(app, ana, accounts):
 def test_changing_the_reminder_hour_moves_planned_follow_ups(app, ana):
     scan(ana, BADGE)
     before = only_follow_up(app, "ana@example.org").due_at
-    ana.post("/account/", data=profile(reminder_hour=7, push_enabled="y"))
+    ana.post("/account/", data=profile(reminder_hour=7, reminder_channel="push"))
     assert only_follow_up(app, "ana@example.org").due_at == before - timedelta(hours=2)
     ana.post("/account/", data=profile(reminder_hour=7, timezone="Asia/Tokyo"))
     moved = only_follow_up(app, "ana@example.org").due_at
