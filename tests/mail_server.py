@@ -7,6 +7,7 @@ that looks at the messages themselves; `mailbox.refuse(address, "550 …")` make
 refuse an address, for good (5xx) or for now (4xx).
 """
 
+import asyncio
 import email
 import re
 import socket
@@ -28,6 +29,7 @@ class Mailbox:
         self._arrived = threading.Condition()
         self._refusals: dict[str, list[str]] = {}  # address → replies to RCPT TO, in turn
         self.refused: list[str] = []  # (address) each time a reply refused it
+        self.delay = 0.0  # seconds before accepting each message (a slow server)
 
     def refuse(self, address: str, reply: str = "550 5.1.1 No such mailbox", *, times=None):
         """Answer RCPT TO for `address` with `reply` (a 5xx: permanent; a 4xx: try later),
@@ -45,13 +47,21 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self._arrived:
             self._messages.append(message)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
+    @property
+    def count(self) -> int:
+        with self._arrived:
+            return len(self._messages)
+
     def clear(self) -> None:
+        self.delay = 0.0
         with self._arrived:
             self._messages.clear()
             self._refusals.clear()
