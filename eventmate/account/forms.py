@@ -61,7 +61,7 @@ class ProfileForm(FlaskForm):
     )
     quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
     reminder_channel = SelectField(
-        "Send my morning reminder by",
+        "Morning reminders by",
         choices=[
             SelectChoice(ReminderChannel.AUTO.value, "Push, or email when I have no push"),
             SelectChoice(ReminderChannel.PUSH.value, "Push notification"),
