@@ -63,7 +63,7 @@ class ProfileForm(FlaskForm):
     reminder_channel = SelectField(
         "Morning reminders by",
         choices=[
-            SelectChoice(ReminderChannel.AUTO.value, "Push, or email when I have no push"),
+            SelectChoice(ReminderChannel.AUTO.value, "Push, else email"),
             SelectChoice(ReminderChannel.PUSH.value, "Push notification"),
             SelectChoice(ReminderChannel.EMAIL.value, "Email"),
             SelectChoice(ReminderChannel.BOTH.value, "Push and email"),
