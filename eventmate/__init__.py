@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from .photos.views import bp as photos_bp
     from .pwa import bp as pwa_bp
     from .relationships.views import bp as relationships_bp
+    from .reminders.views import bp as reminders_bp
     from .scanning.views import bp as scanning_bp
     from .shared_details.views import bp as shared_bp
 
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         introductions_bp,
         shared_bp,
         inbox_bp,
+        reminders_bp,
         pwa_bp,
         photos_bp,
     )

@@ -47,6 +47,9 @@ class Config:
     # Email (eventmate/mail): empty SMTP_URL logs each message instead of sending it.
     SMTP_URL = ""
     MAIL_FROM = "EventMate <no-reply@eventmate.invalid>"
+    # A mailbox someone reads, offered in the reminder email's List-Unsubscribe beside the
+    # one-click link; empty: the link only (no address nobody reads).
+    UNSUBSCRIBE_MAILTO = ""
 
 
 def database_url(instance_path: str) -> str:
@@ -101,6 +104,7 @@ TEXT_SETTINGS = (
     "VAPID_SUBJECT",
     "SMTP_URL",
     "MAIL_FROM",
+    "UNSUBSCRIBE_MAILTO",
 )
 
 

@@ -3,9 +3,11 @@
 The app sends through it with the same smtplib client it uses in production (`SMTP_URL`
 points here), so tests read what a person would find in their inbox: `MAILBOX.latest_code(to)`
 for the sign-up flows (the HTTP helpers and the browser flows alike), `mailbox` for a test
-that looks at the messages themselves.
+that looks at the messages themselves; `mailbox.refuse(address, "550 …")` makes the server
+refuse an address, for good (5xx) or for now (4xx).
 """
 
+import asyncio
 import email
 import re
 import socket
@@ -25,17 +27,45 @@ class Mailbox:
     def __init__(self):
         self._messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
+        self._refusals: dict[str, list[str]] = {}  # address → replies to RCPT TO, in turn
+        self.refused: list[str] = []  # (address) each time a reply refused it
+        self.delay = 0.0  # seconds before accepting each message (a slow server)
+
+    def refuse(self, address: str, reply: str = "550 5.1.1 No such mailbox", *, times=None):
+        """Answer RCPT TO for `address` with `reply` (a 5xx: permanent; a 4xx: try later),
+        `times` times, else always."""
+        with self._arrived:
+            self._refusals[address.casefold()] = [reply] * (times or 10_000)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self._arrived:
+            replies = self._refusals.get(address.casefold())
+            if replies:
+                self.refused.append(address.casefold())
+                return replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         with self._arrived:
             self._messages.append(message)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
+    @property
+    def count(self) -> int:
+        with self._arrived:
+            return len(self._messages)
+
     def clear(self) -> None:
+        self.delay = 0.0
         with self._arrived:
             self._messages.clear()
+            self._refusals.clear()
+            self.refused.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self._arrived:

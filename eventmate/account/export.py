@@ -67,6 +67,8 @@ def data_json(user: User) -> str:
         "reminder_hour": user.reminder_hour,
         "quiet_days": user.quiet_days,
         "push_enabled": user.push_enabled,
+        "reminder_channel": user.reminder_channel,
+        "email_confirmed": user.email_verified_at is not None,
         "calendar_feed": user.ics_token is not None,  # the secret address itself stays out
         "photo": _photo(user),
         "created_at": user.created_at.isoformat(),

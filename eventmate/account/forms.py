@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..models import ReminderChannel
 from ..timezones import is_valid_timezone
 
 WEEKDAYS = [
@@ -94,7 +96,16 @@ class RemindersForm(FlaskForm):
     """When the morning reminder comes, in the user's own time zone; `push_enabled` is the one
     switch (each device still subscribes from the reminder ask card)."""
 
-    push_enabled = BooleanField("Morning reminders")
+    reminder_channel = SelectField(
+        "Morning reminders by",
+        choices=[
+            SelectChoice(ReminderChannel.AUTO.value, "Push, else email"),
+            SelectChoice(ReminderChannel.PUSH.value, "Push notification"),
+            SelectChoice(ReminderChannel.EMAIL.value, "Email"),
+            SelectChoice(ReminderChannel.BOTH.value, "Push and email"),
+            SelectChoice(ReminderChannel.NONE.value, "Don't remind me"),
+        ],
+    )
     reminder_hour = HourField("Time", validators=[InputRequired("Pick a time, e.g. 09:00.")])
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
     quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)

@@ -15,6 +15,7 @@ from ..flashes import not_saved
 from ..followups.service import reschedule_for_settings
 from ..models import Purpose
 from ..models.base import utcnow
+from ..reminders.channels import pushes_allowed
 from ..timezones import timezone_names
 from .export import contacts_csv, contacts_vcf, data_json, delete_account
 from .forms import CardDetailsForm, DeleteAccountForm, RemindersForm
@@ -24,7 +25,7 @@ CARD_FIELDS = (
     "display_name", "headline", "phone", "website", "bio",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
-REMINDER_FIELDS = ("push_enabled", "reminder_hour", "timezone", "quiet_days")
+REMINDER_FIELDS = ("reminder_channel", "reminder_hour", "timezone", "quiet_days")
 
 
 def download(body: str, mimetype: str, filename: str) -> Response:
@@ -73,6 +74,7 @@ def reminders():
     form = RemindersForm(obj=current_user)
     old_zone, old_hour = current_user.timezone, current_user.reminder_hour
     if save_form(form, REMINDER_FIELDS):
+        current_user.push_enabled = pushes_allowed(current_user.reminder_channel)
         reschedule_for_settings(current_user, old_zone=old_zone, old_hour=old_hour, now=utcnow())
         db.session.commit()
         flash("Reminders saved.", "success")
@@ -98,12 +100,12 @@ def per_account() -> str:
 def change_email():
     """Step 1 of 2: the current password, then a code to the new address (it answers the same
     whether or not the new address has an account)."""
-    form = EmailChangeForm()
+    form = EmailChangeForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         if not verify_password(current_user.password_hash, form.password.data):
             form.password.errors.append("That password is not right.")
-        elif email == current_user.email:
+        elif email == current_user.email and current_user.email_verified_at:
             form.email.errors.append("That is already your email.")
         else:
             started = verification.start_email_change(current_user, email=email, now=utcnow())

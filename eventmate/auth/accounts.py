@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import User
+from ..models.base import utcnow
 from .passwords import hash_password, verify_password
 
 
@@ -24,12 +25,14 @@ def normalise_email(email: str) -> str:
 def create_account(
     *, email: str, password_hash: str, display_name: str, timezone: str
 ) -> User | None:
-    """The new user, or None when the email is taken (it was free when the code was sent)."""
+    """The new user, its address proven by the code; None when the email is taken (it was
+    free when the code was sent)."""
     user = User(
         email=normalise_email(email),
         password_hash=password_hash,
         display_name=display_name.strip(),
         timezone=timezone,
+        email_verified_at=utcnow(),
     )
     db.session.add(user)
     try:

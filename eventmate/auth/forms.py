@@ -60,3 +60,26 @@ class CodeForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     email = EmailField("New email", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Your current password", validators=[DataRequired(), Length(max=128)])
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired()])
+
+    def __init__(self, *args, user_inputs: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs
+
+    def validate_password(self, field):
+        problem = password_problem(field.data, user_inputs=self.user_inputs)
+        if problem:
+            raise ValidationError(problem)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..mail import MailError, send_templated
 from ..models import EmailVerification, Purpose, User
+from ..models.base import utcnow
 from .accounts import create_account
 from .passwords import hash_password, verify_password
 
@@ -230,6 +231,8 @@ def complete_email_change(verification: EmailVerification) -> bool:
     got an account since the code was sent."""
     user, old_email = verification.user, verification.user.email
     user.email = verification.email
+    user.email_verified_at = utcnow()
+    user.email_bounces = 0  # a new address starts clean
     try:
         db.session.commit()
     except IntegrityError:
@@ -239,6 +242,8 @@ def complete_email_change(verification: EmailVerification) -> bool:
         return False
     finish(verification)
     db.session.commit()
+    if old_email == user.email:  # the address was only confirmed
+        return True
     try:
         send_templated(
             "email_changed",

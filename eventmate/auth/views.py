@@ -1,4 +1,6 @@
-"""Sign-up, login and logout pages."""
+"""Sign-up, login, logout and forgotten-password pages."""
+
+import hashlib
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -8,8 +10,8 @@ from ..extensions import limiter
 from ..models import Purpose
 from ..models.base import utcnow
 from ..urls import split_url
-from . import accounts, code_pages, throttle, verification
-from .forms import CodeForm, LoginForm, RegisterForm
+from . import accounts, code_pages, resets, throttle, verification
+from .forms import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from .sessions import end_session, start_session
 from .verification import Outcome, Resend
 
@@ -146,3 +148,45 @@ def logout():
     end_session(current_user)
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def per_address() -> str:
+    """The address asked about (hashed: limiter keys may be logged), whatever the client."""
+    typed = accounts.normalise_email(request.form.get("email", ""))[:254]
+    return "forgot:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@reshows_expired_form
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", key_func=per_address, methods=["POST"])
+def forgot_password():
+    """The same page after asking, whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = accounts.normalise_email(form.email.data)
+        resets.request_reset(email, now=utcnow())
+        return render_template("auth/forgot_sent.html", email=email)
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@reshows_expired_form
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    """Opening the link changes nothing (mail scanners open links); the form does."""
+    reset = resets.live_reset(token, now=utcnow())
+    if reset is None:
+        flash("That link has expired or was used already. Ask for a new one.", "error")
+        return redirect(url_for("auth.forgot_password"))
+    user = reset.user
+    form = ResetPasswordForm(user_inputs=(user.email, user.display_name))
+    if form.validate_on_submit():
+        resets.complete_reset(reset, form.password.data)
+        throttle.forget_failures(user.email)
+        start_session(user, remember=False)
+        flash("Your new password is set. You're logged in here and out everywhere else.", "success")
+        return redirect(url_for("home.index"))
+    return render_template(
+        "auth/reset.html", form=form, email=user.email
+    ), 400 if form.errors else 200

@@ -15,7 +15,29 @@ PLAIN_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class MailError(Exception):
-    """The message could not be handed to the SMTP server."""
+    """The message could not be handed to the SMTP server. `code`: the server's reply code
+    (0 when it gave none); `permanent`: it refused the address or the message for good
+    (5xx), which sending again will not change."""
+
+    def __init__(self, text: str, *, code: int = 0, permanent: bool = False):
+        super().__init__(text)
+        self.code = code
+        self.permanent = permanent
+
+
+def refusal(error: Exception) -> tuple[int, bool]:
+    """The reply code of a failed send, and whether it refused the recipient or the message
+    for good: a 5xx to RCPT TO (every recipient) or to DATA. A 5xx to our login or sender
+    is our configuration, not the address: it is retried like a 4xx or a lost connection."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        code = min(codes, default=0)
+        return code, bool(codes) and code >= 500
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code, error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code, False
+    return 0, False
 
 
 @dataclass(frozen=True)
@@ -69,7 +91,9 @@ def send(message: EmailMessage, smtp_url: str) -> None:
                 client.login(settings.username, settings.password)
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        raise MailError(f"mail to {message['To']} not sent: {error!r}") from error
+        code, permanent = refusal(error)
+        text = f"mail to {message['To']} not sent: {error!r}"
+        raise MailError(text, code=code, permanent=permanent) from error
 
 
 def connect(settings: SmtpSettings, *, helo: str) -> smtplib.SMTP:

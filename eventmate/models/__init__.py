@@ -5,12 +5,14 @@ from .event import Event, EventMembership
 from .followup import FollowUp
 from .idempotency import ClientRequest
 from .introduction import Introduction, IntroductionSide
+from .password_reset import PasswordReset
 from .push import PushDelivery, PushMessage, PushSubscription
 from .shared import ReviewState, SharedDetails
-from .user import LoginSession, User
+from .user import MAX_EMAIL_BOUNCES, LoginSession, ReminderChannel, User
 from .verification import EmailVerification, Purpose
 
 __all__ = [
+    "MAX_EMAIL_BOUNCES",
     "ClientRequest",
     "Contact",
     "ContactTag",
@@ -23,11 +25,13 @@ __all__ = [
     "IntroductionSide",
     "LoginSession",
     "Meeting",
+    "PasswordReset",
     "PromptAnswer",
     "Purpose",
     "PushDelivery",
     "PushMessage",
     "PushSubscription",
+    "ReminderChannel",
     "ReviewState",
     "SharedDetails",
     "Tag",

@@ -20,6 +20,8 @@ from .base import UTCDateTime, utcnow
 # A retry puts it back to pending with a later `next_attempt_at`.
 DELIVERY_STATES = ("pending", "sending", "sent", "gone", "failed", "cancelled")
 MESSAGE_KINDS = ("digest", "introduction")
+# A delivery goes to one device by Web Push, or to the user's address by email (digests only).
+PUSH, EMAIL = "push", "email"
 
 
 class PushSubscription(db.Model):
@@ -70,7 +72,8 @@ class PushMessage(db.Model):
 
 
 class PushDelivery(db.Model):
-    """One message to one device: claimed, sent and recorded by a dispatcher."""
+    """One message to one device, or to the user's email address: claimed, sent and recorded
+    by a dispatcher."""
 
     __tablename__ = "push_deliveries"
     __table_args__ = (
@@ -78,11 +81,14 @@ class PushDelivery(db.Model):
             "message_id", "subscription_id", name="uq_push_deliveries_message_subscription"
         ),
         sa.Index("ix_push_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+        sa.CheckConstraint(sa.column("channel").in_([PUSH, EMAIL]), name="channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("push_messages.id", ondelete="CASCADE"))
-    # NULL once the device is gone (404/410 or removed by its owner): the row stays as a record.
+    channel: Mapped[str] = mapped_column(sa.String(5), default=PUSH, server_default=PUSH)
+    # NULL for email, and once the device is gone (404/410 or removed by its owner): the row
+    # stays as a record.
     subscription_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True
     )
@@ -95,4 +101,5 @@ class PushDelivery(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_status: Mapped[int | None]  # HTTP status of the last attempt; 0 for no answer
+    # HTTP status (SMTP reply code for email) of the last attempt; 0 for no answer
+    last_status: Mapped[int | None]

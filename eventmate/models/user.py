@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -14,6 +15,22 @@ from .base import HasPhoto, UTCDateTime, utcnow
 CARD_FIELDS = ("headline", "email", "phone", "website", "bio")
 
 
+class ReminderChannel(StrEnum):
+    """How the morning digest reaches the user. AUTO, the default, follows their devices: push
+    while a browser of theirs has push on, email otherwise (an iPhone without the home-screen
+    app still hears about the morning, and moves to push by itself once it has it)."""
+
+    AUTO = "auto"
+    PUSH = "push"
+    EMAIL = "email"
+    BOTH = "both"
+    NONE = "none"
+
+
+# Permanent SMTP refusals (5xx) in a row after which no more email goes to the address.
+MAX_EMAIL_BOUNCES = 3
+
+
 def new_card_token() -> str:
     """160 random bits, URL-safe; carries no personal data."""
     return secrets.token_urlsafe(20)
@@ -23,6 +40,12 @@ class User(HasPhoto, UserMixin, db.Model):
     """An account. `get_id` names the login session, so ending it logs that browser out."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            sa.column("reminder_channel").in_([channel.value for channel in ReminderChannel]),
+            name="reminder_channel",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -37,6 +60,13 @@ class User(HasPhoto, UserMixin, db.Model):
     # ISO weekdays without reminders, e.g. "67" for Saturday and Sunday.
     quiet_days: Mapped[str] = mapped_column(sa.String(7), default="", server_default="")
     push_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    reminder_channel: Mapped[str] = mapped_column(
+        sa.String(5), default=ReminderChannel.AUTO, server_default=ReminderChannel.AUTO.value
+    )
+    # When the address was proven (a code sent to it came back); None: never, so no digest
+    # goes to it. A new address starts unproven and clean.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_bounces: Mapped[int] = mapped_column(default=0, server_default="0")
     # The secret of the user's iCalendar feed URL; None when the feed is off.
     ics_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # "I don't want to be introduced": other users' introductions to me are refused.
@@ -59,6 +89,11 @@ class User(HasPhoto, UserMixin, db.Model):
 
     def get_id(self) -> str | None:
         return self.active_session_id
+
+    @property
+    def email_refused(self) -> bool:
+        """Its address refused our mail for good too often: no more email goes to it."""
+        return self.email_bounces >= MAX_EMAIL_BOUNCES
 
     def public_fields(self) -> dict[str, str]:
         """The profile fields this user chose to show on their card, non-empty only."""

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, request, url
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..reminders.channels import with_push
 from .endpoints import EndpointRefused
 from .labels import device_label
 from .subscriptions import (
@@ -54,7 +55,9 @@ def add_subscription():
     subscription, created = subscribe(
         current_user, wanted, device_label(request.headers.get("User-Agent", ""))
     )
-    current_user.push_enabled = True  # "Remind me" on the ask card turns reminders on
+    # "Remind me" on the ask card turns reminders on, by push.
+    current_user.push_enabled = True
+    current_user.reminder_channel = with_push(current_user.reminder_channel)
     db.session.commit()
     return jsonify(device_json(subscription)), 201 if created else 200
 

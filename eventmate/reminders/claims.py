@@ -5,6 +5,10 @@ A claim is one short transaction: rows are picked with `FOR UPDATE SKIP LOCKED` 
 lock (`BEGIN IMMEDIATE`), marked `sending` with the dispatcher's id and the time, and committed
 before anything is sent. Recording is a second transaction after the sends.
 
+Email deliveries (the digest to the user's address) go through the same claims; the email is
+written at claim time for the address the account has then, and only if it still wants email
+and may get it (proven, not refused for good).
+
 Crash safety: a dispatcher that dies after claiming (SIGKILL, power loss, a crash between send
 and record) leaves its rows `sending`. Once `claimed_at` is older than the stall timeout they
 are claimed again and sent — the one retry; such a row is marked `recovered`, and if it stalls
@@ -15,13 +19,17 @@ claim.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 import sqlalchemy as sa
 
 from ..database import begin_write
 from ..extensions import db
 from ..models import PushDelivery, PushMessage, PushSubscription, User
+from ..models.push import EMAIL, PUSH
 from ..push.sender import FAILED, GONE, RETRY, SENT, SendResult
+from .channels import wants_email
+from .email import digest_email
 from .payload import render
 
 MAX_ATTEMPTS = 5
@@ -42,6 +50,10 @@ class Job:
     payload: str
     topic: str
     push_enabled: bool = True  # False: the user turned push off since
+    channel: str = PUSH
+    user_id: int = 0
+    address: str = ""  # email: the address the message is written to
+    email: EmailMessage | None = None  # None: the user no longer wants email, or may not get it
 
 
 @dataclass
@@ -118,6 +130,7 @@ def _jobs(ids: list[int]) -> list[Job]:
         sa.select(
             D.id,
             D.attempts,
+            D.channel,
             S.id,
             S.endpoint,
             S.p256dh,
@@ -127,7 +140,10 @@ def _jobs(ids: list[int]) -> list[Job]:
             M.url,
             M.tag,
             M.follow_up_count,
+            User.id,
+            User.email,
             User.push_enabled,
+            wants_email().label("wants_email"),
         )
         .join(M, M.id == D.message_id)
         .join(User, User.id == M.user_id)
@@ -136,9 +152,23 @@ def _jobs(ids: list[int]) -> list[Job]:
         .order_by(D.id)
     )
     jobs = []
-    for delivery_id, attempts, sub_id, endpoint, p256dh, auth, *message, enabled in rows:
-        info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}} if sub_id else None
+    for row in rows:
+        delivery_id, attempts, channel, sub_id, endpoint, p256dh, auth, *message = row[:12]
         title, body, url, tag, count = message
+        user_id, address, enabled, email_wanted = row[12:]
+        if channel == EMAIL:
+            email = None
+            if email_wanted:
+                email = digest_email(
+                    delivery_id=delivery_id, user_id=user_id, to=address, title=title,
+                    body=body, url=url,
+                )  # fmt: skip
+            jobs.append(
+                Job(delivery_id, attempts, None, None, "", tag, enabled, EMAIL, user_id,
+                    address, email)
+            )  # fmt: skip
+            continue
+        info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}} if sub_id else None
         payload = render(title, body, url, tag, count)
         jobs.append(Job(delivery_id, attempts, sub_id, info, payload, tag, enabled))
     return jobs
@@ -201,12 +231,35 @@ def record(worker: str, now: datetime, results: list[tuple[Job, SendResult]]) ->
             retry,
         )
     _update_devices(now, by_outcome)
+    _update_addresses(by_outcome)
     db.session.commit()
     tally.sent = len(by_outcome[SENT])
     tally.retried = len(by_outcome[RETRY])
     tally.dropped = len(by_outcome[GONE]) + len(by_outcome[FAILED])
     tally.devices_removed = len({job.subscription_id for job, _ in by_outcome[GONE]} - {None})
     return tally
+
+
+def _update_addresses(by_outcome: dict) -> None:
+    """Permanent refusals (5xx) count against the address they were sent to, while it is
+    still the user's; a delivered email starts the count again."""
+    for outcome, change in ((SENT, 0), (FAILED, User.email_bounces + 1)):
+        pairs = [
+            {"b_user": job.user_id, "b_address": job.address}
+            for job, result in by_outcome[outcome]
+            if job.channel == EMAIL and (outcome == SENT or result.status >= 500)
+        ]
+        if pairs:
+            table = User.__table__
+            db.session.execute(
+                sa.update(table)
+                .where(
+                    table.c.id == sa.bindparam("b_user"),
+                    table.c.email == sa.bindparam("b_address"),
+                )
+                .values(email_bounces=change),
+                pairs,
+            )
 
 
 def _update_devices(now: datetime, by_outcome: dict) -> None:

@@ -61,6 +61,13 @@ def make_dispatcher(threads: int, batch_size: int | None, stall_timeout: int) ->
             "https PUBLIC_BASE_URL) before sending to real push services.",
             err=True,
         )
+    config = current_app.config
+    if config["SMTP_URL"] and not config["PUBLIC_BASE_URL"] and not config.get("SERVER_NAME"):
+        click.echo(
+            "Warning: PUBLIC_BASE_URL is not set, so links in reminder emails point to "
+            "http://localhost:5000.",
+            err=True,
+        )
     settings = Settings(
         threads=max(1, threads),
         batch_size=max(1, batch_size) if batch_size else None,

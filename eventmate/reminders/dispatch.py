@@ -1,10 +1,10 @@
 """One dispatcher pass: plan the digests due now, and claim, send and record in batches
-(digests and the prompt messages other areas wrote, alike).
+(digests and the prompt messages other areas wrote, alike; pushes and emails, alike).
 
 The database work (claims and records) stays on the calling thread; the sends run in a thread
 pool, because a push is mostly waiting for the push service and encrypting, and that is where
-a dispatcher's throughput comes from. While one batch is being sent, the next chunk of
-digests is planned and the next batch claimed.
+a dispatcher's throughput comes from (an email is mostly waiting for the SMTP server). While
+one batch is being sent, the next chunk of digests is planned and the next batch claimed.
 """
 
 import logging
@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from ..mail import MailError, send
 from ..models.base import utcnow
-from ..push.sender import FAILED, GONE, RETRY, PushSender, SendResult
+from ..models.push import EMAIL
+from ..push.sender import FAILED, GONE, RETRY, SENT, PushSender, SendResult
 from ..push.vapid import vapid_keys
 from ..relationships.allies import plan_all_keep_in_touch
 from .claims import Job, Tally, claim, record
@@ -66,8 +68,11 @@ class Dispatcher:
         self.settings = settings or Settings()
         self.clock = clock
         self.name = name or worker_name()
+        self.smtp_url = current_app.config["SMTP_URL"]
 
     def send_one(self, job: Job) -> SendResult:
+        if job.channel == EMAIL:
+            return self.send_email(job)
         if job.subscription_info is None:  # the device was removed after the digest was planned
             return SendResult(GONE)
         if not job.push_enabled:
@@ -77,6 +82,21 @@ class Dispatcher:
         except Exception as error:  # a bug must not lose the batch: retry it later
             logger.exception("sending push %s failed", job.delivery_id)
             return SendResult(RETRY, detail=repr(error))
+
+    def send_email(self, job: Job) -> SendResult:
+        """A 5xx refusal is final (and counts against the address); a 4xx, a lost connection
+        or a timeout is retried with the pushes' backoff."""
+        if job.email is None:
+            return SendResult(FAILED, detail="no email wanted or allowed for this address")
+        try:
+            send(job.email, self.smtp_url)
+        except MailError as error:
+            logger.warning("digest email %s: %s", job.delivery_id, error)
+            return SendResult(FAILED if error.permanent else RETRY, error.code, detail=str(error))
+        except Exception as error:  # a bug must not lose the batch: retry it later
+            logger.exception("sending email %s failed", job.delivery_id)
+            return SendResult(RETRY, detail=repr(error))
+        return SendResult(SENT, 250)
 
     def _claim(self) -> tuple[list[Job], int]:
         return claim(

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import PushDelivery, PushMessage, PushSubscription, User
+from ..models.push import EMAIL, PUSH
+from .channels import wants_email
 from .mornings import Clock, awake_at
 
 MAX_TITLE, MAX_BODY, MAX_URL = 200, 1000, 200
@@ -61,20 +63,44 @@ def insert_messages(rows: list[dict]) -> list[int]:
     return list(db.session.scalars(statement, rows))
 
 
-def insert_deliveries(message_ids: list[int], *, not_before: datetime) -> None:
-    """One pending delivery per device of each message's user, sent from `not_before`."""
-    select = sa.select(
+COLUMNS = ["message_id", "subscription_id", "channel", "state", "attempts", "recovered"]
+
+
+def _delivery_values(subscription_id, channel: str, not_before: datetime) -> tuple:
+    return (
         PushMessage.id,
-        PushSubscription.id,
+        subscription_id,
+        sa.literal(channel),
         sa.literal("pending"),
         sa.literal(0),
         sa.false(),
         sa.literal(not_before, PushDelivery.next_attempt_at.type),
-    ).join(PushSubscription, PushSubscription.user_id == PushMessage.user_id)
-    columns = ["message_id", "subscription_id", "state", "attempts", "recovered", "next_attempt_at"]
+    )
+
+
+def insert_deliveries(message_ids: list[int], *, not_before: datetime, only_if=None) -> None:
+    """One pending delivery per device of each message's user, sent from `not_before`;
+    `only_if`: a condition on the user (a digest: that they want it by push)."""
+    select = sa.select(*_delivery_values(PushSubscription.id, PUSH, not_before)).join(
+        PushSubscription, PushSubscription.user_id == PushMessage.user_id
+    )
+    if only_if is not None:
+        select = select.join(User, User.id == PushMessage.user_id).where(only_if)
+    columns = [*COLUMNS, "next_attempt_at"]
     db.session.execute(
         sa.insert(PushDelivery).from_select(columns, select.where(PushMessage.id.in_(message_ids)))
     )
+
+
+def insert_email_deliveries(message_ids: list[int], *, not_before: datetime) -> None:
+    """One pending email delivery for each message whose user wants it by email."""
+    select = (
+        sa.select(*_delivery_values(sa.null(), EMAIL, not_before))
+        .join(User, User.id == PushMessage.user_id)
+        .where(PushMessage.id.in_(message_ids), wants_email())
+    )
+    columns = [*COLUMNS, "next_attempt_at"]
+    db.session.execute(sa.insert(PushDelivery).from_select(columns, select))
 
 
 def clock_of(user: User) -> Clock:

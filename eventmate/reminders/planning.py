@@ -1,11 +1,12 @@
 """Planning the morning digests: who gets one now, written once per user per local date.
 
 A user gets a digest when, at `now`, their local clock (mornings.py) has reached their reminder
-hour on a day that is not one of their quiet days, push is on, they have a device, at least one
-follow-up is due, and no digest exists yet for that local date. A digest is a push message
-whose dedupe key names the date ("digest:2026-11-24"); the key is unique per user, which makes
-the last condition hold however many dispatchers plan at once: the one whose insert lands
-writes the digest and its deliveries, the others skip it.
+hour on a day that is not one of their quiet days, it can reach them (channels.py: push to a
+device, or email to a proven address), at least one follow-up is due, and no digest exists yet
+for that local date. A digest is a push message whose dedupe key names the date
+("digest:2026-11-24"); the key is unique per user, which makes the last condition hold however
+many dispatchers plan at once: the one whose insert lands writes the digest and its deliveries
+(one per device, one by email), the others skip it.
 """
 
 import random
@@ -18,8 +19,9 @@ import sqlalchemy as sa
 from ..database import begin_write
 from ..extensions import db
 from ..followups.digest import due_people_by_user, is_due, summarize
-from ..models import Event, FollowUp, PushMessage, PushSubscription, User
-from .messages import insert_deliveries, insert_messages, message_row
+from ..models import Event, FollowUp, PushMessage, User
+from .channels import gets_a_digest, wants_push
+from .messages import insert_deliveries, insert_email_deliveries, insert_messages, message_row
 from .mornings import Clock, morning_of, possible_dates
 from .payload import TAG
 
@@ -49,12 +51,11 @@ def _morning(user_id: int, dedupe_key: str) -> Morning:
 def _due_mornings(now: datetime) -> list[Morning]:
     """Users who get a digest now if they have none yet for the date.
 
-    SQL narrows to push on, a device and an open follow-up due by `now`; the local clock
-    (time zones, travel, daylight saving, quiet days) is Python's job.
+    SQL narrows to a way to reach them (channels.py) and an open follow-up due by `now`; the
+    local clock (time zones, travel, daylight saving, quiet days) is Python's job.
     """
     # Uncorrelated IN subqueries: each is computed once (a correlated EXISTS led SQLite to scan
     # every due follow-up for every user).
-    has_device = User.id.in_(sa.select(PushSubscription.user_id))
     has_due = User.id.in_(sa.select(FollowUp.owner_id).where(is_due(now)))
     rows = db.session.execute(
         sa.select(
@@ -67,7 +68,7 @@ def _due_mornings(now: datetime) -> list[Morning]:
             Event.ends_on,
         )
         .outerjoin(Event, Event.id == User.current_event_id)
-        .where(User.push_enabled.is_(True), has_device, has_due)
+        .where(gets_a_digest(), has_due)
         .order_by(User.id)
     )
     return [Morning(row[0], day) for row in rows if (day := morning_of(Clock(*row[1:]), now))]
@@ -110,7 +111,8 @@ def _plan_chunk(mornings: list[Morning], now: datetime, clock_now: datetime) -> 
         )
     digest_ids = insert_messages(rows) if rows else []
     if digest_ids:
-        insert_deliveries(digest_ids, not_before=clock_now)
+        insert_deliveries(digest_ids, not_before=clock_now, only_if=wants_push())
+        insert_email_deliveries(digest_ids, not_before=clock_now)
     db.session.commit()
     return len(digest_ids)
 

@@ -101,14 +101,17 @@ async function afterCapture(card) {
   card.hidden = false;
 }
 
+// The Reminders page's choices that include push (eventmate/reminders/channels.py).
+const PUSH_CHANNELS = ["auto", "push", "both"];
+
 async function onSettings(card) {
-  const toggle = document.querySelector("[data-reminder-switch]");
+  const channel = document.querySelector("[data-reminder-channel]");
   const listed = document.querySelectorAll("[data-push-devices] [data-endpoint]");
   const able = await canAsk([...listed].map((device) => device.dataset.endpoint));
   const show = () => {
-    card.hidden = !(able && toggle?.checked);
+    card.hidden = !(able && PUSH_CHANNELS.includes(channel?.value));
   };
-  toggle?.addEventListener("change", show);
+  channel?.addEventListener("change", show);
   show();
 }
 

@@ -215,10 +215,10 @@ def check_phone_layout(page: Page) -> None:
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+def screenshot(page: Page, name: str, *, full_page: bool = True, part=None) -> None:
     """Check the screen's phone layout, and save docs/screenshots/<name>.png and, in the dark
     theme, <name>-dark.png when EVENTMATE_SCREENSHOTS=1 (CI runs the flows without rewriting
-    the files)."""
+    the files). `part`: a locator, to save only that part of a long page."""
     page.wait_for_load_state("load")
     check_phone_layout(page)
     if os.environ.get("EVENTMATE_SCREENSHOTS") != "1":
@@ -227,7 +227,11 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     try:
         for scheme, suffix in (("light", ""), ("dark", "-dark")):
             page.emulate_media(color_scheme=scheme)
-            save_screen(page, SCREENSHOTS / f"{name}{suffix}.png", full_page=full_page)
+            path = SCREENSHOTS / f"{name}{suffix}.png"
+            if part is not None:
+                part.screenshot(path=path, animations="disabled")
+            else:
+                save_screen(page, path, full_page=full_page)
     finally:
         page.emulate_media(color_scheme="light")
 

@@ -20,7 +20,8 @@ def _card(**overrides):
 
 
 def _reminders(**overrides):
-    return {"timezone": "Africa/Lagos", "reminder_hour": "07:00", "push_enabled": "y", **overrides}
+    fields = {"timezone": "Africa/Lagos", "reminder_hour": "07:00", "reminder_channel": "auto"}
+    return fields | overrides
 
 
 def test_the_profile_is_a_short_page_leading_to_three(app, ben):
@@ -69,7 +70,7 @@ def test_the_reminder_time_is_a_whole_hour(app, ben, accounts):
 
 
 def test_reminders_switch_off_and_on(app, ben, accounts):
-    ben.post("/account/reminders", data=_reminders(push_enabled=""))
+    ben.post("/account/reminders", data=_reminders(reminder_channel="none"))
     assert accounts.user("ben@example.org").push_enabled is False
     assert "Off" in visible_text(ben.get("/account/"))
     ben.post("/account/reminders", data=_reminders())

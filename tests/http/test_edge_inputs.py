@@ -195,7 +195,7 @@ def test_ids_beyond_the_range_in_json_are_refused_with_a_sentence(app, ana):
 # --- NUL and lone surrogates anywhere in a request ------------------------------------------
 
 CARD_DETAILS = {"display_name": "Ana Ribeiro", "headline": "Data engineer"}
-REMINDERS = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", "push_enabled": "y"}
+REMINDERS = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", "reminder_channel": "auto"}
 # (who sends it, path, a valid form): every field is poisoned in turn.
 FORMS = {
     "login": ("visitor", "/login", {"email": "ana@example.org", "password": "violet kettle"}),

@@ -10,6 +10,7 @@ Bounded for CI: a fraction of the profile's max_examples per endpoint (see conft
 
 import io
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from eventmate.auth.resets import LINK_LIFETIME, token_hash
 from eventmate.auth.verification import start_email_change, start_sign_up
 from eventmate.badges import parse_payload
 from eventmate.contacts.service import card_contact, record_meeting
@@ -26,9 +28,17 @@ from eventmate.events.service import create_event
 from eventmate.extensions import db
 from eventmate.followups.service import rotate_feed
 from eventmate.introductions import service as introductions
-from eventmate.models import CustomPrompt, FollowUp, IntroductionSide, PushSubscription, User
+from eventmate.models import (
+    CustomPrompt,
+    FollowUp,
+    IntroductionSide,
+    PasswordReset,
+    PushSubscription,
+    User,
+)
 from eventmate.photos.images import reencode
 from eventmate.photos.service import set_photo
+from eventmate.reminders.unsubscribe import token_for
 from eventmate.scanning.exchange import exchange_cards
 from eventmate.shared_details.service import receive
 
@@ -51,7 +61,7 @@ CARD_FIELDS = [
     "display_name", "headline", "email", "phone", "website", "bio", "public_headline",
     "public_email", "public_phone", "public_website", "public_bio",
 ]  # fmt: skip
-REMINDER_FIELDS = ["push_enabled", "reminder_hour", "timezone", "quiet_days"]
+REMINDER_FIELDS = ["reminder_channel", "reminder_hour", "timezone", "quiet_days"]
 EVENT_FIELDS = [
     "name", "kind", "starts_on", "ends_on", "place", "timezone", "goal", "questions",
     "questions_kind",
@@ -121,8 +131,10 @@ TARGETS = {
     "auth.login": Target(("email", "password", "remember", "next"), visitor=True),
     "auth.logout": Target(),
     "auth.confirm_sign_up": Target(("code", "password"), visitor=True),
+    "auth.forgot_password": Target(("email",), visitor=True),
     "auth.register": Target(("email", "password", "display_name", "timezone"), visitor=True),
     "auth.resend_sign_up_code": Target(visitor=True),
+    "auth.reset_password": Target(("password",), visitor=True),
     "cards.exchange": Target(),
     "cards.rotate": Target(),
     "cards.share_back": Target(("name", "email", "phone", "company", "link", "note"), visitor=True),
@@ -164,6 +176,7 @@ TARGETS = {
     "relationships.mark": Target(("keep_in_touch_days",)),
     "relationships.swap": Target(("add", "remove")),
     "relationships.unmark": Target(),
+    "reminders.unsubscribe_email": Target(visitor=True),
     "scanning.scan_form": Target(("payload",)),
     "shared.decide": Target(
         ("decision", "contact_id", "keep_note", "name", "email", "phone", "company", "url")
@@ -189,7 +202,8 @@ class World:
     """Ids and tokens that exist, by URL argument name."""
 
     ids: dict[str, list[int]]
-    # By the path's first part: c, i, ics, register, account; and a photo's version.
+    # By the path's first part: c, i, ics, register, account, password, unsubscribe; and a
+    # photo's version.
     tokens: dict[str, list[str]]
     join_codes: list[str]
 
@@ -198,7 +212,7 @@ def build_world(app) -> World:
     """Ana (logged in by the caller) met Ben and Cara and scanned a badge; she has an event, a
     prompt, a device and a calendar feed, introduced Ben to Cara (with a consent link), and Ben
     introduced her. Bea shared her details with Ana; Nia is signing up and Ana changing her
-    email (both waiting for their codes)."""
+    email (both waiting for their codes); Ana has a password reset link and an unsubscribe one."""
     with app.app_context():
         ana = db.session.scalar(db.select(User).where(User.email == "ana@example.org"))
         ben, cara = (
@@ -251,6 +265,13 @@ def build_world(app) -> World:
             email="nia@example.org", password="x", display_name="Nia", timezone="UTC", now=now
         )
         changing = start_email_change(ana, email="ana.new@example.org", now=now)
+        reset_token = secrets.token_urlsafe(32)
+        db.session.add(
+            PasswordReset(
+                user_id=ana.id, token_hash=token_hash(reset_token), expires_at=now + LINK_LIFETIME
+            )
+        )
+        db.session.commit()
         world = World(
             ids={
                 "contact_id": [ana_ben.id, ana_cara.id, sean.id],
@@ -273,6 +294,8 @@ def build_world(app) -> World:
                 "register": [signing_up.verification.ticket],
                 "account": [changing.verification.ticket],
                 "version": [photo.version],
+                "password": [reset_token],
+                "unsubscribe": [token_for(ana.id, ana.email)],
             },
             join_codes=[event.join_code],
         )
@@ -314,6 +337,7 @@ PLAUSIBLE = {
     "question": ["What are you building?"],
     "goal": ["1", "500"],
     "reminder_hour": ["09:00", "9", "07:30"],
+    "reminder_channel": ["auto", "email", "none"],
     "on": [datetime.now(UTC).date().isoformat(), "1950-01-01"],
     "starts_on": [datetime.now(UTC).date().isoformat()],
     "follow_up": ["none", "tomorrow", "date"],

@@ -74,7 +74,7 @@ def test_a_scanned_badge_is_due_the_next_morning(app, ana):
 def test_both_sides_of_an_exchange_get_a_follow_up_in_their_own_zone(app, ana, ben, accounts):
     ben.post(
         "/account/reminders",
-        data={"timezone": "Asia/Tokyo", "reminder_hour": "08:00", "push_enabled": "y"},
+        data={"timezone": "Asia/Tokyo", "reminder_hour": "08:00", "reminder_channel": "push"},
     )
     scan(ana, card_link(app, "ben@example.org"), scanned_at="2026-01-14T10:00:00+00:00")
     assert only_follow_up(app, "ana@example.org").due_at == lisbon_morning(date(2026, 1, 15))
@@ -402,22 +402,33 @@ def test_the_dispatchers_light_summary_says_what_the_inbox_says(app, ana):
 
 
 def reminders(**overrides):
-    return {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", **overrides}
+    return {
+        "timezone": "Europe/Lisbon",
+        "reminder_hour": "09:00",
+        "reminder_channel": "auto",
+        **overrides,
+    }
 
 
-def test_quiet_days_and_push_are_saved(app, ana, accounts):
-    push_box = re.compile(r'<input[^>]*name="push_enabled"[^>]*>')
-    assert "checked" in push_box.search(page_text(ana.get("/account/reminders"))).group(0)
+def test_quiet_days_and_the_reminder_channel_are_saved(app, ana, accounts):
+    channel = re.compile(r'<option selected value="(\w+)">')
+    assert channel.search(page_text(ana.get("/account/reminders"))).group(1) == "auto"
     assert accounts.user("ana@example.org").push_enabled is True
-    assert ana.post("/account/reminders", data=reminders(quiet_days=["7", "6"])).status_code == 302
+    answer = ana.post(
+        "/account/reminders", data=reminders(quiet_days=["7", "6"], reminder_channel="none")
+    )
+    assert answer.status_code == 302
     user = accounts.user("ana@example.org")
     assert user.quiet_days == "67" and user.push_enabled is False
     page = page_text(ana.get("/account/reminders"))
     assert 'value="6" checked' in page and 'value="7" checked' in page
     assert 'value="1" checked' not in page
-    ana.post("/account/reminders", data=reminders(push_enabled="y"))
+    assert channel.search(page).group(1) == "none"
+    ana.post("/account/reminders", data=reminders(reminder_channel="email"))
     user = accounts.user("ana@example.org")
-    assert user.quiet_days == "" and user.push_enabled is True
+    assert user.quiet_days == "" and user.push_enabled is False  # email only: no pushes
+    ana.post("/account/reminders", data=reminders())
+    assert accounts.user("ana@example.org").push_enabled is True
 
 
 def test_quiet_days_must_be_weekdays(app, ana, accounts):
@@ -431,7 +442,7 @@ def test_quiet_days_must_be_weekdays(app, ana, accounts):
 def test_changing_the_reminder_hour_moves_planned_follow_ups(app, ana):
     scan(ana, BADGE)
     before = only_follow_up(app, "ana@example.org").due_at
-    ana.post("/account/reminders", data=reminders(reminder_hour="07:00", push_enabled="y"))
+    ana.post("/account/reminders", data=reminders(reminder_hour="07:00"))
     assert only_follow_up(app, "ana@example.org").due_at == before - timedelta(hours=2)
     ana.post("/account/reminders", data=reminders(reminder_hour="07:00", timezone="Asia/Tokyo"))
     moved = only_follow_up(app, "ana@example.org").due_at

@@ -67,6 +67,29 @@ def test_a_server_that_does_not_answer_is_a_mail_error():
         send(message_to("nia@example.org"), f"smtp://127.0.0.1:{free_port()}")
 
 
+@pytest.mark.parametrize(
+    ("reply", "code", "permanent"),
+    [
+        ("550 5.1.1 No such mailbox", 550, True),
+        ("553 5.1.3 Bad address syntax", 553, True),
+        ("450 4.2.1 Mailbox busy", 450, False),
+        ("421 4.3.2 Shutting down", 421, False),
+    ],
+)
+def test_a_refused_address_says_whether_for_good(smtp_url, mailbox, reply, code, permanent):
+    mailbox.refuse("nia@example.org", reply)
+    with pytest.raises(MailError) as refused:
+        send(message_to("nia@example.org"), smtp_url)
+    assert (refused.value.code, refused.value.permanent) == (code, permanent)
+    assert mailbox.to("nia@example.org") == []
+
+
+def test_no_answer_is_not_a_refusal_for_good():
+    with pytest.raises(MailError) as failed:
+        send(message_to("nia@example.org"), f"smtp://127.0.0.1:{free_port()}")
+    assert (failed.value.code, failed.value.permanent) == (0, False)
+
+
 def test_without_smtp_url_the_whole_message_is_logged(caplog):
     with caplog.at_level(logging.WARNING, logger="eventmate.mail"):
         send(message_to("nia@example.org"), "")
