@@ -33,8 +33,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
-from ..contacts.prompts import prompts_for
+from ..contacts.capture import capture_prompts, parse_capture, tags_named
+from ..contacts.contract import (
+    FOLLOW_UP_FIELDS,
+    LIST_FIELDS,
+    MAX_NOTES,
+    MAX_TAGS,
+    TEXT_LIMITS,
+    tag_key,
+    tag_name,
+)
 from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import apply_choice, choice_from_form, user_today
@@ -43,9 +51,7 @@ from ..models import ClientRequest, Contact, PromptAnswer, User
 from ..models.base import utcnow
 from .validation import UUID_PATTERN, InvalidRequest, client_id, optional_id, require_object
 
-TEXT_FIELDS = ("full_name", "title", "company")
-LIST_FIELDS = ("emails", "phones", "urls")
-FOLLOW_UP_FIELDS = ("follow_up", "follow_up_on", "follow_up_initial")
+TEXT_FIELDS = tuple(TEXT_LIMITS)
 FIELD_LABELS = {
     "full_name": "Name",
     "title": "Title",
@@ -185,13 +191,13 @@ def _contact_for(user: User, capture: CaptureRequest) -> Contact:
     return contact
 
 
-def _validated(user: User, capture: CaptureRequest) -> tuple:
+def _validated(user: User, contact: Contact, capture: CaptureRequest) -> tuple:
     """parse_capture's checks (lengths, tag count, known prompts, own event) on what was sent."""
     fields = {
         name: value.splitlines() if name in LIST_FIELDS else value
         for name, value in capture.fields.items()
     }
-    prompts = prompts_for(user)
+    prompts = capture_prompts(user, contact.event)
     cleaned, errors = parse_capture(
         {
             **fields,
@@ -229,14 +235,14 @@ def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[st
 
 
 def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
-    cleaned, prompts = _validated(user, capture)
+    cleaned, prompts = _validated(user, contact, capture)
     now = utcnow()
     today = user_today(user, now)
     follow_up, problem = choice_from_form(capture.follow_up, today=today, late_is_today=True)
     if problem:
         raise CaptureError(problem)
     conflicts = _apply_fields(contact, cleaned, capture)
-    removed = {" ".join(name.split()).lstrip("#").casefold() for name in capture.tags_remove}
+    removed = {tag_key(tag_name(name)) for name in capture.tags_remove}
     tags = {tag.key: tag for tag in contact.tags if tag.key not in removed}
     tags.update({tag.key: tag for tag in tags_named(user, cleaned.tags)})
     if len(tags) > MAX_TAGS:

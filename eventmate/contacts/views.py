@@ -13,8 +13,9 @@ from ..followups.service import apply_choice, choice_from_form, choice_view, use
 from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
-from .capture import apply_capture, parse_capture, recent_tags
-from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
+from .capture import apply_capture, capture_prompts, parse_capture, recent_tags
+from .contract import form_values
+from .prompts import MAX_CUSTOM_PROMPTS
 from .search import search_contacts
 from .serialize import contact_vcard
 
@@ -31,28 +32,6 @@ def get_own(model, object_id: int):
 
 def int_arg(name: str) -> int | None:
     return request.args.get(name, type=database_id)
-
-
-def capture_form_data(form) -> dict:
-    """The capture form's fields as plain values for `parse_capture`."""
-    event_id = form.get("event_id", type=int)  # checked against the own events
-    return {
-        "full_name": form.get("full_name", ""),
-        "title": form.get("title", ""),
-        "company": form.get("company", ""),
-        "emails": form.get("emails", "").splitlines(),
-        "phones": form.get("phones", "").splitlines(),
-        "urls": form.get("urls", "").splitlines(),
-        "tags": [*form.getlist("tags"), *form.get("new_tags", "").split(",")],
-        "notes": form.get("notes", ""),
-        "face_to_face": form.get("face_to_face") == "on",
-        "event_id": event_id or None,
-        "answers": {
-            key.removeprefix("answer-"): value
-            for key, value in form.items()
-            if key.startswith("answer-")
-        },
-    }
 
 
 @bp.get("/")
@@ -101,14 +80,14 @@ def detail(contact_id: int):
 def edit(contact_id: int):
     """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
     contact = own_contact_with_notes(contact_id)
-    prompts = prompts_for(current_user)
+    prompts = capture_prompts(current_user, contact.event)
     events = my_events(current_user)
     errors: dict[str, str] = {}
     now = utcnow()
     if request.method == "POST":
         event_ids = {event.id for event, _ in events}
         capture, errors = parse_capture(
-            capture_form_data(request.form), prompts=prompts, event_ids=event_ids
+            form_values(request.form), prompts=prompts, event_ids=event_ids
         )
         follow_up, problem = choice_from_form(request.form, today=user_today(current_user, now))
         if problem:
