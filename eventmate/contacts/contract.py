@@ -47,7 +47,7 @@ def fold_table() -> dict[str, str]:
 
 
 def form_values(form) -> dict:
-    """The contact form's fields (a werkzeug MultiDict) as the plain values `parse_capture` reads."""
+    """The contact form's fields (a MultiDict) as the plain values `parse_capture` reads."""
     event_id = form.get("event_id", type=int)  # checked against the own events
     return {
         **{name: form.get(name, "") for name in TEXT_LIMITS},

@@ -10,8 +10,14 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from eventmate.contacts.capture import parse_capture
-from eventmate.contacts.contract import CONTRACT, CONTRACT_PATH, fold_table, form_values
-from eventmate.contacts.contract import tag_key, tag_name
+from eventmate.contacts.contract import (
+    CONTRACT,
+    CONTRACT_PATH,
+    fold_table,
+    form_values,
+    tag_key,
+    tag_name,
+)
 from eventmate.contacts.prompts import BUILTIN_PROMPTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +49,7 @@ def test_the_contract_is_served_with_the_app_shell():
 
 
 def test_a_tag_whose_key_outgrows_the_column_is_refused():
-    """"ß" folds to "ss": 30 of them make a key of 60 characters."""
+    """ "ß" folds to "ss": 30 of them make a key of 60 characters."""
     _, errors = parse_capture({"tags": ["ß" * 30]}, prompts=[], event_ids=set())
     assert "tags" in errors
     capture, errors = parse_capture({"tags": ["ß" * 20]}, prompts=[], event_ids=set())
