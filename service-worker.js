@@ -16,10 +16,11 @@ const SHELL_CACHE = `eventmate-shell-${VERSION}`;
 const PAGES_CACHE = "eventmate-pages"; // one user's pages; emptied on log-out
 const NETWORK_TIMEOUT_MS = 5000; // slow conference Wi-Fi: show the kept page instead
 const VERSIONED = /^\/static\/v\/[^/]+\//;
-const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
-// Pages worth keeping for offline use (not forms like login or account deletion).
-const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/capture)$/;
+// …and the patterns of the routes named in eventmate/pwa/routes.py: the pages worth keeping
+// for offline use, and my card's QR.
+const ROUTES = { keptPages: [], cardQr: "^$" };
+const KEPT_PAGES = ROUTES.keptPages.map((source) => new RegExp(source));
+const QR = new RegExp(ROUTES.cardQr);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -93,7 +94,7 @@ async function page(request, url) {
     caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true });
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
-    if (plain && KEPT_PAGES.test(url.pathname) && keepable(response)) {
+    if (plain && KEPT_PAGES.some((kept) => kept.test(url.pathname)) && keepable(response)) {
       await (await caches.open(PAGES_CACHE)).put(url.pathname, response.clone());
     }
     return response;

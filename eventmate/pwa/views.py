@@ -7,6 +7,7 @@ from flask_login import AnonymousUserMixin, current_user, login_required
 
 from ..contacts.capture import recent_tags
 from ..contacts.prompts import prompts_for
+from .routes import worker_routes
 from .shell import project_root, shell_files, shell_version, static_url
 
 bp = Blueprint("pwa", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("pwa", __name__)
 THEME_COLOUR = "#0f766e"
 BACKGROUND_COLOUR = "#f4f7f6"
 YEAR = 365 * 24 * 3600
+WORKER_ROUTES = 'const ROUTES = { keptPages: [], cardQr: "^$" };'
 
 
 @bp.record_once
@@ -64,11 +66,15 @@ def service_worker():
     version = shell_version()
     shell = [url_for("pwa.offline"), *(static_url(name) for name in shell_files())]
     source = (project_root() / "service-worker.js").read_text(encoding="utf-8")
-    source = (
-        source.replace('const VERSION = "dev";', f"const VERSION = {json.dumps(version)};", 1)
-        .replace("const SHELL = [];", f"const SHELL = {json.dumps(shell)};", 1)
-        .replace("/static/v/dev/", f"/static/v/{version}/")
-    )
+    for placeholder, value in (
+        ('const VERSION = "dev";', f"const VERSION = {json.dumps(version)};"),
+        ("const SHELL = [];", f"const SHELL = {json.dumps(shell)};"),
+        (WORKER_ROUTES, f"const ROUTES = {json.dumps(worker_routes(current_app))};"),
+    ):
+        if placeholder not in source:
+            raise LookupError(f"service-worker.js lost its placeholder {placeholder!r}")
+        source = source.replace(placeholder, value, 1)
+    source = source.replace("/static/v/dev/", f"/static/v/{version}/")
     response = Response(source, content_type="text/javascript; charset=utf-8")
     response.headers["Cache-Control"] = "no-cache"
     return response
