@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..events.service import my_events, running_event
 from ..extensions import db
+from ..followups.service import new_contact_choice_view
 from ..models import Contact, PromptAnswer, Tag, User
 from ..models.base import utcnow
 from .contract import (
@@ -153,3 +155,20 @@ def apply_capture(owner: User, contact: Contact, capture: CaptureInput, prompts:
             contact.answers.append(
                 PromptAnswer(prompt_key=key, question=questions[key], answer=text)
             )
+
+
+def blank_capture(user: User, now) -> dict:
+    """The capture form's values before the server knows the person (the Scan screen opens it
+    the moment a code is read): a new contact met now at the running event."""
+    event = running_event(user, now)
+    return {
+        "contact": None,
+        "prompts": capture_prompts(user, event),
+        "answers": {},
+        "recent": recent_tags(user),
+        "events": my_events(user),
+        "selected_event": event.id if event else None,
+        "follow_up": new_contact_choice_view(user, event, now),
+        "errors": {},
+        "form": None,
+    }

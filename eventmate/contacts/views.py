@@ -14,12 +14,18 @@ from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
 from .capture import apply_capture, capture_prompts, parse_capture, recent_tags
-from .contract import form_values
+from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
 from .search import search_contacts
 from .serialize import contact_vcard
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+
+@bp.app_template_global()
+def capture_contract() -> dict:
+    """The capture contract's limits, for the form's maxlength attributes."""
+    return CONTRACT
 
 
 def get_own(model, object_id: int):
@@ -107,6 +113,7 @@ def edit(contact_id: int):
         prompts=prompts,
         answers=answers,
         events=events,
+        selected_event=contact.event_id,
         recent=recent_tags(current_user),
         errors=errors,
         form=request.form if errors else None,

@@ -5,8 +5,8 @@ import json
 from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
 from flask_login import AnonymousUserMixin, current_user, login_required
 
-from ..contacts.capture import recent_tags
-from ..contacts.prompts import prompts_for
+from ..contacts.capture import blank_capture
+from ..models.base import utcnow
 from .routes import worker_routes
 from .shell import project_root, shell_files, shell_version, static_url
 
@@ -131,6 +131,4 @@ def offline():
 def offline_capture():
     """Tags, notes and answers for a scan still waiting in the phone's outbox. The page reads
     the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note)."""
-    return render_template(
-        "pwa/capture.html", prompts=prompts_for(current_user), recent=recent_tags(current_user)
-    )
+    return render_template("pwa/capture.html", **blank_capture(current_user, utcnow()))

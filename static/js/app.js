@@ -27,6 +27,6 @@ refreshTokensOnSubmit(({ message, action, onAction }) => toast(message, action, 
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
 }
-if (document.querySelector("[data-offline-capture], form.capture")) {
+if (document.querySelector("form[data-capture]")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }
