@@ -111,10 +111,44 @@ def exchange_cards(page: Page, card_path: str, owner_name: str) -> None:
 
 
 def save_capture(page: Page) -> None:
-    """Tap Save on a contact's capture screen and wait for the saved page to load."""
+    """Tap Save on a contact's capture form (Edit) and wait for the saved page to load."""
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state("load")
+
+
+def note_capture(page: Page, *, tags: str = "", answers: dict | None = None, notes: str = ""):
+    """Fill the capture form as a person does: type tags into "+ add", tap a question's chip
+    and type its answer, open More for the notes."""
+    if tags:
+        page.get_by_label("Add tags").fill(tags)
+    for question, text in (answers or {}).items():
+        page.get_by_role("button", name=question, exact=True).click()
+        page.get_by_label(question, exact=True).fill(text)
+    if notes:
+        open_more(page)
+        page.get_by_label("Notes").fill(notes)
+
+
+def open_more(page: Page) -> None:
+    """Open the capture form's "More" (event, follow-up, contact details, notes)."""
+    more = page.locator("form[data-capture] details.capture-more")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
+
+
+def scan_capture(page: Page, name: str) -> None:
+    """On the Scan screen after a code was read: its capture is open, with the server's name
+    once the scan synced."""
+    capture = page.locator("form[data-capture]")
+    expect(capture).to_be_visible()
+    expect(capture.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def save_scan_capture(page: Page) -> None:
+    """Tap Save on the Scan screen's capture: "Saved · Scan next · Done"."""
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
 
 
 def add_scan(page: Page, payload: str) -> None:
