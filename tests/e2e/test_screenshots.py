@@ -6,6 +6,7 @@ CI runs these flows (each screen must render without errors); only
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .flows import (
@@ -19,8 +20,12 @@ from .flows import (
     join_event,
     lisbon_day,
     make_new_qr,
+    note_capture,
+    paste,
     public_card_path,
     save_capture,
+    save_scan_capture,
+    scan_capture,
     screenshot,
     sign_up,
     tab,
@@ -34,6 +39,27 @@ ORG:Tideway Labs
 TITLE:Head of Partnerships
 EMAIL:ines@tideway.example
 END:VCARD"""
+
+
+ENJOY = "What do they enjoy most about their work?"
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (320, 568)])
+def test_the_capture_after_a_scan(new_phone, width, height):
+    """The capture screen as it opens after a scan (the first screen only: that is the point),
+    with one question open, and saved."""
+    page = new_phone(viewport={"width": width, "height": height}).new_page()
+    sign_up(page, "Rui Almeida", f"rui.{width}@example.org")
+    paste(page, VCARD)
+    scan_capture(page, "Inês Carvalho")
+    screenshot(page, f"capture-scan-{width}", full_page=False)
+    page.get_by_role("button", name=ENJOY, exact=True).click()
+    page.get_by_label(ENJOY, exact=True).fill("Partnerships that start at a booth.")
+    screenshot(page, f"capture-question-{width}", full_page=False)
+    page.get_by_label("Add tags").fill("partnerships")
+    page.get_by_label("Add tags").press("Enter")
+    save_scan_capture(page)
+    screenshot(page, f"capture-saved-{width}", full_page=False)
 
 
 def test_every_screen(new_phone):
@@ -95,9 +121,10 @@ def test_every_screen(new_phone):
     screenshot(ben, "home-new")
     join_event(ben, code, EVENT)
     exchange_cards(ben, card, "Ana Ribeiro")
-    ben.get_by_label("Add tags").fill("design, hiring, Lisbon")
-    ben.get_by_label("What do they enjoy most about their work?").fill(
-        "Watching people use a tool for the first time."
+    note_capture(
+        ben,
+        tags="design, hiring, Lisbon",
+        answers={ENJOY: "Watching people use a tool for the first time."},
     )
     screenshot(ben, "capture")
     save_capture(ben)

@@ -26,7 +26,7 @@ def opening_ms(page: Page) -> float:
     """From the decode (scanner.js) to the capture screen shown (scan-capture.js)."""
     page.wait_for_function(OPENING.replace("return decoded", "return !!decoded && !!shown; //"))
     elapsed = page.evaluate(OPENING)
-    print(f"capture opened {elapsed:.0f} ms after the decode")  # noqa: T201 (a figure to report)
+    print(f"capture opened {elapsed:.0f} ms after the decode")  # a figure for the report
     return elapsed
 
 
