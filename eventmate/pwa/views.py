@@ -131,4 +131,6 @@ def offline():
 def offline_capture():
     """Tags, notes and answers for a scan still waiting in the phone's outbox. The page reads
     the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note)."""
-    return render_template("pwa/capture.html", **blank_capture(current_user, utcnow()))
+    return render_template(
+        "pwa/capture.html", fix_payload=True, **blank_capture(current_user, utcnow())
+    )

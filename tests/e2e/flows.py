@@ -137,11 +137,13 @@ def open_more(page: Page) -> None:
         more.locator("summary").click()
 
 
-def scan_capture(page: Page, name: str) -> None:
-    """On the Scan screen after a code was read: its capture is open, with the server's name
-    once the scan synced."""
+def scan_capture(page: Page, name: str, *, synced: bool = True) -> None:
+    """On the Scan screen after a code was read: its capture is open, named `name`; `synced`:
+    the scan reached the server, which named the person (else the phone's reading names them)."""
     capture = page.locator("form[data-capture]")
     expect(capture).to_be_visible()
+    if synced:
+        expect(capture.locator("[data-capture-state]")).to_have_text("In your People")
     expect(capture.get_by_role("heading", level=1)).to_have_text(name)
 
 
@@ -208,8 +210,9 @@ LAYOUT_PROBLEMS = """(selector) => {
   for (const img of document.querySelectorAll("img")) {
     if (!img.hasAttribute("alt")) problems.push(`image without alt: ${img.src}`);
   }
-  const headings = document.querySelectorAll("h1").length;
-  if (headings !== 1) problems.push(`${headings} <h1> on the page, want 1`);
+  // Shown ones: a screen may hold another, hidden until it takes over (Scan, then capture).
+  const headings = [...document.querySelectorAll("h1")].filter((h) => h.getClientRects().length);
+  if (headings.length !== 1) problems.push(`${headings.length} <h1> on the page, want 1`);
   return problems;
 }"""
 

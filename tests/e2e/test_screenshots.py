@@ -52,6 +52,7 @@ def test_the_capture_after_a_scan(new_phone, width, height):
     sign_up(page, "Rui Almeida", f"rui.{width}@example.org")
     paste(page, VCARD)
     scan_capture(page, "Inês Carvalho")
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")  # synced
     screenshot(page, f"capture-scan-{width}", full_page=False)
     page.get_by_role("button", name=ENJOY, exact=True).click()
     page.get_by_label(ENJOY, exact=True).fill("Partnerships that start at a booth.")
@@ -59,6 +60,7 @@ def test_the_capture_after_a_scan(new_phone, width, height):
     page.get_by_label("Add tags").fill("partnerships")
     page.get_by_label("Add tags").press("Enter")
     save_scan_capture(page)
+    expect(page.get_by_role("link", name=re.compile("to sync"))).to_be_hidden()  # synced
     screenshot(page, f"capture-saved-{width}", full_page=False)
 
 

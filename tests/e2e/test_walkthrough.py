@@ -41,9 +41,7 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     sign_up(ben, "Ben Okafor", "ben.walk@example.org")
     join_event(ben, code, EVENT)
     exchange_cards(ben, card, "Ana Ribeiro")
-    expect(ben.locator(".meetings")).to_contain_text(
-        f"You exchanged cards with Ana Ribeiro at {EVENT}"
-    )
+    expect(ben.locator("[data-capture-where]")).to_contain_text(EVENT)  # where and when
 
     # Capture: a new tag, an answer and notes; then a chip toggled off again.
     note_capture(
@@ -53,6 +51,9 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
         notes="Send her the onboarding study.",
     )
     save_capture(ben)
+    expect(ben.locator(".meetings")).to_contain_text(
+        f"You exchanged cards with Ana Ribeiro at {EVENT}"
+    )
     tags = ben.get_by_role("list", name="Tags")  # the contact's page reads first
     expect(tags.get_by_role("listitem")).to_have_text(["hiring", "product"])
     expect(ben.locator("blockquote")).to_have_text("Talking to users every week")
