@@ -16,6 +16,13 @@ const find = (name) => form.querySelector(`[data-capture-${name}]`);
 const DETAILS = ["full_name", "title", "company", "emails", "phones", "urls"];
 const eventName = find("where").textContent.trim(); // the running event, as the page was drawn
 const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const day = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+
+// "today at 9:41" (the day when it wasn't today: a person scanned again).
+function met(moment) {
+  const today = moment.toDateString() === new Date().toDateString();
+  return `${today ? "today" : day.format(moment)} at ${clock.format(moment)}`;
+}
 
 // The scan on screen: {id, contactId, contactUrl, name, before (what the form showed)}.
 let current = null;
@@ -42,8 +49,8 @@ export function openScanCapture({ id, payload }) {
   form.reset();
   const code = parseCode(payload);
   const name = code.kind === "card" ? "EventMate card" : code.name || "Scanned person";
-  const when = clock.format(new Date());
-  header({ ...code, name, where: [eventName, when].filter(Boolean).join(" · ") });
+  const where = [eventName, `Met ${met(new Date())}`].filter(Boolean).join(" · ");
+  header({ ...code, name, where });
   find("state").textContent = "Saved on this phone";
   find("error").hidden = true;
   for (const field of ["full_name", "title", "company"]) {
@@ -61,7 +68,7 @@ export function openScanCapture({ id, payload }) {
 export function scanIdentified(scanId, contact) {
   if (current?.id !== scanId || current.contactId) return;
   const first = [...(contact.meetings ?? [])].sort((a, b) => a.met_at.localeCompare(b.met_at))[0];
-  const when = first ? clock.format(new Date(first.met_at)) : "";
+  const when = first ? `Met ${met(new Date(first.met_at))}` : "";
   const where = [contact.event?.name ?? first?.event, when].filter(Boolean).join(" · ");
   header({ name: contact.name, title: contact.title, company: contact.company, where });
   find("state").textContent = "In your People";
