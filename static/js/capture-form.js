@@ -81,7 +81,9 @@ export function changes(before, now) {
   return {
     ...choices,
     tags_add: now.tags.filter((tag) => !tags.has(before.tags, tag)),
-    tags_remove: before.tags.filter((tag) => tags.has(now.unticked, tag) && !tags.has(now.tags, tag)),
+    tags_remove: before.tags.filter(
+      (tag) => tags.has(now.unticked, tag) && !tags.has(now.tags, tag),
+    ),
     face_to_face: now.face_to_face,
     notes: now.notes,
     answers,

@@ -53,8 +53,10 @@ export function openScanCapture({ id, payload }) {
   header({ ...code, name, where });
   find("state").textContent = "Saved on this phone";
   find("error").hidden = true;
-  for (const field of ["full_name", "title", "company"]) {
-    form.elements[field].value = code.kind === "card" ? "" : code[field === "full_name" ? "name" : field];
+  // The phone's reading, under More: the server's replaces it where it isn't edited.
+  const reading = { full_name: code.name, title: code.title, company: code.company };
+  for (const [field, value] of Object.entries(reading)) {
+    form.elements[field].value = code.kind === "card" ? "" : value;
   }
   showAnswers(form, null);
   current = { id, contactId: null, contactUrl: null, name, before: read(form) };
