@@ -2,7 +2,8 @@
 // - precaches this deploy's app shell (CSS, JS, icons, /offline) under a versioned cache and
 //   deletes only its own older caches on activate; a new version waits until the user taps
 //   "Reload" (no files swapped under a running page);
-// - pages: network first, falling back to the copy kept when last visited, then /offline;
+// - pages: network first, falling back to the copy kept when last visited, then /offline
+//   (which pages are kept, and my card's QR: patterns the server writes from its routes);
 // - versioned static files (/static/v/<version>/…): cache first;
 // - my card's QR: cache first (its URL changes with the card);
 // - /api/*: never cached; the outbox is sent on Background Sync.
