@@ -154,12 +154,16 @@ export async function render() {
     const offline =
       status === "retry" ? " You're offline or the network isn't reaching EventMate." : "";
     parts.push(
-      element("h2", { text: "Waiting to sync" }),
-      element("p", {
-        class: "muted small",
-        text: `Saved on this phone; they sync when you're back online.${offline}`,
-      }),
-      element("ul", { class: "sync-list" }, ...pending.map(row)),
+      element(
+        "div",
+        { "data-sync-pending": "" }, // app.css hides it on the Scan screen's capture
+        element("h2", { text: "Waiting to sync" }),
+        element("p", {
+          class: "muted small",
+          text: `Saved on this phone; they sync when you're back online.${offline}`,
+        }),
+        element("ul", { class: "sync-list" }, ...pending.map(row)),
+      ),
     );
   }
   panel.replaceChildren(...parts);

@@ -74,6 +74,7 @@ def test_a_scan_opens_its_capture_and_one_answer_takes_three_taps(camera_phone, 
         box = capture.get_by_label(ENJOY, exact=True)
         expect(box).to_be_focused()
         taps.type(box, "Field studies with farmers")
+        print(f"{size}: scrolled {page.evaluate('window.scrollY')} px")  # a figure for the report
         taps.tap(save)
         expect(page.get_by_role("heading", name="Saved")).to_be_visible()
         assert taps.count == 3
@@ -123,7 +124,7 @@ def test_offline_the_capture_opens_at_once_and_its_notes_sync_later(camera_phone
     offline = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
     monkeypatch.setattr(e2e, "EXPECTED_CONSOLE", (*e2e.EXPECTED_CONSOLE, offline))
     with camera_phone(qr_image(BADGE), viewport=SIZES["320x568"]) as page:
-        sign_up(page, "Kai Offline", "kai.offline@example.org")
+        sign_up(page, "Kai Capture", "kai.capture@example.org")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         tab(page, "Scan")
         scan_capture(page, "Camille Moreau")  # online once: the decoder is kept

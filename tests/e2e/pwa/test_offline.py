@@ -594,6 +594,7 @@ def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
     paste(page, BADGE)
     expect(page.locator("form[data-capture]")).to_be_visible(timeout=1_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    page.wait_for_timeout(500)  # the capture opens before the scan is sent
     assert held, "the scan was not sent"
     phone.unroute("**/api/scans")
     for route in held:  # the slow answers never come: the scan waits in the outbox
