@@ -33,7 +33,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from ..contacts.capture import capture_prompts, parse_capture, tags_named
+from ..contacts.capture import parse_capture, prompts_about, tags_named
 from ..contacts.contract import (
     FOLLOW_UP_FIELDS,
     LIST_FIELDS,
@@ -197,7 +197,7 @@ def _validated(user: User, contact: Contact, capture: CaptureRequest) -> tuple:
         name: value.splitlines() if name in LIST_FIELDS else value
         for name, value in capture.fields.items()
     }
-    prompts = capture_prompts(user, contact.event)
+    prompts = prompts_about(user, contact)
     cleaned, errors = parse_capture(
         {
             **fields,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ..events.service import my_events, running_event
 from ..extensions import db
 from ..followups.service import new_contact_choice_view
-from ..models import Contact, PromptAnswer, Tag, User
+from ..models import Contact, Event, PromptAnswer, Tag, User
 from ..models.base import utcnow
 from .contract import (
     MAX_ANSWER,
@@ -101,10 +101,18 @@ def parse_capture(
     return capture, errors
 
 
-def capture_prompts(user: User, event=None) -> list[Prompt]:
+def capture_prompts(user: User, event: Event | None = None) -> list[Prompt]:
     """The questions the capture screen asks (and accepts answers to), for a contact met at
     `event`: every caller goes through here."""
     return prompts_for(user)
+
+
+def prompts_about(user: User, contact: Contact) -> list[Prompt]:
+    """`capture_prompts` for a contact, at its event as saved. The event is fetched by id, not
+    through `contact.event`: a capture may change `event_id` next, and a relationship loaded
+    now would keep the old event for the follow-up planned after it."""
+    event = db.session.get(Event, contact.event_id) if contact.event_id else None
+    return capture_prompts(user, event)
 
 
 def recent_tags(owner: User, limit: int = 12) -> list[Tag]:

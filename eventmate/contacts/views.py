@@ -13,7 +13,7 @@ from ..followups.service import apply_choice, choice_from_form, choice_view, use
 from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
-from .capture import apply_capture, capture_prompts, parse_capture, recent_tags
+from .capture import apply_capture, parse_capture, prompts_about, recent_tags
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
 from .search import search_contacts
@@ -86,7 +86,7 @@ def detail(contact_id: int):
 def edit(contact_id: int):
     """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
     contact = own_contact_with_notes(contact_id)
-    prompts = capture_prompts(current_user, contact.event)
+    prompts = prompts_about(current_user, contact)
     events = my_events(current_user)
     errors: dict[str, str] = {}
     now = utcnow()
