@@ -138,7 +138,7 @@ def test_offline_page_holds_no_user_data_and_keeps_flashes(ana):
 
 def test_offline_capture_screen_needs_login_and_lists_my_prompts(client, ana):
     page = ana.get("/offline/capture").get_data(as_text=True)
-    assert "data-offline-capture" in page
+    assert "data-capture" in page and "data-capture-payload" in page  # the one capture form
     assert "What do they enjoy most about their work?" in page
     ana.post("/logout")
     assert ana.get("/offline/capture").status_code == 302
