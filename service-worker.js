@@ -4,7 +4,8 @@
 //   "Reload" (no files swapped under a running page);
 // - pages: network first, falling back to the copy kept when last visited, then /offline;
 //   People and every contact's page fall back to /offline/people, which draws them from the
-//   phone's copy of the contacts (static/js/people-offline.js): no page per contact is kept;
+//   phone's copy of the contacts (static/js/people-offline.js): no page per contact is kept
+//   (which pages: patterns the server writes from its routes, eventmate/pwa/routes.py);
 // - versioned static files (/static/v/<version>/…): cache first;
 // - my card's QR and the photos (a contact's, my card's): cache first (each URL changes with
 //   its content), among the user's pages;
@@ -19,13 +20,14 @@ const SHELL_CACHE = `eventmate-shell-${VERSION}`;
 const PAGES_CACHE = "eventmate-pages"; // one user's pages; emptied on log-out
 const NETWORK_TIMEOUT_MS = 5000; // slow conference Wi-Fi: show the kept page instead
 const VERSIONED = /^\/static\/v\/[^/]+\//;
-const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
-const PHOTO = /^\/(contacts\/\d+\/photo\/|c\/[A-Za-z0-9_-]+\/photo-)[0-9a-f]+\.jpg$/;
-// Pages worth keeping for offline use (not forms like login or account deletion).
-const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/(capture|people))$/;
-const PEOPLE = /^\/contacts\/(\d+)?$/; // offline: the page drawn from the contacts' copy
-const PEOPLE_PAGE = "/offline/people";
+// …and the patterns of the routes named in eventmate/pwa/routes.py: the pages worth keeping
+// for offline use, the cache-first images (my card's QR, the photos) and People's pages.
+const ROUTES = { keptPages: [], cacheFirst: [], people: [], peoplePage: "" };
+const regexes = (sources) => sources.map((source) => new RegExp(source));
+const KEPT_PAGES = regexes(ROUTES.keptPages);
+const CACHE_FIRST = regexes(ROUTES.cacheFirst);
+const PEOPLE = regexes(ROUTES.people);
+const matches = (patterns, path) => patterns.some((pattern) => pattern.test(path));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -80,7 +82,7 @@ self.addEventListener("fetch", (event) => {
   else if (VERSIONED.test(url.pathname)) event.respondWith(versionedFile(request, url));
   else if (url.pathname.startsWith("/static/"))
     event.respondWith(networkFirst(request, SHELL_CACHE));
-  else if (QR.test(url.pathname) || PHOTO.test(url.pathname))
+  else if (matches(CACHE_FIRST, url.pathname))
     event.respondWith(cacheFirst(request, PAGES_CACHE));
 });
 
@@ -97,14 +99,14 @@ function keepable(response) {
 
 async function page(request, url) {
   const kept = () =>
-    caches.match(PEOPLE.test(url.pathname) ? PEOPLE_PAGE : request, {
+    caches.match(matches(PEOPLE, url.pathname) ? ROUTES.peoplePage : request, {
       cacheName: PAGES_CACHE,
       ignoreSearch: true,
       ignoreVary: true,
     });
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
-    if (plain && KEPT_PAGES.test(url.pathname) && keepable(response)) {
+    if (plain && matches(KEPT_PAGES, url.pathname) && keepable(response)) {
       await (await caches.open(PAGES_CACHE)).put(url.pathname, response.clone());
     }
     return response;

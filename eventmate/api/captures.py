@@ -35,8 +35,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
-from ..contacts.prompts import prompts_for_contact
+from ..contacts.capture import parse_capture, prompts_about, tags_named
+from ..contacts.contract import (
+    FOLLOW_UP_FIELDS,
+    LIST_FIELDS,
+    MAX_NOTES,
+    MAX_TAGS,
+    TEXT_LIMITS,
+    tag_key,
+    tag_name,
+)
 from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import apply_choice, choice_from_form, user_today
@@ -45,9 +53,7 @@ from ..models import ClientRequest, Contact, PromptAnswer, User
 from ..models.base import utcnow
 from .validation import UUID_PATTERN, InvalidRequest, client_id, optional_id, require_object
 
-TEXT_FIELDS = ("full_name", "title", "company")
-LIST_FIELDS = ("emails", "phones", "urls")
-FOLLOW_UP_FIELDS = ("follow_up", "follow_up_on", "follow_up_initial")
+TEXT_FIELDS = tuple(TEXT_LIMITS)
 FIELD_LABELS = {
     "full_name": "Name",
     "title": "Title",
@@ -199,7 +205,7 @@ def _validated(user: User, contact: Contact, capture: CaptureRequest) -> tuple:
     }
     events = {event.id: event for event, _ in my_events(user)} if capture.sets_event else {}
     moving_to = events.get(capture.event_id)
-    prompts = prompts_for_contact(user, contact, moving_to=moving_to)
+    prompts = prompts_about(user, contact, moving_to=moving_to)
     cleaned, errors = parse_capture(
         {
             **fields,
@@ -244,7 +250,7 @@ def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
     if problem:
         raise CaptureError(problem)
     conflicts = _apply_fields(contact, cleaned, capture)
-    removed = {" ".join(name.split()).lstrip("#").casefold() for name in capture.tags_remove}
+    removed = {tag_key(tag_name(name)) for name in capture.tags_remove}
     tags = {tag.key: tag for tag in contact.tags if tag.key not in removed}
     tags.update({tag.key: tag for tag in tags_named(user, cleaned.tags)})
     if len(tags) > MAX_TAGS:

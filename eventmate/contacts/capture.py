@@ -5,17 +5,24 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..events.service import my_events, running_event
 from ..extensions import db
-from ..models import Contact, PromptAnswer, Tag, User
+from ..followups.service import new_contact_choice_view
+from ..models import Contact, Event, PromptAnswer, Tag, User
 from ..models.base import utcnow
-from .prompts import Prompt
+from .contract import (
+    MAX_ANSWER,
+    MAX_LIST_ITEM,
+    MAX_LIST_ITEMS,
+    MAX_NOTES,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    TEXT_LIMITS,
+    tag_key,
+    tag_name,
+)
+from .prompts import Prompt, prompts_for, prompts_for_contact
 
-MAX_TAGS = 20
-MAX_TAG_LENGTH = 40
-MAX_NOTES = 5000
-MAX_ANSWER = 2000
-MAX_LIST_ITEMS = 10
-TEXT_LIMITS = {"full_name": 120, "title": 120, "company": 120}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -37,12 +44,13 @@ class CaptureInput:
 def _clean_tags(names: list[str], errors: dict) -> list[str]:
     seen: dict[str, str] = {}
     for name in names:
-        cleaned = " ".join(name.split()).lstrip("#")
+        cleaned = tag_name(name)
         if not cleaned:
             continue
-        if len(cleaned) > MAX_TAG_LENGTH:
+        # The key too: "ß" folds to "ss", and the key is kept in a column of that size.
+        if max(len(cleaned), len(tag_key(cleaned))) > MAX_TAG_LENGTH:
             errors["tags"] = f"Keep each tag under {MAX_TAG_LENGTH} characters."
-        seen.setdefault(cleaned.casefold(), cleaned)
+        seen.setdefault(tag_key(cleaned), cleaned)
     if len(seen) > MAX_TAGS:
         errors["tags"] = f"Use at most {MAX_TAGS} tags per person."
     return list(seen.values())
@@ -50,8 +58,8 @@ def _clean_tags(names: list[str], errors: dict) -> list[str]:
 
 def _clean_list(values: list[str], name: str, errors: dict, *, check=None) -> list[str]:
     cleaned = [value.strip() for value in values if value.strip()]
-    if len(cleaned) > MAX_LIST_ITEMS or any(len(value) > 300 for value in cleaned):
-        errors[name] = f"At most {MAX_LIST_ITEMS} entries of 300 characters each."
+    if len(cleaned) > MAX_LIST_ITEMS or any(len(value) > MAX_LIST_ITEM for value in cleaned):
+        errors[name] = f"At most {MAX_LIST_ITEMS} entries of {MAX_LIST_ITEM} characters each."
     elif check and not all(check(value) for value in cleaned):
         errors[name] = "One of these doesn't look right; check it."
     return cleaned
@@ -97,6 +105,18 @@ def parse_capture(
     return capture, errors
 
 
+def capture_prompts(user: User, event: Event | None = None) -> list[Prompt]:
+    """The questions the capture screen asks (and accepts answers to), for a contact met at
+    `event`: every caller goes through here."""
+    return prompts_for(user, event)
+
+
+def prompts_about(user: User, contact: Contact, *, moving_to: Event | None = None) -> list[Prompt]:
+    """The questions a contact's capture asks and accepts: its event's (and those of the event
+    a save moves it to), the user's own, and any it already holds an answer to."""
+    return prompts_for_contact(user, contact, moving_to=moving_to)
+
+
 def recent_tags(owner: User, limit: int = 12) -> list[Tag]:
     return list(
         db.session.scalars(
@@ -110,7 +130,7 @@ def recent_tags(owner: User, limit: int = 12) -> list[Tag]:
 
 def tags_named(owner: User, names: list[str]) -> list[Tag]:
     """The owner's tags with these names, creating the missing ones ("AI" and "ai" are one)."""
-    keys = {name.casefold(): name for name in names}
+    keys = {tag_key(name): name for name in names}
     existing = {
         tag.key: tag
         for tag in db.session.scalars(
@@ -145,3 +165,20 @@ def apply_capture(owner: User, contact: Contact, capture: CaptureInput, prompts:
             contact.answers.append(
                 PromptAnswer(prompt_key=key, question=questions[key], answer=text)
             )
+
+
+def blank_capture(user: User, now) -> dict:
+    """The capture form's values before the server knows the person (the Scan screen opens it
+    the moment a code is read): a new contact met now at the running event."""
+    event = running_event(user, now)
+    return {
+        "contact": None,
+        "prompts": capture_prompts(user, event),
+        "answers": {},
+        "recent": recent_tags(user),
+        "events": my_events(user),
+        "selected_event": event.id if event else None,
+        "follow_up": new_contact_choice_view(user, event, now),
+        "errors": {},
+        "form": None,
+    }

@@ -20,8 +20,9 @@ from ..followups.service import (
 from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
-from .capture import apply_capture, parse_capture, recent_tags
-from .prompts import MAX_CUSTOM_PROMPTS, prompts_for_contact
+from .capture import apply_capture, parse_capture, prompts_about, recent_tags
+from .contract import CONTRACT, form_values
+from .prompts import MAX_CUSTOM_PROMPTS
 from .search import search_contacts
 from .serialize import contact_vcard
 from .service import get_own
@@ -33,30 +34,14 @@ bp.add_app_template_global(about, "contact_about")
 bp.add_app_template_global(cue, "contact_cue")
 
 
+@bp.app_template_global()
+def capture_contract() -> dict:
+    """The capture contract's limits, for the form's maxlength attributes."""
+    return CONTRACT
+
+
 def int_arg(name: str) -> int | None:
     return request.args.get(name, type=database_id)
-
-
-def capture_form_data(form) -> dict:
-    """The capture form's fields as plain values for `parse_capture`."""
-    event_id = form.get("event_id", type=int)  # checked against the own events
-    return {
-        "full_name": form.get("full_name", ""),
-        "title": form.get("title", ""),
-        "company": form.get("company", ""),
-        "emails": form.get("emails", "").splitlines(),
-        "phones": form.get("phones", "").splitlines(),
-        "urls": form.get("urls", "").splitlines(),
-        "tags": [*form.getlist("tags"), *form.get("new_tags", "").split(",")],
-        "notes": form.get("notes", ""),
-        "face_to_face": form.get("face_to_face") == "on",
-        "event_id": event_id or None,
-        "answers": {
-            key.removeprefix("answer-"): value
-            for key, value in form.items()
-            if key.startswith("answer-")
-        },
-    }
 
 
 @bp.get("/")
@@ -122,14 +107,14 @@ def inbox_link(follow_up_id: int) -> str:
 def edit(contact_id: int):
     """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
     contact = own_contact_with_notes(contact_id)
-    prompts = prompts_for_contact(current_user, contact)
+    prompts = prompts_about(current_user, contact)
     events = my_events(current_user)
     errors: dict[str, str] = {}
     now = utcnow()
     if request.method == "POST":
         event_ids = {event.id for event, _ in events}
         capture, errors = parse_capture(
-            capture_form_data(request.form), prompts=prompts, event_ids=event_ids
+            form_values(request.form), prompts=prompts, event_ids=event_ids
         )
         follow_up, problem = choice_from_form(request.form, today=user_today(current_user, now))
         if problem:
@@ -149,6 +134,7 @@ def edit(contact_id: int):
         prompts=prompts,
         answers=answers,
         events=events,
+        selected_event=contact.event_id,
         recent=recent_tags(current_user),
         errors=errors,
         form=request.form if errors else None,

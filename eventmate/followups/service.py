@@ -89,19 +89,30 @@ class ChoiceView:
     done_at: datetime | None = None
 
 
-def choice_view(user: User, contact: Contact, now: datetime) -> ChoiceView:
-    met_at, venue = _meeting_place(contact)
+def _choice_view(user: User, met_at, venue, due, now: datetime, done_at=None) -> ChoiceView:
     common = {"met_at": met_at, "home_zone": user.timezone, "hour": user.reminder_hour}
     options = {
         name: planning.plan_due(**common, venue=venue, days=days, now=now)
         for name, days in planning.CHOICE_DAYS.items()
     }
-    current = open_follow_up(contact)
-    due = current.due_at if current else None
     selected = planning.choice_for(due, **common, venue=venue, now=now)
+    return ChoiceView(selected, options, due, user_today(user, now), done_at)
+
+
+def choice_view(user: User, contact: Contact, now: datetime) -> ChoiceView:
+    met_at, venue = _meeting_place(contact)
+    current = open_follow_up(contact)
     latest = latest_follow_up(contact)
     done_at = latest.done_at if latest is not None and latest.state == "done" else None
-    return ChoiceView(selected, options, due, user_today(user, now), done_at)
+    return _choice_view(user, met_at, venue, current.due_at if current else None, now, done_at)
+
+
+def new_contact_choice_view(user: User, event: Event | None, now: datetime) -> ChoiceView:
+    """The choice for someone scanned now at `event`, before the scan reaches the server: the
+    follow-up every new contact gets (`plan_for_new_contact`) is selected."""
+    venue = Venue.of(event)
+    due = planning.plan_due(now, home_zone=user.timezone, hour=user.reminder_hour, venue=venue)
+    return _choice_view(user, now, venue, due, now)
 
 
 def apply_choice(user: User, contact: Contact, choice: Choice | None, now: datetime) -> None:

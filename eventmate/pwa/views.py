@@ -5,10 +5,9 @@ import json
 from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
 from flask_login import AnonymousUserMixin, current_user, login_required
 
-from ..contacts.capture import recent_tags
-from ..contacts.prompts import prompts_for
-from ..events.service import running_event
+from ..contacts.capture import blank_capture
 from ..models.base import utcnow
+from .routes import worker_routes
 from .shell import project_root, shell_files, shell_version, static_url
 
 bp = Blueprint("pwa", __name__)
@@ -16,6 +15,7 @@ bp = Blueprint("pwa", __name__)
 THEME_COLOUR = "#0f766e"
 BACKGROUND_COLOUR = "#f4f7f6"
 YEAR = 365 * 24 * 3600
+WORKER_ROUTES = 'const ROUTES = { keptPages: [], cacheFirst: [], people: [], peoplePage: "" };'
 
 
 @bp.record_once
@@ -66,11 +66,15 @@ def service_worker():
     version = shell_version()
     shell = [url_for("pwa.offline"), *(static_url(name) for name in shell_files())]
     source = (project_root() / "service-worker.js").read_text(encoding="utf-8")
-    source = (
-        source.replace('const VERSION = "dev";', f"const VERSION = {json.dumps(version)};", 1)
-        .replace("const SHELL = [];", f"const SHELL = {json.dumps(shell)};", 1)
-        .replace("/static/v/dev/", f"/static/v/{version}/")
-    )
+    for placeholder, value in (
+        ('const VERSION = "dev";', f"const VERSION = {json.dumps(version)};"),
+        ("const SHELL = [];", f"const SHELL = {json.dumps(shell)};"),
+        (WORKER_ROUTES, f"const ROUTES = {json.dumps(worker_routes(current_app))};"),
+    ):
+        if placeholder not in source:
+            raise LookupError(f"service-worker.js lost its placeholder {placeholder!r}")
+        source = source.replace(placeholder, value, 1)
+    source = source.replace("/static/v/dev/", f"/static/v/{version}/")
     response = Response(source, content_type="text/javascript; charset=utf-8")
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -126,10 +130,10 @@ def offline():
 @login_required
 def offline_capture():
     """Tags, notes and answers for a scan still waiting in the phone's outbox. The page reads
-    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note).
-    It asks the questions of the event the scans are noted at."""
-    prompts = prompts_for(current_user, running_event(current_user, utcnow()))
-    return render_template("pwa/capture.html", prompts=prompts, recent=recent_tags(current_user))
+    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note)."""
+    return render_template(
+        "pwa/capture.html", fix_payload=True, **blank_capture(current_user, utcnow())
+    )
 
 
 @bp.get("/offline/people")

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..cards.links import card_hosts
+from ..contacts.capture import blank_capture
 from ..models.base import utcnow
 from .service import ScanError, ScanRequest, record_scan
 
@@ -15,7 +16,7 @@ bp = Blueprint("scanning", __name__)
 @bp.get("/scan")
 @login_required
 def scan():
-    return render_template("scanning/scan.html")
+    return render_template("scanning/scan.html", **blank_capture(current_user, utcnow()))
 
 
 @bp.post("/scan")
@@ -29,5 +30,8 @@ def scan_form():
         outcome = record_scan(current_user, scan_request, card_hosts=card_hosts())
     except ScanError as error:
         flash(error.message, "error")
-        return render_template("scanning/scan.html", payload=payload), error.status
+        page = render_template(
+            "scanning/scan.html", payload=payload, **blank_capture(current_user, utcnow())
+        )
+        return page, error.status
     return redirect(url_for("contacts.edit", contact_id=outcome.contact.id, scanned=1))

@@ -34,7 +34,7 @@ const eventQuestions = document.querySelector("[data-event-questions]");
 if (eventQuestions) {
   import("./event-questions.js").then((module) => module.enhance(eventQuestions));
 }
-if (document.querySelector("[data-offline-capture], form.capture")) {
+if (document.querySelector("form[data-capture]")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }
 if (document.querySelector("[data-reminder-ask], form[data-reminder-ask-name]")) {

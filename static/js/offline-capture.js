@@ -1,8 +1,9 @@
-// Tags, notes and answers with no network, through the outbox: the capture screen of a scan
+// Tags, notes and answers with no network, through the outbox: the capture form of a scan
 // waiting to sync (/offline/capture?scan=<id>, or ?item=<id> to fix a rejected item), and a
-// contact's own form when the network fails. Each save queues what the phone showed before
+// contact's own form (Edit) when the network fails. The form itself: capture-form.js. Each save queues what the phone showed before
 // ("base"): the server merges without losing text (eventmate/api/captures.py).
 import { newId } from "./api.js";
+import { CHOICES, changes, enhanceCaptureForm, fill, read } from "./capture-form.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
 import {
@@ -14,61 +15,6 @@ import {
   toast,
   user,
 } from "./sync.js";
-
-const FIELDS = ["full_name", "title", "company", "emails", "phones", "urls"];
-const CHOICES = ["event_id", "follow_up", "follow_up_on"]; // the contact form's
-
-// A tag as the server names it ("#AI " is "AI"); "AI" and "ai" are one tag.
-const tagName = (tag) => tag.trim().split(/\s+/).join(" ").replace(/^#+/, "");
-const hasTag = (tags, tag) => tags.some((other) => other.toLowerCase() === tag.toLowerCase());
-
-// What a capture form holds now: {tags, unticked, notes, answers, fields, choices, face_to_face}.
-function read(form) {
-  const data = new FormData(form);
-  const typed = String(data.get("new_tags") ?? "").split(",");
-  const tags = [...data.getAll("tags"), ...typed].map(tagName).filter(Boolean);
-  const unticked = [...form.querySelectorAll("[name=tags]:not(:checked)")].map((t) => t.value);
-  const [answers, fields, choices] = [{}, {}, {}];
-  for (const [name, value] of data) {
-    if (name.startsWith("answer-")) answers[name.slice("answer-".length)] = value;
-    if (FIELDS.includes(name)) fields[name] = value;
-    if (CHOICES.includes(name)) choices[name] = value;
-  }
-  const notes = String(data.get("notes") ?? "");
-  const face_to_face = data.has("face_to_face");
-  return { tags, unticked, notes, answers, fields, choices, face_to_face };
-}
-
-// Tick these tags' chips (adding missing ones), empty "Add tags": the form shows what was saved.
-function tick(form, tags) {
-  const group = form.querySelector('[aria-label="Tags"]');
-  for (const tag of tags) {
-    let chip = [...form.querySelectorAll("[name=tags]")].find((c) => hasTag([c.value], tag));
-    if (!chip) {
-      chip = element("input", { type: "checkbox", name: "tags", value: tag });
-      group.append(element("label", { class: "chip" }, chip, element("span", { text: tag })));
-      group.hidden = false;
-    }
-    chip.checked = true;
-  }
-  form.elements.new_tags.value = "";
-}
-
-// Show a queued capture on the form, as the server applies it when it holds what the phone
-// started from (else it merges and keeps both texts).
-function fill(form, body) {
-  tick(form, body.tags_add ?? []);
-  for (const chip of form.querySelectorAll("[name=tags]")) {
-    if (hasTag(body.tags_remove ?? [], chip.value)) chip.checked = false;
-  }
-  if (body.face_to_face != null) form.elements.face_to_face.checked = body.face_to_face;
-  const values = { ...body.fields };
-  for (const [key, text] of Object.entries(body.answers ?? {})) values[`answer-${key}`] = text;
-  for (const name of ["notes", ...CHOICES]) if (name in body) values[name] = body[name] ?? "";
-  for (const [name, value] of Object.entries(values)) {
-    if (form.elements[name]) form.elements[name].value = value; // a radio group ticks its radio
-  }
-}
 
 // ---- The capture screen of a pending scan ----
 
@@ -96,6 +42,7 @@ async function pendingCapture(form) {
       "This was synced or discarded already. Find the person under People.";
     show("error").hidden = false;
     form.querySelector("button[type=submit]").disabled = true;
+    form.hidden = false;
     return;
   }
   show("state").textContent = scan ? "Waiting to sync" : "Synced";
@@ -112,7 +59,8 @@ async function pendingCapture(form) {
     show("payload-hint").hidden = scan.state !== "rejected";
   }
   if (previous) fill(form, previous.body);
-  form.querySelector("button[type=submit]").disabled = false;
+  const shown = read(form); // for the event, follow-up and details changed under More
+  form.hidden = false;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -143,10 +91,17 @@ async function pendingCapture(form) {
       answers: Object.fromEntries(Object.entries(now.answers).filter(([, text]) => text.trim())),
       base,
     };
-    // What this screen doesn't show is sent again as it was.
+    // What was changed under More; what a fixed item held otherwise is sent again as it was.
+    const { fields, base: shownBase, ...choices } = changes(shown, now);
     for (const name of ["fields", "tags_remove", ...CHOICES, "follow_up_initial"]) {
       if (fixing && name in fixing.body) body[name] = fixing.body[name];
+      if (CHOICES.includes(name) && name in choices) body[name] = choices[name];
     }
+    if (Object.keys(fields).length) {
+      body.fields = { ...body.fields, ...fields };
+      body.base = { ...base, fields: { ...base.fields, ...shownBase.fields } };
+    }
+    if (choices.follow_up_initial) body.follow_up_initial = choices.follow_up_initial;
     await outbox.add({ kind: "capture", url: "/api/captures", body, user, label: title });
     if (previous?.state === "rejected") await outbox.remove(previous.id);
     await syncNow({ wait: true });
@@ -160,35 +115,6 @@ function baseOf(body) {
 }
 
 // ---- A contact's capture form ----
-
-function changes(before, now) {
-  const changed = (map, previous) =>
-    Object.fromEntries(Object.entries(map).filter(([key, value]) => value !== previous[key]));
-  const answers = changed(now.answers, before.answers);
-  const fields = changed(now.fields, before.fields);
-  const pick = (map, keys) => Object.fromEntries(keys.map((key) => [key, map[key] ?? ""]));
-  // When changed; a follow-up whole, as choice_from_form reads the form.
-  const choices = changed(now.choices, before.choices);
-  const { event_id, ...followUp } = now.choices;
-  if (Object.keys(choices).some((name) => name in followUp)) {
-    Object.assign(choices, followUp, { follow_up_initial: before.choices.follow_up });
-  }
-  if ("event_id" in choices) choices.event_id = Number(event_id) || null;
-  return {
-    ...choices,
-    tags_add: now.tags.filter((tag) => !hasTag(before.tags, tag)),
-    tags_remove: before.tags.filter((tag) => hasTag(now.unticked, tag) && !hasTag(now.tags, tag)),
-    face_to_face: now.face_to_face,
-    notes: now.notes,
-    answers,
-    fields,
-    base: {
-      notes: before.notes,
-      answers: pick(before.answers, Object.keys(answers)),
-      fields: pick(before.fields, Object.keys(fields)),
-    },
-  };
-}
 
 // Online, the form is sent as usual (the server's page, its confirmation and its error
 // messages), with a fresh CSRF token: the page may be a copy kept from hours ago. Offline, on
@@ -280,8 +206,14 @@ async function contactForm(form) {
 }
 
 export function enhance() {
-  const pending = document.querySelector("[data-offline-capture]");
-  if (pending) return pendingCapture(pending);
-  const form = document.querySelector("form.capture");
-  if (form && /^\/contacts\/\d+\/edit$/.test(window.location.pathname)) contactForm(form);
+  const form = document.querySelector("form[data-capture]");
+  if (!form) return;
+  const path = window.location.pathname;
+  if (path === "/offline/capture") {
+    enhanceCaptureForm(form);
+    pendingCapture(form);
+  } else if (/^\/contacts\/\d+\/edit$/.test(path)) {
+    enhanceCaptureForm(form);
+    contactForm(form);
+  }
 }

@@ -168,6 +168,7 @@ function seen(text) {
 }
 
 async function submit(text) {
+  performance.mark("scan-decoded"); // the capture screen opens from here (scan-capture.js)
   busy = true;
   // Browsers refuse (and log) vibration before the user has touched the page.
   if (navigator.userActivation?.hasBeenActive ?? true) navigator.vibrate?.(60);
@@ -182,7 +183,7 @@ async function submit(text) {
     result = { ok: false, error: "This phone couldn't save the scan. Try again.", failed: true };
   }
   busy = false;
-  if (result?.ok !== false) return; // the capture screen is opening
+  if (result?.ok !== false) return; // its capture screen is open
   const message = result.error || "That code couldn't be used.";
   if (!result.failed) rejected.set(text, message); // the server's answer won't change
   showError(message);
@@ -248,6 +249,13 @@ function init() {
   ui.torch.addEventListener("click", toggleTorch);
   ui.retry.addEventListener("click", () => startCamera());
   ui.photo.addEventListener("change", readPhoto);
+  // "Scan next" after a capture was saved: the camera again, here.
+  document.addEventListener("eventmate:scan-next", () => {
+    busy = false; // the last scan may still be on its way: it is safe in the outbox
+    showError(null);
+    if (ui.fallback.hidden) startCamera();
+    else say("Choose a photo of the next code, or type its text below.");
+  });
   document.addEventListener("visibilitychange", () => (document.hidden ? stopCamera() : resume()));
   window.addEventListener("pagehide", stopCamera);
   window.addEventListener("pageshow", (event) => event.persisted && resume());

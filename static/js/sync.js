@@ -1,6 +1,7 @@
 // The page's side of working offline: the service worker and its updates, the "waiting to
 // sync" badge and list, when to send the outbox (app start, back online, a timer, after each
 // save; the service worker adds Background Sync), and logging out without leaking data.
+import { parseCode } from "./card-parse.js";
 import { reached, watchConnection } from "./connection.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
@@ -56,15 +57,10 @@ const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
 const short = (text, length = 60) =>
   text.length > length ? `${text.slice(0, length - 1)}…` : text;
 
-// The name to show for a scanned code: a vCard's FN, a MECARD's N, else its first line.
+// The name to show for a scanned code: a vCard's or MECARD's name, else its first line.
 export function scanLabel(payload) {
-  const mecard = payload
-    .match(/^MECARD:N:([^;]+)/)?.[1]
-    .split(",")
-    .reverse()
-    .join(" ");
-  const name = payload.match(/^FN(?:;[^:\n]*)?:(.+)$/m)?.[1] ?? mecard;
-  return (name ?? payload.trim().split("\n")[0]).trim();
+  const code = parseCode(payload);
+  return code.kind === "card" ? "EventMate card" : code.name;
 }
 
 export function describe(item) {
@@ -171,12 +167,16 @@ export async function render() {
     const offline =
       status === "retry" ? " You're offline or the network isn't reaching EventMate." : "";
     parts.push(
-      element("h2", { text: "Waiting to sync" }),
-      element("p", {
-        class: "muted small",
-        text: `Saved on this phone; they sync when you're back online.${offline}`,
-      }),
-      element("ul", { class: "sync-list" }, ...pending.map(row)),
+      element(
+        "div",
+        { "data-sync-pending": "" }, // app.css hides it on the Scan screen's capture
+        element("h2", { text: "Waiting to sync" }),
+        element("p", {
+          class: "muted small",
+          text: `Saved on this phone; they sync when you're back online.${offline}`,
+        }),
+        element("ul", { class: "sync-list" }, ...pending.map(row)),
+      ),
     );
   }
   panel.replaceChildren(...parts);

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from .flows import add_scan, create_event, lisbon_day, public_card_path, sign_up
+from .flows import (
+    add_scan,
+    create_event,
+    lisbon_day,
+    paste,
+    public_card_path,
+    save_scan_capture,
+    scan_capture,
+    sign_up,
+)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -35,6 +44,7 @@ SIGNED_IN_SCREENS = (
     "/introductions/new?a={contact}",
     "/offline/capture",
 )
+ENJOY = "What do they enjoy most about their work?"
 BADGE = "MECARD:N:Lund,Ida;ORG:Fjord Analytics;TITLE:Data lead;EMAIL:ida@fjord.example;;"
 
 pytestmark = pytest.mark.skipif(
@@ -76,6 +86,15 @@ def test_no_serious_violation_on_any_screen(new_phone, scheme):
         response = page.goto(path.format(**ids))
         assert response is not None and response.ok, (path, response and response.status)
         problems += violations(page)
+
+    # The Scan screen's capture, with a question open, and its "Saved".
+    paste(page, BADGE)
+    scan_capture(page, "Ida Lund")
+    page.get_by_role("button", name=ENJOY, exact=True).click()
+    page.get_by_label(ENJOY, exact=True).fill("Teaching juniors")
+    problems += violations(page)
+    save_scan_capture(page)
+    problems += violations(page)
 
     visitor = new_phone(color_scheme=scheme).new_page()
     for path in (*VISITOR_SCREENS, ids["card"]):

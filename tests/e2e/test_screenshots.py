@@ -6,6 +6,7 @@ CI runs these flows (each screen must render without errors); only
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .flows import (
@@ -20,9 +21,13 @@ from .flows import (
     join_event,
     lisbon_day,
     make_new_qr,
+    note_capture,
+    paste,
     portrait,
     public_card_path,
     save_capture,
+    save_scan_capture,
+    scan_capture,
     screenshot,
     sign_up,
     tab,
@@ -48,6 +53,29 @@ def small_and_large(page: Page, name: str) -> None:
         screenshot(page, f"{name}-320")
     finally:
         page.set_viewport_size(viewport)
+
+
+ENJOY = "What do they enjoy most about their work?"
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (320, 568)])
+def test_the_capture_after_a_scan(new_phone, width, height):
+    """The capture screen as it opens after a scan (the first screen only: that is the point),
+    with one question open, and saved."""
+    page = new_phone(viewport={"width": width, "height": height}).new_page()
+    sign_up(page, "Rui Almeida", f"rui.{width}@example.org")
+    paste(page, VCARD)
+    scan_capture(page, "Inês Carvalho")
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")  # synced
+    screenshot(page, f"capture-scan-{width}", full_page=False)
+    page.get_by_role("button", name=ENJOY, exact=True).click()
+    page.get_by_label(ENJOY, exact=True).fill("Partnerships that start at a booth.")
+    screenshot(page, f"capture-question-{width}", full_page=False)
+    page.get_by_label("Add tags").fill("partnerships")
+    page.get_by_label("Add tags").press("Enter")
+    save_scan_capture(page)
+    expect(page.get_by_role("link", name=re.compile("to sync"))).to_be_hidden()  # synced
+    screenshot(page, f"capture-saved-{width}", full_page=False)
 
 
 def test_every_screen(new_phone, tmp_path):
@@ -120,9 +148,10 @@ def test_every_screen(new_phone, tmp_path):
     screenshot(ben, "home-new")
     join_event(ben, code, EVENT)
     exchange_cards(ben, card, "Ana Ribeiro")
-    ben.get_by_label("Add tags").fill("design, hiring, Lisbon")
-    ben.get_by_label("What do they enjoy most about their work?").fill(
-        "Watching people use a tool for the first time."
+    note_capture(
+        ben,
+        tags="design, hiring, Lisbon",
+        answers={ENJOY: "Watching people use a tool for the first time."},
     )
     screenshot(ben, "capture")
     save_capture(ben)

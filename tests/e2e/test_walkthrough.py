@@ -12,6 +12,7 @@ from .flows import (
     expect_flash,
     join_event,
     lisbon_day,
+    note_capture,
     public_card_path,
     save_capture,
     sign_up,
@@ -40,17 +41,19 @@ def test_two_people_meet_exchange_cards_and_follow_up(new_phone):
     sign_up(ben, "Ben Okafor", "ben.walk@example.org")
     join_event(ben, code, EVENT)
     exchange_cards(ben, card, "Ana Ribeiro")
+    expect(ben.locator("[data-capture-where]")).to_contain_text(EVENT)  # where and when
+
+    # Capture: a new tag, an answer and notes; then a chip toggled off again.
+    note_capture(
+        ben,
+        tags="product, hiring",
+        answers={"What do they enjoy most about their work?": "Talking to users every week"},
+        notes="Send her the onboarding study.",
+    )
+    save_capture(ben)
     expect(ben.locator(".meetings")).to_contain_text(
         f"You exchanged cards with Ana Ribeiro at {EVENT}"
     )
-
-    # Capture: a new tag, an answer and notes; then a chip toggled off again.
-    ben.get_by_label("Add tags").fill("product, hiring")
-    ben.get_by_label("What do they enjoy most about their work?").fill(
-        "Talking to users every week"
-    )
-    ben.get_by_label("Notes").fill("Send her the onboarding study.")
-    save_capture(ben)
     tags = ben.get_by_role("list", name="Tags")  # the contact's page reads first
     expect(tags.get_by_role("listitem")).to_have_text(["hiring", "product"])
     expect(ben.locator("blockquote")).to_have_text("Talking to users every week")
@@ -124,7 +127,7 @@ def test_saving_notes_confirms_it(new_phone):
     ben = new_phone().new_page()
     sign_up(ben, "Filipe Lima", "filipe.walk@example.org")
     exchange_cards(ben, card, "Elena Sousa")
-    ben.get_by_label("Notes").fill("Met at the coffee queue.")
+    note_capture(ben, notes="Met at the coffee queue.")
     save_capture(ben)
     expect(ben.locator(".notes")).to_have_text("Met at the coffee queue.")
     expect_flash(ben, "Saved what you noted about Elena Sousa.", timeout=1_000)  # page is loaded

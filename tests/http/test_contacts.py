@@ -121,7 +121,7 @@ def test_a_capture_not_saved_says_so_at_the_top_of_the_page(app, ben):
     response = capture(ben, contact_id, full_name="Sean Owen", follow_up="date")
     assert response.status_code == 422
     page = visible_text(response)
-    assert page.index("Not saved yet: check what's marked below.") < page.index("Tags")
+    assert page.index("Not saved yet: check what's marked below.") < page.index("What stood out?")
     assert "Pick the day you'd like to follow up." in page
     assert "Not saved" not in visible_text(ben.get(f"/contacts/{contact_id}"))  # shown once
     saved = capture(ben, contact_id, full_name="Sean Owen", follow_up="none")

@@ -6,8 +6,11 @@ import re
 import uuid
 from pathlib import Path
 
+import pytest
+from flask import url_for
 from PIL import Image
 
+from eventmate.pwa import routes as routes_module
 from eventmate.pwa import shell
 
 VERSIONED = re.compile(r"/static/v/([0-9a-f]{12})/")
@@ -137,7 +140,7 @@ def test_offline_page_holds_no_user_data_and_keeps_flashes(ana):
 
 def test_offline_capture_screen_needs_login_and_lists_my_prompts(client, ana):
     page = ana.get("/offline/capture").get_data(as_text=True)
-    assert "data-offline-capture" in page
+    assert "data-capture" in page and "data-capture-payload" in page  # the one capture form
     assert "What do they enjoy most about their work?" in page
     ana.post("/logout")
     assert ana.get("/offline/capture").status_code == 302
@@ -184,3 +187,44 @@ def test_icons_are_committed_pngs():
     icons = Path(shell.__file__).resolve().parents[2] / "static" / "icons"
     for name in ("icon-192.png", "icon-512.png", "maskable-512.png", "apple-touch-icon.png"):
         assert (icons / name).stat().st_size < 20_000, name
+
+
+def worker_routes_in(source: str) -> dict:
+    return json.loads(re.search(r"const ROUTES = (\{.*\});", source).group(1))
+
+
+def test_the_workers_route_patterns_come_from_real_routes(app, ana):
+    """Each pattern written into the worker matches its GET route of `app.url_map`, and every
+    page a phone keeps for offline use (offline_urls) matches one: renaming a route can't
+    silently stop it from working offline."""
+    routes = worker_routes_in(ana.get("/service-worker.js").get_data(as_text=True))
+    kept = [re.compile(pattern) for pattern in routes["keptPages"]]
+    assert len(kept) == len(routes_module.KEPT_PAGES) >= 10
+    with app.test_request_context():
+        for endpoint, pattern in zip(routes_module.KEPT_PAGES, kept, strict=True):
+            [rule] = [r for r in app.url_map.iter_rules(endpoint) if "GET" in r.methods]
+            example = url_for(endpoint, **dict.fromkeys(rule.arguments, 12))
+            assert [p.pattern for p in kept if p.match(example)] == [pattern.pattern], example
+            assert not pattern.match(example + "x")
+    offline = re.search(r'data-offline="([^"]*)"', ana.get("/card").get_data(as_text=True))
+    for url in offline.group(1).split():
+        if url.endswith("/qr.svg"):
+            assert re.match(routes["cardQr"], url), url
+        else:
+            assert any(pattern.match(url) for pattern in kept), url
+    for path in ("/login", "/account/delete", "/contacts/0", "/contacts/12/delete"):
+        assert not any(pattern.match(path) for pattern in kept), path
+
+
+def test_a_route_the_worker_needs_cannot_disappear(app, monkeypatch):
+    monkeypatch.setattr(routes_module, "KEPT_PAGES", (*routes_module.KEPT_PAGES, "gone.page"))
+    with pytest.raises(LookupError, match=r"gone\.page"):
+        routes_module.worker_routes(app)
+
+
+def test_rule_patterns_escape_what_regular_expressions_read(app):
+    converters = app.url_map.converters
+    qr = routes_module.rule_pattern("/c/<card_token:token>/qr.svg", converters)
+    assert qr == r"^/c/(?:[A-Za-z0-9_-]{16,64})/qr\.svg$"
+    assert routes_module.rule_pattern("/x/<name>", converters) == r"^/x/(?:[^/]+)$"
+    assert routes_module.rule_pattern("/", converters) == "^/$"

@@ -21,8 +21,11 @@ from ..flows import (
     create_event,
     expect_flash,
     lisbon_day,
+    note_capture,
+    open_more,
     paste,
     public_card_path,
+    save_scan_capture,
     sign_up,
     tab,
 )
@@ -91,21 +94,31 @@ def sync(page: Page) -> None:
 
 
 def scan_offline(page: Page, payload: str) -> str:
-    """Paste a code on the Scan screen with no network: lands on its offline capture screen."""
+    """Paste a code on the Scan screen with no network: its capture opens there; returns the
+    scan's client id."""
     paste(page, payload)
-    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"))
-    return page.url.rsplit("=", 1)[1]
+    capture = page.locator("form[data-capture]")
+    expect(capture).to_be_visible()
+    expect(capture).to_have_attribute("data-scan-id", re.compile(r"^[0-9a-f-]{36}$"))
+    return capture.get_attribute("data-scan-id")
+
+
+def paste_online(page: Page, payload: str) -> str:
+    """Paste a code online: its capture opens on the Scan screen and, once the scan synced,
+    names the contact; then opens that person's capture form (Edit). Returns its URL."""
+    paste(page, payload)
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")
+    contact_id = page.locator("form[data-capture]").get_attribute("data-contact-id")
+    page.goto(f"/contacts/{contact_id}/edit")
+    return page.url
 
 
 def note(page: Page, *, tags: str = "", notes: str = "", enjoy: str = "") -> None:
-    """Fill the offline capture screen and save; ends on People."""
-    if tags:
-        page.get_by_label("Add tags").fill(tags)
-    if enjoy:
-        page.get_by_label("What do they enjoy most about their work?").fill(enjoy)
-    if notes:
-        page.get_by_label("Notes").fill(notes)
-    page.get_by_role("button", name="Save").click()
+    """Fill the scan's capture and save; ends on People."""
+    answers = {"What do they enjoy most about their work?": enjoy} if enjoy else {}
+    note_capture(page, tags=tags, answers=answers, notes=notes)
+    save_scan_capture(page)
+    tab(page, "People")
     expect(page).to_have_url(re.compile(r"/contacts/$"))
 
 
@@ -206,7 +219,7 @@ def test_the_inbox_is_kept_for_offline_use_until_log_out(phone: BrowserContext, 
     # Opened online, it is kept as it was last seen.
     phone.set_offline(False)
     paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")
     page.goto("/inbox")
     expect(page.locator(".follow-up").filter(has_text="Camille Moreau")).to_be_visible()
     phone.set_offline(True)
@@ -231,7 +244,7 @@ def test_a_form_on_a_page_open_for_hours_is_sent_with_a_fresh_token(
     email = "joao.offline@example.org"
     sign_up(page, "Joao Offline", email)
     paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")
     page.goto("/inbox")
     snooze = page.locator("summary", has_text="Snooze: Camille Moreau")
 
@@ -420,14 +433,13 @@ def test_a_contact_page_opened_before_takes_notes_offline(phone: BrowserContext,
     email = "xia.offline@example.org"
     sign_up(page, "Xia Offline", email)
     install(page)
-    paste(page, BADGE)  # online: straight to Camille's page, which the phone keeps
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
-    contact_page = page.url.split("?")[0]
+    contact_page = paste_online(page, BADGE)  # online: Camille's page, which the phone keeps
 
     phone.set_offline(True)
     page.goto(contact_page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
     page.get_by_label("Add tags").fill("met-offline")
+    open_more(page)
     page.get_by_label("Notes").fill("Ask about the field study.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
@@ -449,8 +461,7 @@ def camille_scanned_online(new_phone, name: str, email: str):
     phone = new_phone(service_workers="block")
     page = phone.new_page()
     sign_up(page, name, email)
-    paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
+    paste_online(page, BADGE)
     return phone, page
 
 
@@ -506,6 +517,7 @@ def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_serve
     contact_page = page.url.split("?")[0]
     create_event(page, "Web Summit", place="Lisbon", starts_on=lisbon_day())
     page.goto(contact_page)
+    open_more(page)
     expect(page.get_by_label("Event")).to_have_value("")
 
     phone.set_offline(True)
@@ -520,6 +532,7 @@ def test_the_event_and_follow_up_chosen_offline_are_synced(new_phone, live_serve
     sync(page)
     wait_for_outbox(page, lambda items: not items)
     page.reload()
+    open_more(page)
     expect(page.get_by_label("Event").locator("option:checked")).to_have_text("Web Summit")
     expect(page.get_by_role("radio", name=re.compile("^In 3 days"))).to_be_checked()
 
@@ -531,15 +544,14 @@ def test_a_kept_contact_page_shows_the_changes_waiting_on_the_phone(
     email = "cy.offline@example.org"
     sign_up(page, "Cy Offline", email)
     install(page)
-    paste(page, BADGE)  # online: Camille's page, which the phone keeps as the server had it
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
-    contact_page = page.url.split("?")[0]
+    contact_page = paste_online(page, BADGE)  # the phone keeps it as the server had it
 
     phone.set_offline(True)
     page.goto(contact_page)
     notice = page.get_by_text("Changes saved on this phone, not synced yet")
     expect(notice).to_be_hidden()
     page.get_by_label("Add tags").fill("met-offline")
+    open_more(page)
     page.get_by_label("Notes").fill("Ask about the field study.")
     page.locator("label.chip", has_text="No follow-up").click()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -549,6 +561,7 @@ def test_a_kept_contact_page_shows_the_changes_waiting_on_the_phone(
     tab(page, "People")
     page.goto(contact_page)
     expect(notice).to_be_visible()
+    open_more(page)
     expect(page.get_by_label("Notes")).to_have_value("Ask about the field study.")
     expect(page.get_by_role("checkbox", name="met-offline", exact=True)).to_be_checked()
     expect(page.get_by_role("radio", name="No follow-up")).to_be_checked()
@@ -579,11 +592,12 @@ def test_on_slow_wi_fi_a_scan_opens_its_notes_without_waiting_for_the_server(
     held: list[Route] = []
     phone.route("**/api/scans", lambda route: held.append(route))
     paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"), timeout=8_000)
+    expect(page.locator("form[data-capture]")).to_be_visible(timeout=1_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    page.wait_for_timeout(500)  # the capture opens before the scan is sent
     assert held, "the scan was not sent"
     phone.unroute("**/api/scans")
-    for route in held:  # the slow answers never come: the page that waited for them is gone
+    for route in held:  # the slow answers never come: the scan waits in the outbox
         with contextlib.suppress(Exception):
             route.abort("timedout")
 
@@ -623,6 +637,7 @@ def test_a_contact_form_cut_off_on_its_way_waits_in_the_outbox(new_phone, live_s
         phone.route("**/api/captures", network_down)
         lines.append(f"Line {number}.")
         page.get_by_label("Add tags").fill(", ".join(f"tag{n}" for n in range(1, number + 1)))
+        open_more(page)
         page.get_by_label("Notes").fill("\n".join(lines))
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_role("status")).to_contain_text("Saved on this phone")
@@ -642,6 +657,7 @@ def test_a_contact_form_cut_off_on_its_way_waits_in_the_outbox(new_phone, live_s
 
     # Online, a save still shows the server's page: what to correct, then its confirmation.
     page.reload()
+    open_more(page)
     page.get_by_label("Notes").fill("Line 4.")
     page.locator("label.chip", has_text="On a date").click()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -932,7 +948,7 @@ def test_an_expired_session_asks_to_log_in_then_syncs(phone: BrowserContext, liv
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(STRONG_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/offline/capture\?scan=[0-9a-f-]{36}$"))
+    expect(page).to_have_url(re.compile(r"/scan$"))  # where the phone was
     wait_for_outbox(page, lambda items: not items)
     assert on_server(live_server, email)["requests"] == ["scan"]
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from .. import conftest as e2e
-from ..flows import paste, sign_up, tab
+from ..flows import open_more, paste, sign_up, tab
 
 BADGE = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Moreau;Camille;;;\r\nFN:Camille Moreau\r\nEND:VCARD\r\n"
 WIDTHS = (390, 360)
@@ -78,7 +78,7 @@ def test_the_top_bar_keeps_the_name_readable_next_to_the_sync_badge(new_phone, n
     page.set_viewport_size({"width": 390, "height": 844})
     phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
     paste(page, BADGE)  # the scan waits in the outbox
-    expect(page).to_have_url(re.compile(r"/offline/capture\?scan="))
+    expect(page.locator("form[data-capture]")).to_be_visible()
     tab(page, "My card")
     expect(page.get_by_role("link", name=re.compile("^1 to sync"))).to_be_visible()
     for width in WIDTHS:
@@ -90,7 +90,9 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
     page = phone.new_page()
     sign_up(page, "Toni Toast", "toni.layout@example.org")
     paste(page, BADGE)
-    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit\?scanned=1$"))
+    expect(page.locator("[data-capture-state]")).to_have_text("In your People")
+    contact_id = page.locator("form[data-capture]").get_attribute("data-contact-id")
+    page.goto(f"/contacts/{contact_id}/edit")
 
     # The contact form saved with no network: the toast says so, next to the Save button.
     def posts_cut_off(route: Route) -> None:
@@ -119,6 +121,7 @@ def test_a_toast_never_covers_the_save_button_or_the_tab_bar(new_phone):
     page.get_by_label("Add tags").fill("lisbon")
     expect(save).to_be_in_viewport()  # held above the tab bar: the form goes on below
     save_offline()
+    open_more(page)
     page.get_by_label("Notes").fill("Ask about the field study.")  # near the end of the form
     save_offline()
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # past the form
@@ -167,8 +170,8 @@ def test_a_failing_item_with_retry_and_discard_fits_a_small_phone(new_phone):
     sign_up(page, "Fen Failing", "fen.layout@example.org")
     phone.route("**/api/**", lambda route: route.abort("internetdisconnected"))
     paste(page, BADGE)  # the scan waits in the outbox
-    expect(page).to_have_url(re.compile(r"/offline/capture\?scan="))
-    scan_id = page.url.rsplit("=", 1)[1]
+    expect(page.locator("form[data-capture]")).to_be_visible()
+    scan_id = page.locator("form[data-capture]").get_attribute("data-scan-id")
     tab(page, "People")
     # As the outbox leaves it after five 500s (outbox-queue.js: settle), through its own module.
     page.evaluate(
