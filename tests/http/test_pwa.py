@@ -193,25 +193,38 @@ def worker_routes_in(source: str) -> dict:
     return json.loads(re.search(r"const ROUTES = (\{.*\});", source).group(1))
 
 
+EXAMPLE_ARGUMENTS = {"token": "card-token-of-22-chars", "version": "9f3a"}
+
+
 def test_the_workers_route_patterns_come_from_real_routes(app, ana):
     """Each pattern written into the worker matches its GET route of `app.url_map`, and every
     page a phone keeps for offline use (offline_urls) matches one: renaming a route can't
     silently stop it from working offline."""
     routes = worker_routes_in(ana.get("/service-worker.js").get_data(as_text=True))
-    kept = [re.compile(pattern) for pattern in routes["keptPages"]]
-    assert len(kept) == len(routes_module.KEPT_PAGES) >= 10
+    groups = {
+        "keptPages": routes_module.KEPT_PAGES,
+        "cacheFirst": routes_module.CACHE_FIRST,
+        "people": routes_module.PEOPLE,
+    }
+    assert len(routes["keptPages"]) >= 8
     with app.test_request_context():
-        for endpoint, pattern in zip(routes_module.KEPT_PAGES, kept, strict=True):
-            [rule] = [r for r in app.url_map.iter_rules(endpoint) if "GET" in r.methods]
-            example = url_for(endpoint, **dict.fromkeys(rule.arguments, 12))
-            assert [p.pattern for p in kept if p.match(example)] == [pattern.pattern], example
-            assert not pattern.match(example + "x")
+        assert routes["peoplePage"] == url_for(routes_module.PEOPLE_PAGE)
+        for group, endpoints in groups.items():
+            patterns = [re.compile(pattern) for pattern in routes[group]]
+            assert len(patterns) == len(endpoints), group
+            for endpoint, pattern in zip(endpoints, patterns, strict=True):
+                [rule] = [r for r in app.url_map.iter_rules(endpoint) if "GET" in r.methods]
+                example = url_for(
+                    endpoint, **{name: EXAMPLE_ARGUMENTS.get(name, 12) for name in rule.arguments}
+                )
+                matching = [p.pattern for p in patterns if p.match(example)]
+                assert matching == [pattern.pattern], example
+                assert not pattern.match(example + "/x")
+    kept = [re.compile(pattern) for pattern in routes["keptPages"]]
+    cache_first = [re.compile(pattern) for pattern in routes["cacheFirst"]]
     offline = re.search(r'data-offline="([^"]*)"', ana.get("/card").get_data(as_text=True))
     for url in offline.group(1).split():
-        if url.endswith("/qr.svg"):
-            assert re.match(routes["cardQr"], url), url
-        else:
-            assert any(pattern.match(url) for pattern in kept), url
+        assert any(pattern.match(url) for pattern in kept + cache_first), url
     for path in ("/login", "/account/delete", "/contacts/0", "/contacts/12/delete"):
         assert not any(pattern.match(path) for pattern in kept), path
 

@@ -18,7 +18,7 @@ from eventmate.contacts.contract import (
     tag_key,
     tag_name,
 )
-from eventmate.contacts.prompts import BUILTIN_PROMPTS
+from eventmate.events.questions import BUILTIN_PROMPTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = json.loads(Path(__file__).with_name("tag_names.json").read_text(encoding="utf-8"))["cases"]
