@@ -25,9 +25,9 @@ import phonenumbers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eventmate.paper_cards import read_card  # noqa: E402
-from eventmate.paper_cards.image import open_photo  # noqa: E402
-from eventmate.paper_cards.ocr import read_lines  # noqa: E402
+from eventmate.paper_cards import read_card
+from eventmate.paper_cards.image import open_photo
+from eventmate.paper_cards.ocr import read_lines
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared/testdata/business-cards/photos"
 TARGETS = {"emails": 0.95, "phones": 0.90, "name": 0.85, "company": 0.75, "title": 0.70}
