@@ -9,9 +9,10 @@ from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
 from ..database import writes_late
 from ..models.base import utcnow
+from ..scanning.card_photos import record_card_photo
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
-from .validation import InvalidRequest, scan_request
+from .validation import MAX_PHOTO_BYTES, InvalidRequest, card_photo_request, scan_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -75,4 +76,17 @@ def create_capture():
     capture = capture_request(json_body())
     outcome = record_capture(current_user, capture, answer=contact_json)
     body = outcome.answer | {"client_id": capture.client_id}
+    return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/card-photos")
+@writes_late
+@login_required
+def create_card_photo():
+    """A photographed paper card (multipart): the contact "card to check" and the fields read."""
+    # Only this route takes a photo; the app-wide limit stays small. Room for the other fields.
+    request.max_content_length = MAX_PHOTO_BYTES + 64 * 1024
+    card = card_photo_request(request.form, request.files, now=utcnow())
+    outcome, reading = record_card_photo(current_user, card, answer=contact_json)
+    body = outcome.answer | {"client_id": card.client_id, "fields": reading.fields.as_json()}
     return jsonify(body), 201 if outcome.created else 200

@@ -9,6 +9,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 OCR_SIDE = 1280
 # A 50-megapixel phone photo is the most we decode: bigger is a decompression bomb, not a card.
 MAX_PIXELS = 50_000_000
+# What phone cameras and pickers give; other formats (EPS, say) call out to other programs.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "MPO")
 
 
 class PhotoError(ValueError):
@@ -20,7 +22,7 @@ def open_photo(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=PHOTO_FORMATS)
         too_many_pixels = image.width * image.height > MAX_PIXELS
         if not too_many_pixels:
             image.draft("RGB", (OCR_SIDE, OCR_SIDE))  # JPEG: decode at a fraction of the size
