@@ -21,11 +21,10 @@ import time
 import unicodedata
 from pathlib import Path
 
-import phonenumbers
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eventmate.paper_cards import read_card
+from eventmate.paper_cards.fields import phone_number
 from eventmate.paper_cards.image import open_photo
 from eventmate.paper_cards.ocr import read_lines
 
@@ -44,13 +43,8 @@ def text_key(value: str | None) -> str:
 
 
 def phone_key(printed: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(printed, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_valid_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return "".join(char for char in printed if char.isdigit())
+    """The same normalisation for both sides: E.164 where the number is whole, else digits."""
+    return "".join(char for char in phone_number(printed, region) or printed if char.isdigit())
 
 
 def read(field) -> str | None:

@@ -21,6 +21,7 @@ _EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _WEBSITE = re.compile(r"(?:https?://|www\.)[\w.-]+\.[a-z]{2,}(?:/[\w./%?=&#-]*)?", re.IGNORECASE)
 # A run of digits with the separators cards print; labels and words end it.
 _PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+_NUMBER_LIST = re.compile(r"\s+/\s+|\s{2,}")  # "2684-7988 / 3854-7828": two numbers
 _PHONE_LABELS = {
     "fax": re.compile(r"\bfax\b|ファックス|ＦＡＸ", re.IGNORECASE),
     "mobile": re.compile(r"\b(mob(ile)?|cel(ular)?|cell|m)\b|携帯|携帶", re.IGNORECASE),
@@ -46,7 +47,7 @@ _COMPANY_SUFFIX = re.compile(
 )
 _ADDRESS = re.compile(
     r"\b(street|st\.|road|rd\.|avenue|ave\.|av\.|avenida|rua|r\.|alameda|travessa|rodovia|"
-    r"boulevard|blvd|suite|floor|lane|drive|plaza|strasse|straße|calle)(?=\W)"
+    r"boulevard|blvd|suite|floor|lane|drive|plaza|strasse|straße|calle)(?=\W|$)"
     r"|〒|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b\d{5}-\d{3}\b|都|県|区",
     re.IGNORECASE,
 )
@@ -168,18 +169,22 @@ def _phones(line: OcrLine, region: str | None) -> list[ReadField]:
     (kept as printed: Brazilian cards often leave out the city's)."""
     found = []
     text = _EMAIL.sub(" ", line.text)
+    label_start = 0  # a label is what stands between the previous number and this one
     for match in _PHONE.finditer(text):
-        if _NOT_PHONE_LABEL.search(text[: match.start()]):
+        label, label_start = text[label_start : match.start()], match.end()
+        if _NOT_PHONE_LABEL.search(label):
             continue
-        number = phone_number(match.group().strip(" -./"), region)
-        if number:
-            label = text[: match.start()]
-            kind = next((kind for kind, cue in _PHONE_LABELS.items() if cue.search(label)), "")
-            found.append(ReadField(number, round(line.score, 2), kind))
+        kind = next((kind for kind, cue in _PHONE_LABELS.items() if cue.search(label)), "")
+        for printed in _NUMBER_LIST.split(match.group()):
+            number = phone_number(printed.strip(" -./"), region)
+            if number:
+                found.append(ReadField(number, round(line.score, 2), kind))
     return found
 
 
 def phone_number(printed: str, region: str | None) -> str:
+    """The number in E.164 when it is complete, as printed when it may be a local number
+    without its area code (Brazilian cards often leave out the city's), else ""."""
     digits = re.sub(r"\D", "", printed)
     if not 6 <= len(digits) <= 15:
         return ""
@@ -187,11 +192,20 @@ def phone_number(printed: str, region: str | None) -> str:
         number = phonenumbers.parse(printed, region)
     except phonenumbers.NumberParseException:
         return ""
-    if phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    if phonenumbers.is_valid_number(number) or _has_prefix(printed, region):
+        # A country code or trunk prefix says the number is whole, even in a range the
+        # library does not know (new, or fictional like 020 7946 0xxx).
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    # The right length but not in the numbering plan: a local number without its area code,
-    # or a new or fictional range. Kept as printed, for the user to check.
-    return printed if phonenumbers.is_possible_number(number) else ""
+    return printed
+
+
+def _has_prefix(printed: str, region: str | None) -> bool:
+    start = printed.lstrip("( ")
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region or "")
+    prefix = metadata.national_prefix if metadata else None
+    return start.startswith("+") or bool(prefix and start.startswith(prefix))
 
 
 def _address(lines: list[OcrLine]) -> ReadField | None:
