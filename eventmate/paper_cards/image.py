@@ -10,7 +10,7 @@ OCR_SIDE = 1280
 # A 50-megapixel phone photo is the most we decode: bigger is a decompression bomb, not a card.
 MAX_PIXELS = 50_000_000
 # What phone cameras and pickers give; other formats (EPS, say) call out to other programs.
-PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "MPO")
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 
 
 class PhotoError(ValueError):
