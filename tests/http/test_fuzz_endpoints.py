@@ -8,6 +8,7 @@ device, introductions, a consent link), and draws them as often as junk.
 Bounded for CI: a fraction of the profile's max_examples per endpoint (see conftest).
 """
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageDraw
 
 from eventmate.auth.verification import start_email_change, start_sign_up
 from eventmate.badges import parse_payload
@@ -57,12 +59,30 @@ CONTACT_FIELDS = [
 
 @dataclass(frozen=True)
 class Target:
-    """What one endpoint reads: form field names, or JSON keys with their values; `visitor`:
-    sent without logging in (the page is for people without an account)."""
+    """What one endpoint reads: form field names, or JSON keys with their values, or multipart
+    fields with theirs (bytes for a file); `visitor`: sent without logging in (the page is
+    for people without an account)."""
 
     fields: tuple[str, ...] = ()
     json: dict = field(default_factory=dict)
+    multipart: dict = field(default_factory=dict)
     visitor: bool = False
+
+
+def small_photo(text: str) -> bytes:
+    image = Image.new("RGB", (240, 80), "white")
+    ImageDraw.Draw(image).text((10, 30), text, fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+# A photo with text (read by the real OCR), one without, and bytes that are no image at all.
+PHOTOS = st.one_of(
+    st.sampled_from([small_photo("Ana Lee ana@example.org"), small_photo("")]),
+    st.binary(max_size=2000),
+    st.none(),
+)
 
 
 TARGETS = {
@@ -87,6 +107,14 @@ TARGETS = {
             "follow_up_on": odd_text,
             "follow_up_initial": odd_text,
             "base": json_values,
+        }
+    ),
+    "api.create_card_photo": Target(
+        multipart={
+            "photo": PHOTOS,
+            "id": client_ids,
+            "scanned_at": timestamps(),
+            "event_id": st.one_of(ROW_IDS.map(lambda value: str(value or "")), odd_text),
         }
     ),
     "api.create_scan": Target(
@@ -310,6 +338,16 @@ def json_bodies(target: Target):
 
 
 def send(client, method: str, path: str, target: Target, body, token: str):
+    if target.multipart:
+        data = {
+            name: (io.BytesIO(value), "photo.jpg") if isinstance(value, bytes) else value
+            for name, value in body.items()
+            if value is not None
+        }
+        return client.open(
+            path, method=method, data=data | {"csrf_token": token},
+            content_type="multipart/form-data", csrf=False,
+        )  # fmt: skip
     if target.json:
         headers = {"X-CSRFToken": token}
         if isinstance(body, dict):
@@ -335,7 +373,10 @@ def test_no_body_or_url_makes_an_endpoint_fail(app, ana, make_client, endpoint):
     adapter = app.url_map.bind("eventmate.test")
     [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
     method = sorted(rule.methods & WRITE_METHODS)[0]
-    bodies = json_bodies(target) if target.json else form_bodies(target, world)
+    if target.multipart:
+        bodies = st.fixed_dictionaries({}, optional=target.multipart)
+    else:
+        bodies = json_bodies(target) if target.json else form_bodies(target, world)
 
     @settings(max_examples=EXAMPLES)
     @given(values=path_values(rule, world), body=bodies)
@@ -343,7 +384,7 @@ def test_no_body_or_url_makes_an_endpoint_fail(app, ana, make_client, endpoint):
         path = adapter.build(endpoint, values, method=method)
         response = send(client, method, path, target, body, token)
         assert response.status_code < 500, (path, body, response.get_data(as_text=True)[:500])
-        if target.json and response.status_code >= 400:
+        if (target.json or target.multipart) and response.status_code >= 400:
             message = response.get_json()["error"]
             assert len(message) > 10 and message.endswith("."), message  # a sentence
 
