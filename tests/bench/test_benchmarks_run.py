@@ -59,3 +59,10 @@ def test_reminders_bench_delivers_every_digest():
     for run in ("bare pywebpush loop", "1 dispatcher, PostgreSQL", "2 dispatchers, PostgreSQL"):
         assert run in output
     assert "1 dispatcher, SQLite" in output
+
+
+def test_card_ocr_bench_reads_a_photo_and_prints_the_table(testdata):
+    photos = testdata / "business-cards" / "photos"
+    out = run_bench("card_ocr.py", str(photos / "veryfi-1.jpg"), str(photos / "andremsouza-9.jpg"))
+    for line in ("emails", "phones", "name", "company", "title", "CPU s/card", "peak memory"):
+        assert line in out, out
