@@ -3,8 +3,11 @@
 //   deletes only its own older caches on activate; a new version waits until the user taps
 //   "Reload" (no files swapped under a running page);
 // - pages: network first, falling back to the copy kept when last visited, then /offline;
+//   People and every contact's page fall back to /offline/people, which draws them from the
+//   phone's copy of the contacts (static/js/people-offline.js): no page per contact is kept;
 // - versioned static files (/static/v/<version>/…): cache first;
-// - my card's QR: cache first (its URL changes with the card);
+// - my card's QR and the photos (a contact's, my card's): cache first (each URL changes with
+//   its content), among the user's pages;
 // - /api/*: never cached; the outbox is sent on Background Sync.
 import * as outbox from "/static/v/dev/js/outbox.js";
 // Web Push (eventmate/push): the morning digest's `push` and `notificationclick` handlers.
@@ -17,9 +20,12 @@ const PAGES_CACHE = "eventmate-pages"; // one user's pages; emptied on log-out
 const NETWORK_TIMEOUT_MS = 5000; // slow conference Wi-Fi: show the kept page instead
 const VERSIONED = /^\/static\/v\/[^/]+\//;
 const QR = /^\/c\/[A-Za-z0-9_-]+\/qr\.svg$/;
+const PHOTO = /^\/(contacts\/\d+\/photo\/|c\/[A-Za-z0-9_-]+\/photo-)[0-9a-f]+\.jpg$/;
 // Pages worth keeping for offline use (not forms like login or account deletion).
 const KEPT_PAGES =
-  /^\/(|card|scan|inbox|contacts\/|contacts\/\d+|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/capture)$/;
+  /^\/(|card|scan|inbox|contacts\/\d+\/edit|events\/|events\/\d+|account\/|offline\/(capture|people))$/;
+const PEOPLE = /^\/contacts\/(\d+)?$/; // offline: the page drawn from the contacts' copy
+const PEOPLE_PAGE = "/offline/people";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -74,7 +80,8 @@ self.addEventListener("fetch", (event) => {
   else if (VERSIONED.test(url.pathname)) event.respondWith(versionedFile(request, url));
   else if (url.pathname.startsWith("/static/"))
     event.respondWith(networkFirst(request, SHELL_CACHE));
-  else if (QR.test(url.pathname)) event.respondWith(cacheFirst(request, PAGES_CACHE));
+  else if (QR.test(url.pathname) || PHOTO.test(url.pathname))
+    event.respondWith(cacheFirst(request, PAGES_CACHE));
 });
 
 function keepable(response) {
@@ -90,7 +97,11 @@ function keepable(response) {
 
 async function page(request, url) {
   const kept = () =>
-    caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true });
+    caches.match(PEOPLE.test(url.pathname) ? PEOPLE_PAGE : request, {
+      cacheName: PAGES_CACHE,
+      ignoreSearch: true,
+      ignoreVary: true,
+    });
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
     if (plain && KEPT_PAGES.test(url.pathname) && keepable(response)) {

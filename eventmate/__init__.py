@@ -6,6 +6,7 @@ from flask import Flask
 
 from . import auth, compression, database, edge, errors, mail, push, security, templating
 from .config import Config, apply_environment
+from .photos import uploads
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     apply_environment(app.config, app.instance_path)
 
+    uploads.init_app(app)  # before edge: it raises the body limit of photo uploads
     edge.init_app(app)
     database.init_app(app)
     security.init_app(app)
@@ -46,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from .followups.views import bp as inbox_bp
     from .home.views import bp as home_bp
     from .introductions.views import bp as introductions_bp
+    from .photos.views import bp as photos_bp
     from .pwa import bp as pwa_bp
     from .relationships.views import bp as relationships_bp
     from .scanning.views import bp as scanning_bp
@@ -65,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         shared_bp,
         inbox_bp,
         pwa_bp,
+        photos_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from .auth.passwords import hash_password
 from .badges import parse_payload
 from .contacts.capture import tags_named
-from .contacts.prompts import BUILTIN_PROMPTS
 from .contacts.service import card_contact, record_meeting
+from .events.questions import BUILTIN
 from .events.service import create_event, join_by_code, membership
 from .extensions import db
 from .models import PromptAnswer, User
@@ -80,14 +80,13 @@ def seed_demo_data() -> bool:
     )
     db.session.flush()
     membership(demo, event.id).goal = DEMO_GOAL
-    prompts = {prompt.key: prompt for prompt in BUILTIN_PROMPTS}
     for name, email, headline, tag_names, (prompt_key, answer) in ATTENDEES:
         attendee = _user(name, email, headline)
         db.session.flush()
         join_by_code(attendee, event.join_code)
         contact = exchange_cards(demo, attendee, met_at=utcnow(), event=event)
         contact.tags = tags_named(demo, list(tag_names))
-        prompt = prompts[prompt_key]
+        prompt = BUILTIN[prompt_key]
         contact.answers.append(
             PromptAnswer(prompt_key=prompt.key, question=prompt.question, answer=answer)
         )

@@ -15,3 +15,21 @@ def split_url(text: str) -> SplitResult | None:
     except ValueError:
         return None
     return parts
+
+
+def web_link(text: str) -> str | None:
+    """A link typed by a person, as an http(s) URL: "linkedin.com/in/ana" gets "https://";
+    None for anything else (another scheme, no host, spaces or control characters)."""
+    text = text.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    parts = split_url(text)
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "." not in parts.hostname
+        or any(ch.isspace() or not ch.isprintable() for ch in text)
+    ):
+        return None
+    return text

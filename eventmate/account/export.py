@@ -1,5 +1,6 @@
 """Everything a user owns, as vCard, CSV and JSON, and deleting all of it."""
 
+import base64
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
 from ..models import CustomPrompt, Event, EventMembership, User
+from ..models.base import HasPhoto
 from ..shared_details.service import shared_json
 from .spreadsheet import spreadsheet_text
 
@@ -31,7 +33,8 @@ CSV_COLUMNS = (
 
 
 def contacts_vcf(user: User) -> str:
-    return "".join(contact_vcard(contact) for contact in search_contacts(user))
+    """With each contact's photo: this is the export an address book reads."""
+    return "".join(contact_vcard(contact) for contact in search_contacts(user, photos=True))
 
 
 def contacts_csv(user: User) -> str:
@@ -65,6 +68,7 @@ def data_json(user: User) -> str:
         "quiet_days": user.quiet_days,
         "push_enabled": user.push_enabled,
         "calendar_feed": user.ics_token is not None,  # the secret address itself stays out
+        "photo": _photo(user),
         "created_at": user.created_at.isoformat(),
     }
     events = [
@@ -86,12 +90,22 @@ def data_json(user: User) -> str:
         "profile": profile,
         "events": events,
         "my_prompts": list(prompts),
-        "contacts": [contact_json(contact) for contact in search_contacts(user)],
+        "contacts": [
+            contact_json(contact) | {"photo": _photo(contact)}
+            for contact in search_contacts(user, photos=True)
+        ],
         "follow_ups": follow_ups_json(user),
         "introductions": introductions_json(user),
         "shared_with_me": shared_json(user),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _photo(owner: HasPhoto) -> str | None:
+    """The photo itself, as a data: URI (its URL needs a login and ends with a new photo)."""
+    if not owner.photo_version:
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(owner.photo).decode("ascii")
 
 
 def delete_account(user: User) -> None:

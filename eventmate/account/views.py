@@ -9,7 +9,7 @@ from ..auth.forms import CodeForm, EmailChangeForm
 from ..auth.passwords import verify_password
 from ..auth.sessions import end_session
 from ..auth.verification import Outcome, Resend
-from ..contacts.prompts import prompts_for
+from ..contacts.prompts import own_prompts
 from ..extensions import db, limiter
 from ..flashes import not_saved
 from ..followups.service import reschedule_for_settings
@@ -55,7 +55,7 @@ def profile():
     return render_template(
         "account/profile.html",
         form=form,
-        prompts=prompts_for(current_user),
+        prompts=own_prompts(current_user),
         timezones=timezone_names(),
     ), 422 if form.errors else 200
 

@@ -22,6 +22,8 @@ was saved on the server meanwhile:
 - a contact detail (name, title, company, emails, phones, websites) is set when the server still
   holds the base value or nothing; otherwise the server's value stays and the phone's is
   appended to the notes as "Company (noted offline): …";
+- an answer is taken for a question of the contact's event (or of the event this capture moves
+  it to), one of the user's own, or one it was answered on before (`prompts_for_contact`);
 - the event (one of the user's, or null for none) and the follow-up (named as the contact form
   names its fields, read by `choice_from_form`) are set as the contact form sets them, when given.
 
@@ -34,7 +36,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..contacts.capture import MAX_NOTES, MAX_TAGS, parse_capture, tags_named
-from ..contacts.prompts import prompts_for
+from ..contacts.prompts import prompts_for_contact
 from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import apply_choice, choice_from_form, user_today
@@ -169,29 +171,35 @@ def merge_text(current: str, new: str | None, base: str | None) -> str:
     return f"{current.rstrip()}\n\n{new}"
 
 
-def _contact_for(user: User, capture: CaptureRequest) -> Contact:
-    if capture.contact_id is not None:
-        contact = db.session.get(Contact, capture.contact_id)
+def named_contact(
+    user: User, contact_id: int | None, scan_id: str | None, *, of: str = "these notes belong to"
+) -> Contact:
+    """The user's contact named by its id, or by the client id of the scan that made it;
+    CaptureError 404 otherwise (`of` says what the scan is for)."""
+    if contact_id is not None:
+        contact = db.session.get(Contact, contact_id)
         if contact is None or contact.owner_id != user.id:
             raise CaptureError("That contact doesn't exist or isn't yours.", status=404)
         return contact
-    scan = db.session.get(ClientRequest, (user.id, capture.scan_id))
+    scan = db.session.get(ClientRequest, (user.id, scan_id))
     contact = db.session.get(Contact, scan.contact_id) if scan and scan.kind == "scan" else None
     if contact is None:
         raise CaptureError(
-            "The scan these notes belong to was not recorded. Fix or discard that scan first.",
+            f"The scan {of} was not recorded. Fix or discard that scan first.",
             status=404,
         )
     return contact
 
 
-def _validated(user: User, capture: CaptureRequest) -> tuple:
+def _validated(user: User, contact: Contact, capture: CaptureRequest) -> tuple:
     """parse_capture's checks (lengths, tag count, known prompts, own event) on what was sent."""
     fields = {
         name: value.splitlines() if name in LIST_FIELDS else value
         for name, value in capture.fields.items()
     }
-    prompts = prompts_for(user)
+    events = {event.id: event for event, _ in my_events(user)} if capture.sets_event else {}
+    moving_to = events.get(capture.event_id)
+    prompts = prompts_for_contact(user, contact, moving_to=moving_to)
     cleaned, errors = parse_capture(
         {
             **fields,
@@ -201,7 +209,7 @@ def _validated(user: User, capture: CaptureRequest) -> tuple:
             "event_id": capture.event_id,
         },
         prompts=prompts,
-        event_ids={event.id for event, _ in my_events(user)} if capture.sets_event else set(),
+        event_ids=set(events),
     )
     if errors:
         raise CaptureError(next(iter(errors.values())))
@@ -229,7 +237,7 @@ def _apply_fields(contact: Contact, cleaned, capture: CaptureRequest) -> list[st
 
 
 def _apply(user: User, contact: Contact, capture: CaptureRequest) -> None:
-    cleaned, prompts = _validated(user, capture)
+    cleaned, prompts = _validated(user, contact, capture)
     now = utcnow()
     today = user_today(user, now)
     follow_up, problem = choice_from_form(capture.follow_up, today=today, late_is_today=True)
@@ -275,7 +283,7 @@ def record_capture(user: User, capture: CaptureRequest, *, answer: Answer = None
     write = ClientWrite(user.id, capture.client_id, "capture", capture.fingerprint)
 
     def apply() -> Contact:
-        contact = _contact_for(user, capture)
+        contact = named_contact(user, capture.contact_id, capture.scan_id)
         _apply(user, contact, capture)
         return contact
 

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from ..badges import MAX_PAYLOAD_BYTES
-from ..ids import is_database_id
+from ..ids import database_id, is_database_id
 from ..scanning.card_photos import CardPhotoRequest
 from ..scanning.service import ScanRequest
 
@@ -13,8 +13,6 @@ UUID_PATTERN = re.compile(
 )
 EARLIEST_SCAN = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(days=1)
-# A phone photo of a card, as the camera saves it (the app may send it smaller).
-MAX_PHOTO_BYTES = 10 * 2**20
 
 
 class InvalidRequest(ValueError):
@@ -58,29 +56,16 @@ def optional_id(body: dict, field: str) -> int | None:
     return value
 
 
-def card_photo_request(form, files, *, now: datetime) -> CardPhotoRequest:
-    """A multipart card photo: `photo` (the file), `id`, `scanned_at`, optional `event_id`."""
-    photo = files.get("photo")
-    if photo is None:
-        raise InvalidRequest('Send the photo as the "photo" file of a multipart form.')
-    data = photo.read(MAX_PHOTO_BYTES + 1)
-    if not data:
-        raise InvalidRequest("The photo is empty; take it again.")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise InvalidRequest(
-            f"The photo is larger than {MAX_PHOTO_BYTES // 2**20} MB; send a smaller one."
-        )
-    event_id = form.get("event_id") or None
-    if event_id is not None:
-        if not (event_id.isascii() and event_id.isdigit() and len(event_id) < 19):
-            raise InvalidRequest('"event_id" must be a positive whole number or left out.')
-        event_id = int(event_id)
-    body = {"id": form.get("id"), "scanned_at": form.get("scanned_at"), "event_id": event_id}
+def card_photo_request(form, photo: bytes, *, now: datetime) -> CardPhotoRequest:
+    """A multipart card photo's fields: `id`, `scanned_at`, optional `event_id`."""
+    event_id = form.get("event_id", type=database_id)
+    if event_id is None and form.get("event_id"):
+        raise InvalidRequest('"event_id" must be a positive whole number or left out.')
     return CardPhotoRequest(
-        client_id=client_id(body),
-        photo=data,
-        scanned_at=timestamp(body, "scanned_at", now=now),
-        event_id=optional_id(body, "event_id"),
+        client_id=client_id(form),
+        photo=photo,
+        scanned_at=timestamp(form, "scanned_at", now=now),
+        event_id=event_id,
     )
 
 

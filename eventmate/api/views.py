@@ -5,14 +5,17 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from ..cards.links import card_hosts
-from ..contacts.search import search_contacts
 from ..contacts.serialize import contact_json
+from ..contacts.snapshot import people_snapshot
 from ..database import writes_late
 from ..models.base import utcnow
+from ..photos.images import PhotoError
+from ..photos.uploads import takes_photo, uploaded_bytes, uploaded_photo
 from ..scanning.card_photos import record_card_photo
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
-from .validation import MAX_PHOTO_BYTES, InvalidRequest, card_photo_request, scan_request
+from .photos import photo_request, record_photo
+from .validation import InvalidRequest, card_photo_request, scan_request, timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,6 +39,11 @@ def capture_failed(exc: CaptureError):
     return error(exc.message, exc.status)
 
 
+@bp.errorhandler(PhotoError)
+def photo_refused(exc: PhotoError):
+    return error(exc.message, exc.status)
+
+
 def json_body():
     body = request.get_json(silent=True)
     if body is None:
@@ -55,8 +63,13 @@ def create_scan():
 @bp.get("/contacts")
 @login_required
 def list_contacts():
-    contacts = search_contacts(current_user)
-    return jsonify(contacts=[contact_json(contact) for contact in contacts])
+    """The phone's offline copy: every contact, or (`?since=` the last copy's `synced_at`) those
+    changed since, with every id still there (`contacts/snapshot.py`)."""
+    now = utcnow()
+    since = timestamp(request.args, "since", now=now) if "since" in request.args else None
+    response = jsonify(people_snapshot(current_user, since=since, now=now))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/csrf")
@@ -80,13 +93,25 @@ def create_capture():
 
 
 @bp.post("/card-photos")
+@takes_photo
 @writes_late
 @login_required
 def create_card_photo():
-    """A photographed paper card (multipart): the contact "card to check" and the fields read."""
-    # Only this route takes a photo; the app-wide limit stays small. Room for the other fields.
-    request.max_content_length = MAX_PHOTO_BYTES + 64 * 1024
-    card = card_photo_request(request.form, request.files, now=utcnow())
+    """A photographed paper card (multipart): the contact "card to check" and the fields read;
+    see `scanning/card_photos.py`."""
+    card = card_photo_request(request.form, uploaded_bytes(), now=utcnow())
     outcome, reading = record_card_photo(current_user, card, answer=contact_json)
     body = outcome.answer | {"client_id": card.client_id, "fields": reading.fields.as_json()}
+    return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/photos")
+@takes_photo
+@writes_late
+@login_required
+def create_photo():
+    """A contact's photo from the phone (multipart); see `photos.py`."""
+    sent = photo_request(request.form, uploaded_photo())
+    outcome = record_photo(current_user, sent, answer=contact_json)
+    body = outcome.answer | {"client_id": sent.client_id}
     return jsonify(body), 201 if outcome.created else 200

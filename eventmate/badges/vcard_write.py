@@ -6,6 +6,7 @@ of 143 octets, against the 75-octet rule. What is needed is small: escape text v
 on character boundaries, end lines with CRLF.
 """
 
+import base64
 import re
 
 from .model import CardData
@@ -15,7 +16,7 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def card_to_vcard(card: CardData, *, uid: str | None = None) -> str:
+def card_to_vcard(card: CardData, *, uid: str | None = None, photo: bytes | None = None) -> str:
     """The card as a vCard 4.0 text.
 
     FN is required, so without a full name it falls back to the company (as the readers
@@ -23,7 +24,8 @@ def card_to_vcard(card: CardData, *, uid: str | None = None) -> str:
     names would be a guess. TEL stays free-form text, which RFC 6350 allows; a tel: URI
     would need a country code that "(905) 555-1234" does not have. URL values are URIs,
     so their commas and semicolons are not escaped. uid (e.g. "urn:uuid:...") is written
-    as a URI when it starts with a scheme, else as text.
+    as a URI when it starts with a scheme, else as text. photo, a JPEG, is written inline as
+    a data: URI (PHOTO is a URI in vCard 4.0), folded like any other line.
     """
     lines = ["BEGIN:VCARD", "VERSION:4.0"]
     if uid and _URI_SCHEME.match(uid):
@@ -40,6 +42,8 @@ def card_to_vcard(card: CardData, *, uid: str | None = None) -> str:
     lines += [f"URL:{_uri(url)}" for url in card.urls]
     if card.note:
         lines.append(f"NOTE:{_text(card.note)}")
+    if photo:
+        lines.append(f"PHOTO:data:image/jpeg;base64,{base64.b64encode(photo).decode('ascii')}")
     lines.append("END:VCARD")
     return "".join(_fold(line) + "\r\n" for line in lines)
 

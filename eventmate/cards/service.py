@@ -25,7 +25,11 @@ def public_card(user: User) -> CardData:
 
 
 def card_vcard(user: User) -> str:
-    return card_to_vcard(public_card(user), uid=f"urn:eventmate:card:{user.card_token}")
+    return card_to_vcard(
+        public_card(user),
+        uid=f"urn:eventmate:card:{user.card_token}",
+        photo=user.photo if user.photo_version else None,
+    )
 
 
 def rotate_token(user: User) -> str:

@@ -18,6 +18,8 @@ from .qr import qr_png, qr_svg
 
 bp = Blueprint("cards", __name__)
 QR_CACHE = "public, max-age=604800, immutable"  # the URL changes with the token
+# Private: a shared cache would keep the photo after a new QR code ended its address.
+PHOTO_CACHE = "private, max-age=604800, immutable"  # the URL changes with token and photo
 
 
 class CardTokenConverter(BaseConverter):
@@ -67,6 +69,17 @@ def qr_image_png(token: str):
     return response
 
 
+@bp.get("/c/<card_token:token>/photo-<version>.jpg")
+def photo(token: str, version: str):
+    """The photo on the card, for whoever has the card's link; gone with a new QR code."""
+    owner = card_owner_or_gone(token)
+    if owner.photo_version is None or version != owner.photo_version:
+        abort(404)
+    response = Response(owner.photo, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = PHOTO_CACHE
+    return response
+
+
 def render_public_card(owner, token: str, form: ShareBackForm, status: int = 200):
     is_self = current_user.is_authenticated and current_user.id == owner.id
     page = render_template(
@@ -104,6 +117,8 @@ def share_back(token: str):
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data or "",
+        company=form.company.data or "",
+        url=form.link.data or "",
         note=form.note.data or "",
         now=utcnow(),
     )

@@ -60,7 +60,9 @@ def _clean_list(values: list[str], name: str, errors: dict, *, check=None) -> li
 def parse_capture(
     data: dict, *, prompts: list[Prompt], event_ids: set[int]
 ) -> tuple[CaptureInput, dict[str, str]]:
-    """Validate the plain values of a capture form; errors map field name to a sentence."""
+    """Validate the plain values of a capture form; errors map field name to a sentence.
+
+    `prompts`: the questions whose answers are accepted (`prompts_for_contact`)."""
     errors: dict[str, str] = {}
     capture = CaptureInput()
     for name, limit in TEXT_LIMITS.items():
@@ -84,6 +86,8 @@ def parse_capture(
     capture.event_id = event_id
     known = {prompt.key for prompt in prompts}
     for key, answer in data.get("answers", {}).items():
+        if key not in known and not answer.strip():
+            continue  # an empty box for a question no longer asked: nothing to keep
         if key not in known:
             errors["answers"] = "One of the questions no longer exists; reload the page."
         elif len(answer) > MAX_ANSWER:

@@ -1,7 +1,9 @@
 """Finding my contacts by name, company, tag or note text, filtered by event and tag."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
 from ..models import Contact, ContactTag, PromptAnswer, Tag, User
@@ -15,8 +17,15 @@ def _like(text: str) -> str:
 
 
 def search_contacts(
-    owner: User, query: str = "", *, event_id: int | None = None, tag_id: int | None = None
+    owner: User,
+    query: str = "",
+    *,
+    event_id: int | None = None,
+    tag_id: int | None = None,
+    changed_since: datetime | None = None,
+    photos: bool = False,
 ) -> list[Contact]:
+    """`photos`: load the photos' bytes too, in the same query (an export)."""
     statement = (
         sa.select(Contact)
         .where(Contact.owner_id == owner.id)
@@ -28,6 +37,10 @@ def search_contacts(
         )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
+    if changed_since is not None:
+        statement = statement.where(Contact.updated_at > changed_since)
+    if photos:
+        statement = statement.options(undefer(Contact.photo))
     if event_id is not None:
         statement = statement.where(Contact.event_id == event_id)
     if tag_id is not None:

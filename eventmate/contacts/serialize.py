@@ -4,6 +4,7 @@ from flask import url_for
 
 from ..badges import CardData, card_to_vcard
 from ..models import Contact
+from ..photos.service import contact_photo_url
 
 
 def contact_json(contact: Contact) -> dict:
@@ -40,6 +41,7 @@ def contact_json(contact: Contact) -> dict:
         "raw_payload": contact.raw_payload,
         "created_at": contact.created_at.isoformat(),
         "url": url_for("contacts.detail", contact_id=contact.id),
+        "photo_url": contact_photo_url(contact),
     }
 
 
@@ -52,7 +54,8 @@ def exported_notes(contact: Contact) -> str:
 
 
 def contact_vcard(contact: Contact) -> str:
-    """One contact as a vCard 4.0, for the phone's address book or the export."""
+    """One contact as a vCard 4.0 with its photo, for the phone's address book or the export
+    (which loads the photos with the contacts: `undefer(Contact.photo)`)."""
     card = CardData(
         full_name=contact.display_name,
         title=contact.title,
@@ -62,4 +65,5 @@ def contact_vcard(contact: Contact) -> str:
         urls=list(contact.urls),
         note=exported_notes(contact),
     )
-    return card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}")
+    photo = contact.photo if contact.photo_version else None
+    return card_to_vcard(card, uid=f"urn:eventmate:contact:{contact.id}", photo=photo)

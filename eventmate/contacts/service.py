@@ -4,6 +4,8 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..badges import CardData
@@ -11,6 +13,14 @@ from ..database import holds_write_lock
 from ..extensions import db
 from ..followups.service import plan_for_new_contact
 from ..models import Contact, Event, Meeting, User
+
+
+def get_own(model, object_id: int):
+    """The object when the current user owns it; 404 otherwise, so ids reveal nothing."""
+    found = db.session.get(model, object_id)
+    if found is None or found.owner_id != current_user.id:
+        abort(404)
+    return found
 
 
 def empty_collections() -> dict:

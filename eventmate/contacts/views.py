@@ -9,24 +9,28 @@ from ..downloads import vcard_download
 from ..events.service import my_events
 from ..extensions import db
 from ..flashes import not_saved
-from ..followups.service import apply_choice, choice_from_form, choice_view, user_today
+from ..followups.service import (
+    apply_choice,
+    choice_from_form,
+    choice_view,
+    follow_up_for,
+    open_follow_up,
+    user_today,
+)
 from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, recent_tags
-from .prompts import MAX_CUSTOM_PROMPTS, prompts_for
+from .prompts import MAX_CUSTOM_PROMPTS, prompts_for_contact
 from .search import search_contacts
 from .serialize import contact_vcard
+from .service import get_own
+from .wording import about, cue, meeting_sentence
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-
-
-def get_own(model, object_id: int):
-    """The object when the current user owns it; 404 otherwise, so ids reveal nothing."""
-    found = db.session.get(model, object_id)
-    if found is None or found.owner_id != current_user.id:
-        abort(404)
-    return found
+bp.add_app_template_global(meeting_sentence)
+bp.add_app_template_global(about, "contact_about")
+bp.add_app_template_global(cue, "contact_cue")
 
 
 def int_arg(name: str) -> int | None:
@@ -89,11 +93,28 @@ def own_contact_with_notes(contact_id: int) -> Contact:
 def detail(contact_id: int):
     """A contact's page reads first: who, where you met, tags, what they said; Edit changes it."""
     contact = own_contact_with_notes(contact_id)
+    planned = open_follow_up(contact)
     return render_template(
         "contacts/detail.html",
         contact=contact,
         follow_up=choice_view(current_user, contact, utcnow()),
+        follow_up_link=inbox_link(planned.id) if planned else None,
     )
+
+
+@bp.post("/<int:contact_id>/follow-up")
+@login_required
+def follow_up(contact_id: int):
+    """Follow up now: the drafted message in the inbox, planned for tomorrow if nothing was."""
+    contact = get_own(Contact, contact_id)
+    planned = follow_up_for(current_user, contact, utcnow())
+    db.session.commit()
+    return redirect(inbox_link(planned.id))
+
+
+def inbox_link(follow_up_id: int) -> str:
+    """The inbox with this follow-up's draft open and in view."""
+    return url_for("inbox.index", open=follow_up_id, _anchor=f"follow-up-{follow_up_id}")
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -101,7 +122,7 @@ def detail(contact_id: int):
 def edit(contact_id: int):
     """The capture form: right after a scan (`?scanned=1`), and Edit on a contact's page."""
     contact = own_contact_with_notes(contact_id)
-    prompts = prompts_for(current_user)
+    prompts = prompts_for_contact(current_user, contact)
     events = my_events(current_user)
     errors: dict[str, str] = {}
     now = utcnow()

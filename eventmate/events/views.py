@@ -103,7 +103,7 @@ def my_created_event_or_404(event_id: int):
 @login_required
 def edit(event_id: int):
     event = my_created_event_or_404(event_id)
-    form = EventDetailsForm(obj=event)
+    form = EventDetailsForm(obj=event, event=event)
     if form.validate_on_submit():
         for name, value in form.details().items():
             setattr(event, name, value)

@@ -127,6 +127,17 @@ def apply_choice(user: User, contact: Contact, choice: Choice | None, now: datet
     current.due_at = due
 
 
+def follow_up_for(user: User, contact: Contact, now: datetime) -> FollowUp:
+    """The contact's open follow-up, planned for tomorrow when there is none: "Follow up" on a
+    contact's page always leads to a drafted message in the inbox."""
+    current = open_follow_up(contact)
+    if current is None:
+        apply_choice(user, contact, Choice("tomorrow"), now)
+        db.session.flush()
+        current = open_follow_up(contact)
+    return current
+
+
 # --- inbox actions ----------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from werkzeug.routing import BaseConverter
 
 from ..cards.links import base_url
 from ..extensions import db
+from ..ids import database_id
 from ..models.base import utcnow
 from ..relationships.allies import plan_keep_in_touch_now
 from . import digest, service
@@ -90,6 +91,7 @@ def index():
         done=sections.done,
         empty=sections.is_empty,
         snooze_days=service.SNOOZE_DAYS,
+        opened=request.args.get("open", type=database_id),  # "Follow up" on a contact's page
     )
 
 

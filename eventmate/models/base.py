@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -27,3 +28,14 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class HasPhoto:
+    """A photo (a JPEG re-encoded by `photos.images`) on a user's card or a contact.
+
+    The bytes load only when served (deferred); the version, a hash of them, is part of every
+    URL of the photo, so a browser's cached copy is never stale and a replaced one never shown.
+    """
+
+    photo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    photo_version: Mapped[str | None] = mapped_column(sa.String(16))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import HasPhoto, UTCDateTime, utcnow
 
 # How a contact came to be.
 # "card_to_check": read from a photo of a paper card; the user has not confirmed the fields yet.
@@ -18,7 +18,7 @@ MAX_ALLIES = 12
 KEEP_IN_TOUCH_DAYS = 60
 
 
-class Contact(db.Model):
+class Contact(HasPhoto, db.Model):
     __tablename__ = "contacts"
     __table_args__ = (
         # One contact per EventMate user in an owner's list, even under concurrent scans.

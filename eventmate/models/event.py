@@ -10,7 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-EVENT_KINDS = ("conference", "alumni", "association", "meetup")
+# Each kind of event, as the form names it; its usual questions are in events/questions.py.
+EVENT_KINDS = {
+    "conference": "Conference",
+    "alumni": "Alumni evening",
+    "job_fair": "Job fair",
+    "meetup": "Meetup",
+    "association": "Association evening",
+    "other": "Other",
+}
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud at a door
 
 
@@ -29,6 +37,8 @@ class Event(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20), default="conference")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # The built-in questions asked at capture, chosen by the creator; None: the kind's usual.
+    prompt_keys: Mapped[list[str] | None] = mapped_column(sa.JSON)
     place: Mapped[str] = mapped_column(sa.String(120), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     join_code: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_join_code)
@@ -37,6 +47,10 @@ class Event(db.Model):
     memberships: Mapped[list["EventMembership"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def kind_label(self) -> str:
+        return EVENT_KINDS.get(self.kind, self.kind.capitalize())
 
     @property
     def last_day(self) -> date | None:

@@ -37,6 +37,8 @@ class SharedDetails(db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    company: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    url: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")  # http(s)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The owner's event running when it was shared: noted there once accepted.

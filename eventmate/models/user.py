@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import HasPhoto, UTCDateTime, utcnow
 
 # Profile fields a user may show on their public card, in display order.
 CARD_FIELDS = ("headline", "email", "phone", "website", "bio")
@@ -19,7 +19,7 @@ def new_card_token() -> str:
     return secrets.token_urlsafe(20)
 
 
-class User(UserMixin, db.Model):
+class User(HasPhoto, UserMixin, db.Model):
     """An account. `get_id` names the login session, so ending it logs that browser out."""
 
     __tablename__ = "users"

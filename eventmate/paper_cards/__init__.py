@@ -6,7 +6,6 @@ Plain functions, no Flask: `image.py` loads and bounds the photo, `ocr.py` runs 
 """
 
 from .fields import CardFields, ReadField, read_fields
-from .image import PhotoError
 from .reading import CardReading, read_card
 
-__all__ = ["CardFields", "CardReading", "PhotoError", "ReadField", "read_card", "read_fields"]
+__all__ = ["CardFields", "CardReading", "ReadField", "read_card", "read_fields"]

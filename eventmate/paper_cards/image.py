@@ -5,16 +5,12 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..photos.images import MAX_PIXELS, PhotoError
+
 # The OCR's detector works at this size; larger only costs time (measured: bench/card_ocr.py).
 OCR_SIDE = 1280
-# A 50-megapixel phone photo is the most we decode: bigger is a decompression bomb, not a card.
-MAX_PIXELS = 50_000_000
 # What phone cameras and pickers give; other formats (EPS, say) call out to other programs.
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
-
-
-class PhotoError(ValueError):
-    """The sentence says what is wrong with the photo."""
 
 
 def open_photo(data: bytes) -> Image.Image:
@@ -32,8 +28,10 @@ def open_photo(data: bytes) -> Image.Image:
             "That file is not a photo we can read; send a JPEG, PNG or WebP."
         ) from None
     except (OSError, ValueError, SyntaxError):
-        raise PhotoError("That photo is damaged or cut short; take it again.") from None
+        raise PhotoError("That photo is damaged or cut short. Take it again.", 415) from None
     if too_many_pixels:
-        raise PhotoError("That photo has too many pixels; send one of 50 megapixels or less.")
+        raise PhotoError(
+            f"That photo has more than {MAX_PIXELS // 10**6} megapixels. Take a smaller one.", 413
+        )
     image.thumbnail((OCR_SIDE, OCR_SIDE))
     return image

@@ -19,7 +19,7 @@ class CardReading:
 
 
 def read_card(photo: bytes, region: str | None) -> CardReading:
-    """Read a photographed card; raise PhotoError when it is no image or shows no text."""
+    """Read a photographed card; PhotoError (413, 415, 422) when it is no image or shows no text."""
     image = open_photo(photo)
     lines = read_lines(image)
     fields = read_fields(lines, region)
@@ -29,7 +29,8 @@ def read_card(photo: bytes, region: str | None) -> CardReading:
     text = "\n".join(line.text for line in lines)
     if not text.strip() and qr is None:
         raise PhotoError(
-            "No text could be read on that photo. Take it again closer, flat and in good light."
+            "No text could be read on that photo. Take it again closer, flat and in good light.",
+            422,
         )
     return CardReading(fields, text, qr.raw if qr else "")
 

@@ -7,6 +7,8 @@ from flask_login import AnonymousUserMixin, current_user, login_required
 
 from ..contacts.capture import recent_tags
 from ..contacts.prompts import prompts_for
+from ..events.service import running_event
+from ..models.base import utcnow
 from .shell import project_root, shell_files, shell_version, static_url
 
 bp = Blueprint("pwa", __name__)
@@ -37,7 +39,7 @@ def offline_urls() -> list[str]:
         url_for("home.index"),
         url_for("cards.my_card"),
         url_for("cards.qr_image_svg", token=current_user.card_token),
-        url_for("contacts.index"),
+        url_for("pwa.offline_people"),
         url_for("inbox.index"),
         url_for("scanning.scan"),
         url_for("pwa.offline_capture"),
@@ -124,7 +126,15 @@ def offline():
 @login_required
 def offline_capture():
     """Tags, notes and answers for a scan still waiting in the phone's outbox. The page reads
-    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note)."""
-    return render_template(
-        "pwa/capture.html", prompts=prompts_for(current_user), recent=recent_tags(current_user)
-    )
+    the scan from IndexedDB (`?scan=<client id>`, or `?item=<id>` to fix a rejected note).
+    It asks the questions of the event the scans are noted at."""
+    prompts = prompts_for(current_user, running_event(current_user, utcnow()))
+    return render_template("pwa/capture.html", prompts=prompts, recent=recent_tags(current_user))
+
+
+@bp.get("/offline/people")
+@login_required
+def offline_people():
+    """People and each contact's page with no network, drawn from the phone's copy of the
+    contacts (static/js/people-offline.js); kept per user like the other pages."""
+    return render_template("pwa/people.html")

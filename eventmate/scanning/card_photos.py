@@ -14,8 +14,10 @@ from ..badges.model import make_card
 from ..contacts.service import card_contact, record_meeting
 from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
 from ..models import Contact, User
-from ..paper_cards import CardReading, PhotoError, read_card
+from ..paper_cards import CardReading, read_card
 from ..paper_cards.regions import phone_region
+from ..photos.images import reencode
+from ..photos.service import set_photo
 from .service import ScanError, scan_event
 
 
@@ -54,21 +56,22 @@ def _contact(user: User, reading: CardReading) -> Contact:
 def record_card_photo(
     user: User, request: CardPhotoRequest, *, answer: Answer = None
 ) -> tuple[Applied, CardReading]:
-    """Read the card and apply it once; raise ScanError (nothing changed) when it can't be.
+    """Read the card and apply it once; ScanError or PhotoError (nothing changed) when it
+    can't be.
 
     `answer`: see `apply_once`. The contact is "card to check" until the user confirms it (a
     card of someone already known by email adds a meeting to that contact instead).
     """
     write = ClientWrite(user.id, request.client_id, "card_photo", request.fingerprint())
     event = scan_event(user, request)
-    try:
-        reading = read_card(request.photo, phone_region(event and event.timezone, user.timezone))
-    except PhotoError as error:
-        raise ScanError(str(error)) from error
+    reading = read_card(request.photo, phone_region(event and event.timezone, user.timezone))
+    photo = reencode(request.photo)  # kept with the contact: small, EXIF (and GPS) gone
 
     def apply() -> Contact:
         event = scan_event(user, request)
         contact = _contact(user, reading)
+        if not contact.photo_version:  # a contact known already keeps the photo they had
+            set_photo(contact, photo)
         event_id = event.id if event else None
         record_meeting(
             contact, kind="scan", met_at=request.scanned_at, event=event, event_id=event_id

@@ -75,6 +75,8 @@ def _new_contact(shared: SharedDetails, *, keep_note: bool) -> Contact:
             full_name=shared.full_name,
             emails=[shared.email] if shared.email else [],
             phones=[shared.phone] if shared.phone else [],
+            company=shared.company,
+            urls=[shared.url] if shared.url else [],
             notes=shared.note if keep_note else "",
             created_at=shared.shared_at,
             **empty_collections(),
@@ -120,5 +122,6 @@ def dismiss(shared: SharedDetails, *, now: datetime) -> None:
     """Leave them out: nothing is added, and what the visitor sent is not kept."""
     if not _open(shared, ReviewState.DISMISSED):
         return
-    shared.full_name = shared.email = shared.phone = shared.note = ""
+    shared.full_name = shared.email = shared.phone = shared.company = shared.url = ""
+    shared.note = ""
     _close(shared, ReviewState.DISMISSED, None, now)

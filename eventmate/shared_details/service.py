@@ -14,7 +14,8 @@ from ..extensions import db
 from ..ids import is_database_id
 from ..models import Contact, ReviewState, SharedDetails, User
 
-MERGE_FIELDS = ("name", "email", "phone")  # chosen one by one; the note is kept or left out
+# Chosen one by one; the note is kept or left out.
+MERGE_FIELDS = ("name", "email", "phone", "company", "url")
 
 
 def one_line(text: str, limit: int) -> str:
@@ -22,9 +23,18 @@ def one_line(text: str, limit: int) -> str:
 
 
 def receive(
-    owner: User, *, name: str, email: str, phone: str, note: str, now: datetime
+    owner: User,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    note: str,
+    now: datetime,
+    company: str = "",
+    url: str = "",
 ) -> SharedDetails:
-    """Keep what a visitor shared for the owner to review, with the event running now.
+    """Keep what a visitor shared for the owner to review, with the event running now. `url`
+    is an http(s) link the form checked.
 
     The same details sent again while the first are still waiting (a double tap, a reload)
     are kept once."""
@@ -32,6 +42,8 @@ def receive(
         "full_name": one_line(name, 120),
         "email": email.strip()[:254],
         "phone": one_line(phone, 40),
+        "company": one_line(company, 120),
+        "url": url.strip()[:300],
         "note": note.strip()[:500],
     }
     waiting = db.session.scalar(
@@ -85,6 +97,8 @@ def shared_json(owner: User) -> list[dict]:
             "name": shared.full_name,
             "email": shared.email,
             "phone": shared.phone,
+            "company": shared.company,
+            "url": shared.url,
             "note": shared.note,
             "shared_at": shared.shared_at.isoformat(),
             "event": shared.event.name if shared.event else None,
@@ -110,6 +124,12 @@ def phone_digits(phone: str) -> str:
 
 def same_email(emails: list[str], email: str) -> bool:
     return bool(email) and folded(email) in {folded(each) for each in emails}
+
+
+def same_url(urls: list[str], url: str) -> bool:
+    """The same link, whatever the letters' case or a trailing slash."""
+    key = folded(url).rstrip("/")
+    return bool(key) and key in {folded(each).rstrip("/") for each in urls}
 
 
 def same_phone(phones: list[str], phone: str) -> bool:
@@ -166,6 +186,10 @@ def merge_choices(contact: Contact, shared: SharedDetails) -> list[FieldChoice]:
         choices.append(FieldChoice("email", "Email", next(iter(contact.emails), ""), shared.email))
     if shared.phone and not same_phone(contact.phones, shared.phone):
         choices.append(FieldChoice("phone", "Phone", next(iter(contact.phones), ""), shared.phone))
+    if shared.company and folded(shared.company) != folded(contact.company):
+        choices.append(FieldChoice("company", "Company", contact.company, shared.company))
+    if shared.url and not same_url(contact.urls, shared.url):
+        choices.append(FieldChoice("url", "Link", next(iter(contact.urls), ""), shared.url))
     return choices
 
 
@@ -175,17 +199,21 @@ def _first(value: str, values: list[str]) -> list[str]:
 
 
 def take_theirs(contact: Contact, shared: SharedDetails, keys: set[str]) -> None:
-    """Their value for each chosen field: a name replaces mine, an email or phone becomes the
-    main one and mine stay after it."""
+    """Their value for each chosen field: a name or company replaces mine, an email, phone or
+    link becomes the main one and mine stay after it."""
     for choice in merge_choices(contact, shared):
         if choice.key not in keys:
             continue
         if choice.key == "name":
             contact.full_name = shared.full_name
+        elif choice.key == "company":
+            contact.company = shared.company
         elif choice.key == "email":
             contact.emails = _first(shared.email, list(contact.emails))
-        else:
+        elif choice.key == "phone":
             contact.phones = _first(shared.phone, list(contact.phones))
+        else:
+            contact.urls = _first(shared.url, list(contact.urls))
 
 
 def add_note(contact: Contact, note: str) -> None:

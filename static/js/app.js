@@ -27,6 +27,13 @@ refreshTokensOnSubmit(({ message, action, onAction }) => toast(message, action, 
 if (document.querySelector("[data-scan-form]")) {
   import("./scan-form.js").then((module) => module.enhanceScanForm());
 }
+if (document.querySelector("[data-photo-input]")) {
+  import("./contact-photo.js").then((module) => module.enhance());
+}
+const eventQuestions = document.querySelector("[data-event-questions]");
+if (eventQuestions) {
+  import("./event-questions.js").then((module) => module.enhance(eventQuestions));
+}
 if (document.querySelector("[data-offline-capture], form.capture")) {
   import("./offline-capture.js").then((module) => module.enhance());
 }

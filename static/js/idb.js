@@ -1,8 +1,9 @@
 // A small promise wrapper over IndexedDB, for pages and the service worker alike.
-// One database; each store keeps objects by their `id`.
+// One database; each store keeps objects by their `id`: the outbox, and the copy of the user's
+// contacts with the time of its last refresh (people-store.js).
 const NAME = "eventmate";
-const VERSION = 1;
-const STORES = ["outbox"];
+const VERSION = 2;
+const STORES = ["outbox", "people", "people-sync"];
 
 let opening = null;
 
@@ -45,9 +46,13 @@ async function transaction(name, mode, work) {
 }
 
 export const get = (store, id) => transaction(store, "readonly", (s) => s.get(id));
-export const getAll = (store) => transaction(store, "readonly", (s) => s.getAll());
+// `range`: an IDBKeyRange, e.g. one user's keys.
+export const getAll = (store, range) => transaction(store, "readonly", (s) => s.getAll(range));
 export const put = (store, value) => transaction(store, "readwrite", (s) => s.put(value));
 export const remove = (store, id) => transaction(store, "readwrite", (s) => s.delete(id));
+
+// Several writes in one transaction: all of them or none.
+export const batch = (store, work) => transaction(store, "readwrite", work);
 
 // Change one object in place (read and write in the same transaction); no-op when it's gone.
 export function update(store, id, change) {

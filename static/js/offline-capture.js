@@ -78,14 +78,17 @@ async function pendingCapture(form) {
   const scanId = fixing?.body.scan_id ?? params.get("scan");
   const contactId = fixing?.body.contact_id ?? null;
   const scan = scanId ? await outbox.get(scanId) : null;
-  const captures = (await outbox.list({ user })).filter(
+  const about = (await outbox.list({ user })).filter(
     (item) => scanId && item.body.scan_id === scanId,
-  );
-  const previous = fixing ?? captures.at(-1) ?? null;
+  ); // its notes and photos
+  const previous = fixing ?? about.filter((item) => item.kind === "capture").at(-1) ?? null;
   const show = (name) => form.querySelector(`[data-capture-${name}]`);
   const title =
     fixing?.label || (scan ? scanLabel(scan.body.payload).slice(0, 80) : "Scanned person");
   show("title").textContent = title;
+  const photo = form.querySelector("[data-photo-input]"); // contact-photo.js sends it
+  if (photo && contactId) photo.dataset.contactId = contactId;
+  else if (photo && scanId) photo.dataset.scanId = scanId;
 
   if (!fixing && !scanId) {
     show("state").textContent = "Nothing to show";
@@ -121,9 +124,7 @@ async function pendingCapture(form) {
         attempts: 0,
         nextTry: 0,
       });
-      const others = captures.filter(
-        (capture) => capture.state === "rejected" && capture !== previous,
-      );
+      const others = about.filter((item) => item.state === "rejected" && item !== previous);
       for (const item of others) {
         await outbox.update(item.id, { state: "pending", lastError: "", nextTry: 0 });
       }
@@ -231,7 +232,8 @@ async function contactForm(form) {
   // Its changes waiting on the phone: the page may be the copy the phone kept.
   const waiting = async () =>
     (await outbox.list({ user })).filter(
-      (item) => item.state !== "rejected" && item.body.contact_id === contactId,
+      (item) =>
+        item.kind === "capture" && item.state !== "rejected" && item.body.contact_id === contactId,
     );
   const notice = form.querySelector("[data-unsynced]");
   const mark = async () => (notice.hidden = !(await waiting()).length);

@@ -1,11 +1,13 @@
 // The outbox's rules, with no storage or network (run by outbox.js, tested in tests/js). Items
 // go on their own: one that fails waits out its backoff while the others go on, but after the
-// earlier items about the same thing (the scan its notes belong to, the contact). After TRIES
-// failures an item is "failing": listed with Retry and Discard, still tried every MAX_BACKOFF_MS
-// at most (only Retry hurries it).
+// earlier items about the same thing (the scan its notes or photo are about, the contact).
+// After TRIES failures an item is "failing": listed with Retry and Discard, still tried every
+// MAX_BACKOFF_MS at most (only Retry hurries it).
 export const TRIES = 5;
 export const MAX_BACKOFF_MS = 5 * 60_000;
 export const ORPHAN = "The scan these notes belong to couldn't sync. Fix or discard it first.";
+export const ORPHAN_PHOTO =
+  "The scan this photo belongs to couldn't sync. Fix or discard it first.";
 
 export const backoff = (attempts) => Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** attempts);
 
@@ -23,7 +25,7 @@ export function next(items, { done, now, force = false, user }) {
     if (item.state === "rejected") {
       if (item.id === subject) refused.add(subject);
     } else if (refused.has(subject)) {
-      return { item, error: ORPHAN };
+      return { item, error: item.kind === "photo" ? ORPHAN_PHOTO : ORPHAN };
     } else {
       const ready =
         !busy.has(subject) &&

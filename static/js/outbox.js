@@ -1,6 +1,7 @@
 // The outbox: writes saved on the phone first, then sent when the network allows (the rules:
 // outbox-queue.js), by the pages and the service worker alike. An item: {id (the client UUID,
-// also body.id), kind ("scan" | "capture"), url, body, user, label (its name on screen),
+// also body.id), kind ("scan" | "capture" | "photo"), url, body (a photo's holds its Blob),
+// user, label (its name on screen),
 // created, attempts, lastError, state, nextTry}. It leaves only when the server's JSON
 // acknowledgement names its id; a 4xx JSON {"error": …} rejects it with the server's sentence.
 import * as idb from "./idb.js";
@@ -107,17 +108,28 @@ export async function session() {
   }
 }
 
+// A photo goes as a form with its file (the browser sets the multipart Content-Type), the
+// rest as JSON.
+function encode(item, token) {
+  if (item.kind !== "photo") {
+    const headers = { "Content-Type": "application/json", "X-CSRFToken": token };
+    return { headers, body: JSON.stringify(item.body) };
+  }
+  const form = new FormData();
+  for (const [name, value] of Object.entries(item.body)) {
+    if (value instanceof Blob) form.append(name, value, `${name}.jpg`);
+    else if (value != null) form.append(name, String(value));
+  }
+  return { headers: { "X-CSRFToken": token }, body: form };
+}
+
 // Send one item: {result, error, data}: "sent" (with the server's data), "rejected", "csrf",
 // "login", "offline" (every item would fail) or "failed" (this one: a 5xx, a timeout, an answer
 // that isn't EventMate's).
 async function send(item, token) {
   let response;
   try {
-    response = await request(item.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify(item.body),
-    });
+    response = await request(item.url, { method: "POST", ...encode(item, token) });
   } catch (error) {
     if (error.name !== "TimeoutError") return NO_CONNECTION;
     return { result: "failed", error: "EventMate didn't answer in time." };

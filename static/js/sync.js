@@ -1,8 +1,10 @@
 // The page's side of working offline: the service worker and its updates, the "waiting to
 // sync" badge and list, when to send the outbox (app start, back online, a timer, after each
 // save; the service worker adds Background Sync), and logging out without leaking data.
+import { reached, watchConnection } from "./connection.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
+import * as people from "./people-store.js";
 
 export const PAGES_CACHE = "eventmate-pages"; // the service worker's per-user page cache
 const TIMER_MS = 20_000;
@@ -67,10 +69,16 @@ export function scanLabel(payload) {
 
 export function describe(item) {
   if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
+  if (item.kind === "photo") return `Photo of ${short(item.label || "a contact")}`;
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
+// A photo is fixed by taking it again where it was taken: its contact's page or scan's screen.
 export function fixUrl(item) {
+  const { contact_id: contactId } = item.body;
+  if (item.kind === "photo" && contactId) return `/contacts/${contactId}/edit`;
+  if (item.kind === "photo")
+    return `/offline/capture?scan=${encodeURIComponent(item.body.scan_id)}`;
   const key = item.kind === "scan" ? "scan" : "item";
   return `/offline/capture?${key}=${encodeURIComponent(item.id)}`;
 }
@@ -126,7 +134,7 @@ export async function render() {
     badge.hidden = items.length === 0;
     badge.classList.toggle("sync-badge-problem", problems.length > 0 || status === "login");
     badge.replaceChildren(
-      `${items.length} to sync`,
+      element("span", { class: "sync-pill", text: `${items.length} to sync` }),
       element("span", {
         class: "visually-hidden",
         text: " (scans or notes waiting on this phone)",
@@ -174,6 +182,15 @@ export async function render() {
 
 function remember(report) {
   if (["done", "retry", "login"].includes(report?.status)) status = report.status;
+  if (["done", "retry"].includes(report?.status)) reached(report.status === "done");
+}
+
+// The phone's copy of the contacts (offline People): when a page loads, when the network
+// returns and whenever the outbox just reached the server.
+async function refreshPeople() {
+  const result = await people.refresh(user);
+  if (result === "offline") reached(false);
+  if (result === "fresh") reached(true);
 }
 
 // Send what waits now; resolves with the flush's report (outbox.flush).
@@ -211,8 +228,12 @@ function startTriggers() {
     remember(message?.report);
     announce(message?.report);
     render();
+    if (Object.keys(message?.report?.sent ?? {}).length) refreshPeople().catch(() => {});
   });
-  window.addEventListener("online", () => syncNow());
+  window.addEventListener("online", () => {
+    syncNow();
+    refreshPeople().catch(() => {});
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow();
   });
@@ -266,7 +287,10 @@ async function keepPagesForOffline() {
 // Pages kept for one account are never shown to another on this phone.
 async function forgetOtherAccount() {
   const previous = localStorage.getItem(USER_KEY);
-  if (previous && previous !== user && "caches" in window) await caches.delete(PAGES_CACHE);
+  if (previous && previous !== user) {
+    if ("caches" in window) await caches.delete(PAGES_CACHE);
+    await people.forget(previous);
+  }
   localStorage.setItem(USER_KEY, user);
 }
 
@@ -289,6 +313,7 @@ async function logOut(form) {
     return;
   }
   await outbox.clear(user);
+  await people.forget(user);
   if ("caches" in window) await caches.delete(PAGES_CACHE);
   sessionStorage.removeItem(WARMED_KEY);
   localStorage.removeItem(USER_KEY);
@@ -320,8 +345,10 @@ export function start() {
   if (!user) return;
   later(() => registerWorker().catch(() => {}));
   guardLogOut();
+  watchConnection();
   later(() =>
     forgetOtherAccount()
+      .then(refreshPeople)
       .then(keepPagesForOffline)
       .catch(() => {}),
   );

@@ -132,6 +132,27 @@ def add_scan(page: Page, payload: str) -> None:
     assert response.status == 201, response.text()
 
 
+def portrait(path: Path, background: str, shirt: str) -> Path:
+    """A stand-in for a camera photo of a person (head and shoulders on a plain wall), as a
+    1200×1600 JPEG: the phone and the server make it 384×512."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1200, 1600), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, 1050, 1050, 2100), fill=shirt)
+    draw.rectangle((510, 860, 690, 1120), fill="#c98d6b")
+    draw.ellipse((380, 380, 820, 960), fill="#d9a07f")
+    draw.chord((360, 330, 840, 760), 180, 360, fill="#3b2a20")
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def choose_photo(page: Page, picture: Path) -> None:
+    """Tap "Add photo" (or "Change photo") and pick a picture, as the camera would give it."""
+    expect(page.locator("[data-photo-input]")).to_have_attribute("data-photo-ready", "1")
+    page.get_by_label(re.compile(r"^(Add|Change) photo$")).set_input_files(picture)
+
+
 def accept_shared(page: Page, name: str) -> None:
     """From home, accept details someone shared back as a new contact: two taps (open it,
     Accept); ends on the new contact's page."""

@@ -24,6 +24,7 @@ SIGNED_IN_SCREENS = (
     "/scan",
     "/events/",
     "/events/{event}",
+    "/events/{event}/edit",
     "/account/",
     "/account/delete",
     "/giving-back",

@@ -6,11 +6,12 @@ CI runs these flows (each screen must render without errors); only
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from .flows import (
     accept_shared,
     add_scan,
+    choose_photo,
     create_event,
     enter_code,
     exchange_cards,
@@ -19,6 +20,7 @@ from .flows import (
     join_event,
     lisbon_day,
     make_new_qr,
+    portrait,
     public_card_path,
     save_capture,
     screenshot,
@@ -36,7 +38,18 @@ EMAIL:ines@tideway.example
 END:VCARD"""
 
 
-def test_every_screen(new_phone):
+def small_and_large(page: Page, name: str) -> None:
+    """A screen with a photo at 390×844 and at 320×568 (<name>-320.png)."""
+    screenshot(page, name)
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 568})
+    try:
+        screenshot(page, f"{name}-320")
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def test_every_screen(new_phone, tmp_path):
     visitor = new_phone().new_page()
     visitor.goto("/")
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("Meet people at events")
@@ -65,14 +78,18 @@ def test_every_screen(new_phone):
         ana.locator(f"#public_{field}").check()
     ana.get_by_role("button", name="Save profile").click()
     expect_flash(ana, "Profile saved.")
-    screenshot(ana, "profile")
+    choose_photo(ana, portrait(tmp_path / "ana.jpg", "#9cc5c0", "#1f4e79"))
+    expect_flash(ana, "Your card shows your new photo.")
+    expect(ana.locator("#photo img")).to_be_visible()
+    small_and_large(ana, "profile")
 
     code = create_event(
         ana, EVENT, place="FIL, Lisbon", starts_on=lisbon_day(), ends_on=lisbon_day(2)
     )
     card = public_card_path(ana)
     expect(ana.locator(".qr-card")).to_contain_text("Product designer at Tideway")
-    screenshot(ana, "my-card")
+    expect(ana.locator(".qr-card .avatar img")).to_be_visible()
+    small_and_large(ana, "my-card")
     ana.get_by_role("button", name=re.compile("QR code of your card")).click()
     full = ana.get_by_role("dialog", name="Your QR code, full screen")
     expect(full).to_be_visible()
@@ -81,7 +98,8 @@ def test_every_screen(new_phone):
 
     visitor.goto(card)
     expect(visitor.get_by_role("link", name="Save contact")).to_be_visible()
-    screenshot(visitor, "public-card")
+    expect(visitor.locator(".public-card .avatar img")).to_be_visible()
+    small_and_large(visitor, "public-card")
     visitor.get_by_label("Your name").fill("Dario Costa")
     visitor.get_by_label("Your email").fill("dario@example.org")
     visitor.get_by_role("button", name="Share my details").click()
@@ -109,8 +127,21 @@ def test_every_screen(new_phone):
     add_scan(ana, VCARD)
     accept_shared(ana, "Dario Costa")
     tab(ana, "People")
+    ana.get_by_role("link", name=re.compile("Inês Carvalho")).click()
+    ana.get_by_role("link", name="Edit", exact=True).click()
+    choose_photo(ana, portrait(tmp_path / "ines.jpg", "#e8d7b9", "#8a3b2e"))
+    expect(ana.get_by_role("status").filter(has_text="1 item synced.")).to_be_visible()
+    ana.reload()  # the photo as the server keeps it
+    expect(ana.locator(".contact-head .avatar img")).to_be_visible()
+    small_and_large(ana, "contact-edit-photo")
+    ana.go_back()
+    ana.reload()
+    expect(ana.locator(".contact-head .avatar img")).to_be_visible()
+    small_and_large(ana, "contact-photo")
+    tab(ana, "People")
     expect(ana.locator(".people > li")).to_have_count(3)
-    screenshot(ana, "people")
+    expect(ana.locator(".people img")).to_have_count(1)
+    small_and_large(ana, "people")
 
     tab(ana, "Events")
     expect(ana.get_by_role("link", name=EVENT)).to_be_visible()

@@ -26,11 +26,15 @@ TEL:+351 900 000 000
 END:VCARD"""
 
 
-def share_back(visitor: Page, card: str, name: str, email: str, phone="", note="") -> None:
+def share_back(
+    visitor: Page, card: str, name: str, email: str, phone="", note="", company="", link=""
+) -> None:
     visitor.goto(card)
     visitor.get_by_label("Your name").fill(name)
     visitor.get_by_label("Your email").fill(email)
     visitor.get_by_label("Your phone (optional)").fill(phone)
+    visitor.get_by_label("Your company (optional)").fill(company)
+    visitor.get_by_label("Your profile link (optional)").fill(link)
     visitor.get_by_label("A note (optional)").fill(note)
     visitor.get_by_role("button", name="Share my details").click()
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("has your details")
@@ -62,6 +66,8 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
         "dario@example.org",
         phone="+351 912 345 678",
         note="We talked about trams.",
+        company="Carris Labs",
+        link="linkedin.com/in/dario-costa",
     )
 
     tab(owner, "Home")
@@ -81,6 +87,13 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
     phone = owner.get_by_role("group", name="Phone")
     expect(phone.get_by_role("radio", name="Keep mine: +351 900 000 000")).to_be_checked()
     expect(owner.get_by_role("checkbox", name="Keep their note")).to_be_checked()
+    # Nothing of mine to lose: their company and link are taken unless I say otherwise.
+    company = owner.get_by_role("group", name="Company")
+    expect(company.get_by_role("radio", name="Take theirs: Carris Labs")).to_be_checked()
+    link = owner.get_by_role("group", name="Link")
+    expect(
+        link.get_by_role("radio", name="Take theirs: https://linkedin.com/in/dario-costa")
+    ).to_be_checked()
     owner.get_by_role("button", name="Merge into Dario C.").click()
 
     expect_flash(owner, "Updated Dario Costa with what you chose.")
@@ -88,6 +101,8 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
     expect(owner.locator(".notes")).to_have_text("We talked about trams.")
     expect(owner.get_by_role("link", name="+351 900 000 000")).to_be_visible()
     expect(owner.get_by_role("link", name="+351 912 345 678")).to_have_count(0)
+    expect(owner.get_by_label("Company")).to_have_value("Carris Labs")
+    expect(owner.get_by_role("link", name="https://linkedin.com/in/dario-costa")).to_be_visible()
     expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")
     tab(owner, "Home")
     expect(owner.get_by_role("region", name="Shared with you 1")).to_have_count(0)

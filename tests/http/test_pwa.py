@@ -91,7 +91,9 @@ def test_logged_in_pages_name_the_user_and_the_pages_to_keep_offline(app, ana, a
     )
     assert meta and int(meta.group(1)) == ana_id
     kept = meta.group(2).split()
-    assert {"/", "/card", "/contacts/", "/inbox", "/scan", "/offline/capture"} <= set(kept)
+    pages = {"/", "/card", "/offline/people", "/inbox", "/scan", "/offline/capture"}
+    assert pages <= set(kept)
+    assert "/contacts/" not in kept  # offline, /offline/people draws it from the contacts' copy
     [qr] = [url for url in kept if url.endswith("/qr.svg")]
     assert ana.get(qr).headers["Content-Type"].startswith("image/svg+xml")
     assert "data-sync-badge" in page and "data-toast" in page
@@ -139,6 +141,14 @@ def test_offline_capture_screen_needs_login_and_lists_my_prompts(client, ana):
     assert "What do they enjoy most about their work?" in page
     ana.post("/logout")
     assert ana.get("/offline/capture").status_code == 302
+
+
+def test_offline_people_page_needs_login_and_is_the_people_tab(client, ana):
+    page = ana.get("/offline/people").get_data(as_text=True)
+    assert "data-people-offline" in page and "people-offline.js" in page
+    assert re.search(r'<a href="/contacts/" aria-current="page">', page)
+    ana.post("/logout")
+    assert ana.get("/offline/people").status_code == 302
 
 
 def test_csrf_endpoint_gives_a_working_token_to_the_session_owner(app, client, ana, accounts):

@@ -2,12 +2,14 @@
 contacts; the owner sees them on home, in the inbox and on People, and accepts, merges field by
 field or dismisses them; replays change nothing; nobody else can see or touch them."""
 
+import html
 import json
 import re
 
 import pytest
 import sqlalchemy as sa
 
+from eventmate.badges import parse_vcard_bytes
 from eventmate.extensions import db
 from eventmate.models import Contact, FollowUp, Meeting, PromptAnswer, SharedDetails, User
 from tests.conftest import STRONG_PASSWORD
@@ -282,3 +284,94 @@ def test_a_new_contact_beside_one_with_the_same_email_and_a_deleted_one_on_repla
     assert count(app, Contact) == 1
     page = visible_text(ana.get(f"/shared/{shared_id}"))
     assert "a contact you have since deleted" in page
+
+
+def test_their_company_and_link_reach_the_new_contact_and_its_vcard(app, ana, make_client):
+    visitor = make_client()
+    token = card_link(app, "ana@example.org").rsplit("/", 1)[1]
+    form = visitor.get(f"/c/{token}").get_data(as_text=True)
+    assert 'name="company"' in form and 'name="link"' in form
+    assert "Your profile link (optional)" in form
+    share(app, visitor, company="Harbour Labs", link="  linkedin.com/in/carla-souza ")
+    shared_id = only_shared_id(app)
+    text = visible_text(ana.get(f"/shared/{shared_id}"))
+    assert "Company Harbour Labs" in text and "Link https://linkedin.com/in/carla-souza" in text
+    added = ana.post(f"/shared/{shared_id}", data={"decision": "accept"})
+    contact_id = int(added.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        contact = db.session.get(Contact, contact_id)
+        assert (contact.company, contact.urls) == (
+            "Harbour Labs",
+            ["https://linkedin.com/in/carla-souza"],
+        )
+    [card] = parse_vcard_bytes(ana.get(f"/contacts/{contact_id}.vcf").data)
+    assert (card.full_name, card.company, card.urls) == (
+        "Carla Souza",
+        "Harbour Labs",
+        ["https://linkedin.com/in/carla-souza"],
+    )
+    [exported] = json.loads(ana.get("/account/export/data.json").data)["shared_with_me"]
+    assert (exported["company"], exported["url"]) == (
+        "Harbour Labs",
+        "https://linkedin.com/in/carla-souza",
+    )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "ftp://files.example.org/me",
+        "https://",
+        "https://[x",
+        "not a link",
+        "localhost",
+        "https://example.org/" + "a" * 290,
+        "example.org/" + "a" * 285,  # 300 characters once it starts with https://
+    ],
+)
+def test_a_link_that_is_not_a_short_web_address_is_refused(app, ana, make_client, link):
+    token = card_link(app, "ana@example.org").rsplit("/", 1)[1]
+    response = make_client().post(f"/c/{token}/share", data=CARLA | {"link": link})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Give a web address" in page or "Keep the link under 300 characters" in page
+    assert 'value="Carla Souza"' in page  # what they typed stays
+    assert count(app, SharedDetails) == 0
+
+
+def test_merging_chooses_their_company_and_link_like_the_other_fields(app, ana, make_client):
+    sean = scan(ana, BADGE).get_json()["id"]
+    mine = {"full_name": "Sean Owen", "company": "ZXing", "urls": "https://zxing.example"}
+    ana.post(f"/contacts/{sean}/edit", data=mine | {"emails": "srowen@example.com"})
+    share(
+        app,
+        make_client(),
+        name="Sean Owen",
+        email="srowen@example.com",
+        company="Barcodes Inc",
+        link="https://sean.example/",
+        note="",
+    )
+    shared_id = only_shared_id(app)
+    text = visible_text(ana.get(f"/shared/{shared_id}"))
+    assert "Keep mine: ZXing" in text and "Take theirs: Barcodes Inc" in text
+    assert "Keep mine: https://zxing.example" in text
+    assert "Take theirs: https://sean.example/" in text
+    ana.post(
+        f"/shared/{shared_id}",
+        data={"decision": "merge", "contact_id": sean, "company": "mine", "url": "theirs"},
+    )
+    with app.app_context():
+        contact = db.session.get(Contact, sean)
+        assert contact.company == "ZXing"
+        assert contact.urls == ["https://sean.example/", "https://zxing.example"]
+
+
+def test_dismissing_wipes_their_company_and_link_too(app, ana, make_client):
+    share(app, make_client(), company="Harbour Labs", link="https://carla.example")
+    shared_id = only_shared_id(app)
+    ana.post(f"/shared/{shared_id}", data={"decision": "dismiss"})
+    with app.app_context():
+        shared = db.session.get(SharedDetails, shared_id)
+        assert (shared.company, shared.url) == ("", "")

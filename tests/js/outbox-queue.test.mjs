@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import {
   MAX_BACKOFF_MS,
   ORPHAN,
+  ORPHAN_PHOTO,
   TRIES,
   backoff,
   next,
@@ -22,6 +23,12 @@ function scan(id, { user = "1" } = {}) {
 
 function note(id, { scan: scanId = null, contact = null, user = "1" } = {}) {
   return item(id, { id, scan_id: scanId, contact_id: contact }, user);
+}
+
+// A photo (contact-photo.js): its own kind of item, about a scan or a contact like a note.
+function photo(id, { scan: scanId = null, contact = null, user = "1" } = {}) {
+  const body = { id, scan_id: scanId, contact_id: contact, photo: "<Blob>" };
+  return { ...item(id, body, user), kind: "photo" };
 }
 
 function item(id, body, user) {
@@ -85,6 +92,31 @@ describe("one pass", () => {
     );
     assert.deepEqual(pass(items, answers({}), { force: true }).sent, ["s", "n1", "n2"]);
     assert.deepEqual(items, []);
+  });
+
+  test("a photo taken after a scan waits for it like notes do, and goes in order", () => {
+    const items = [scan("s"), photo("p", { scan: "s" }), note("n", { scan: "s" })];
+    items.push(photo("q", { contact: 7 }));
+    assert.deepEqual(pass(items, answers({ s: serverError })).sent, ["s", "q"]);
+    assert.deepEqual(
+      items.map((i) => i.id),
+      ["s", "p", "n"],
+    );
+    assert.deepEqual(pass(items, answers({}), { force: true }).sent, ["s", "p", "n"]);
+  });
+
+  test("a photo whose scan was refused is refused here, with its own sentence", () => {
+    const items = [scan("s"), photo("p", { scan: "s" }), note("n", { scan: "s" })];
+    const refused = { result: "rejected", error: "That's your own card." };
+    assert.deepEqual(pass(items, answers({ s: refused })).sent, ["s"]);
+    assert.deepEqual(
+      items.map((i) => [i.id, i.state, i.lastError]),
+      [
+        ["s", "rejected", refused.error],
+        ["p", "rejected", ORPHAN_PHOTO],
+        ["n", "rejected", ORPHAN],
+      ],
+    );
   });
 
   test("notes about one contact go in the order they were taken", () => {

@@ -19,7 +19,7 @@ from eventmate.extensions import db
 from eventmate.models import Contact, FollowUp, Meeting, ReviewState, SharedDetails
 from eventmate.relationships.evidence import evidence_for
 from eventmate.shared_details import review
-from eventmate.shared_details.service import looks_like, merge_choices, receive
+from eventmate.shared_details.service import MERGE_FIELDS, looks_like, merge_choices, receive
 from tests.factories import make_contact, make_user
 from tests.state_machines import explore_in_savepoints
 
@@ -29,9 +29,18 @@ THEIRS = {
     "name": "Carla Souza",
     "email": "carla@example.org",
     "phone": "+351 912 345 678",
+    "company": "Harbour Labs",
+    "url": "https://carla.example",
     "note": "Met at the coffee bar",
 }
-MINE = {"full_name": "Carla S.", "emails": ["CARLA@example.org"], "phones": [], "notes": "Mine"}
+MINE = {
+    "full_name": "Carla S.",
+    "emails": ["CARLA@example.org"],
+    "phones": [],
+    "company": "",
+    "urls": [],
+    "notes": "Mine",
+}
 STEPS = ("accept", "accept, no note", "merge theirs", "merge mine, no note", "dismiss")
 
 
@@ -40,9 +49,8 @@ def start():
     while Ana's conference runs."""
     ana = make_user("Ana Ribeiro")
     event = create_event(ana, name="DevConf", timezone="Europe/Lisbon")
-    carla = make_contact(
-        ana, MINE["full_name"], emails=MINE["emails"], phones=MINE["phones"], notes=MINE["notes"]
-    )
+    fields = {name: value for name, value in MINE.items() if name != "full_name"}
+    carla = make_contact(ana, MINE["full_name"], **fields)
     shared = receive(ana, **THEIRS, now=SHARED_AT)
     db.session.commit()
     return ana, event, carla, shared
@@ -71,6 +79,8 @@ class Reference:
                 self.mine = self.mine | {
                     "full_name": THEIRS["name"],
                     "phones": [THEIRS["phone"]],  # the email was the same: nothing to choose
+                    "company": THEIRS["company"],
+                    "urls": [THEIRS["url"]],
                 }
             if keep_note:
                 self.mine = self.mine | {"notes": f"Mine\n\n{THEIRS['note']}"}
@@ -84,7 +94,7 @@ def run_step(name: str, shared: SharedDetails, carla: Contact) -> tuple[bool, in
         if name.startswith("accept"):
             contact = review.accept(shared, keep_note=keep_note, now=REVIEWED_AT)
         elif name.startswith("merge"):
-            take = {"name", "email", "phone"} if "theirs" in name else set()
+            take = set(MERGE_FIELDS) if "theirs" in name else set()
             contact = review.merge(shared, carla, take=take, keep_note=keep_note, now=REVIEWED_AT)
         else:
             contact = review.dismiss(shared, now=REVIEWED_AT)
@@ -110,6 +120,7 @@ def check(ana, event, carla, shared, model: Reference, path) -> None:
             [THEIRS["phone"]],
             model.new_contact_notes,
         ), path
+        assert (contact.company, contact.urls) == (THEIRS["company"], [THEIRS["url"]]), path
         assert contact.source == "shared_back" and contact.created_at == SHARED_AT, path
         assert shared.contact_id == contact.id, path
     else:
@@ -129,7 +140,8 @@ def check(ana, event, carla, shared, model: Reference, path) -> None:
     assert [f.contact_id for f in follow_ups] == ([expected_contact] if reviewed else []), path
     assert evidence_for(carla, now=REVIEWED_AT).messages == int(model.state == "merged"), path
     if model.state == "dismissed":  # a stranger's details are not kept once dismissed
-        assert (shared.full_name, shared.email, shared.phone, shared.note) == ("",) * 4, path
+        kept = (shared.full_name, shared.email, shared.phone, shared.company, shared.url)
+        assert (*kept, shared.note) == ("",) * 6, path
 
 
 def review_steps(ana, event, carla, shared):
