@@ -221,12 +221,22 @@ def _title(lines: list[OcrLine]) -> ReadField | None:
         text = line.text
         other_cue = _DEPARTMENT.search(text) or _COMPANY_SUFFIX.search(text)
         if _TITLE_WORDS.search(text) and not other_cue and len(text.split()) <= 6:
-            return ReadField(text, round(line.score * 0.8, 2))
+            return ReadField(_title_words(text), round(line.score * 0.8, 2))
     return None
 
 
+def _title_words(text: str) -> str:
+    """A Japanese or Chinese card prints the department before the title ("営業部 部長")."""
+    if not _CJK.search(text):
+        return text
+    parts = [part for part in text.split() if not _DEPARTMENT.search(part)]
+    return " ".join(parts) or text
+
+
 def _rows(lines: list[OcrLine]) -> list[OcrLine]:
-    """Lines side by side on one row, close together, joined (a name the OCR split in two)."""
+    """Japanese and Chinese lines side by side on one row, close together, joined: the OCR
+    splits a name printed with a wide gap ("田村　大輝"). Latin words it keeps in one line,
+    and what it sees apart there (logos in a row) is apart."""
     rows: list[OcrLine] = []
     for line in sorted(lines, key=lambda line: line.top):
         last = rows[-1] if rows else None
@@ -249,7 +259,8 @@ def _side_by_side(one: OcrLine, other: OcrLine) -> bool:
     height = max(one.height, 1)
     gap = max(other.left - one.right, one.left - other.right)
     return (
-        abs(one.middle - other.middle) < 0.4 * height
+        bool(_CJK.search(one.text) and _CJK.search(other.text))
+        and abs(one.middle - other.middle) < 0.4 * height
         and 0.7 < other.height / height < 1.4
         and 0 <= gap < 2 * height
     )
@@ -330,9 +341,8 @@ def _company(
     domains -= {"", "gmail", "hotmail", "outlook", "yahoo", "icloud", "live", "uol", "bol"}
     for line in lines:
         letters = _letters(line.text)
-        if letters and any(
-            domain and (domain in letters or letters in domain) for domain in domains
-        ):
+        # "CONTOSO" for contoso.com, "Chevroleste Peças" for chevroleste.com.br; not "H".
+        if len(letters) >= 4 and any(domain in letters or letters in domain for domain in domains):
             return ReadField(_not_shouting(line.text), round(line.score * 0.8, 2))
     words = [line for line in lines if sum(char.isalpha() for char in line.text) >= 3]
     if not words:

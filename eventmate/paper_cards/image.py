@@ -5,7 +5,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..photos.images import MAX_PIXELS, PhotoError
+from ..photos.images import MAX_PIXELS, NOT_A_PHOTO, PhotoError
 
 # The OCR's detector works at this size; larger only costs time (measured: bench/card_ocr.py).
 OCR_SIDE = 1280
@@ -24,9 +24,7 @@ def open_photo(data: bytes) -> Image.Image:
             image.draft("RGB", (OCR_SIDE, OCR_SIDE))  # JPEG: decode at a fraction of the size
             image = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(
-            "That file is not a photo we can read; send a JPEG, PNG or WebP."
-        ) from None
+        raise PhotoError(NOT_A_PHOTO, 415) from None
     except (OSError, ValueError, SyntaxError):
         raise PhotoError("That photo is damaged or cut short. Take it again.", 415) from None
     if too_many_pixels:

@@ -9,8 +9,10 @@ import uuid
 from datetime import UTC, datetime
 
 import qrcode
+import sqlalchemy as sa
 from PIL import Image, ImageDraw, ImageFont
 
+from eventmate.extensions import db
 from eventmate.models import ClientRequest, Contact
 
 from .helpers import contacts_of, count, counts, create_event
@@ -72,6 +74,10 @@ def test_a_card_photo_becomes_a_contact_to_check_with_the_fields_read(app, ana):
     assert (contact.full_name, contact.company) == ("Dev Patel", "Harbour Analytics Ltd")
     assert contact.phones == ["+442079460000"]
     assert "dev.patel@harbour.example" in contact.raw_payload  # every line read is kept
+    with app.app_context():
+        kept = Image.open(io.BytesIO(db.session.scalar(sa.select(Contact.photo))))
+    assert max(kept.size) <= 512 and kept.format == "JPEG" and not kept.getexif()
+    assert body["photo_url"]  # private to Ana: served by the contact photo route
 
 
 def test_the_user_time_zone_gives_the_region_when_no_event_runs(app, ana):

@@ -323,6 +323,7 @@ PLAUSIBLE = {
     "decision": ["accept", "merge", "dismiss"],
     "code": ["123456", "12 34 56"],
     "scanned_at": [datetime.now(UTC).isoformat()],
+    "id": ["0f8c2f4e-7b1a-4c1e-9a57-3d2b6f1e8a90", "6a1d9c3b-2e4f-4a8b-b1c7-9e0d5f2a4c61"],
 }
 CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to", "contact_id")
 
