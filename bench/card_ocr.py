@@ -93,7 +93,7 @@ def main(paths: list[str]) -> None:
     for name, target in TARGETS.items():
         rate = sum(result[name] for result in results) / count
         verdict = "ok" if rate >= target else "BELOW"
-        print(f"{name:10} {rate:7.0%} {target:7.0%}  {verdict}")
+        print(f"{name:10} {rate:7.1%} {target:7.0%}  {verdict}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nCPU s/card, whole path    {path_seconds / count:5.2f}   target ≤ {CPU_TARGET}")
     print(f"CPU s/card, OCR alone     {engine_seconds / count:5.2f}   (baseline)")
