@@ -4,7 +4,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from ..badges import MAX_PAYLOAD_BYTES
-from ..ids import is_database_id
+from ..ids import database_id, is_database_id
+from ..scanning.card_photos import CardPhotoRequest
 from ..scanning.service import ScanRequest
 
 UUID_PATTERN = re.compile(
@@ -53,6 +54,19 @@ def optional_id(body: dict, field: str) -> int | None:
     if not is_database_id(value):
         raise InvalidRequest(f'"{field}" must be a positive whole number or null.')
     return value
+
+
+def card_photo_request(form, photo: bytes, *, now: datetime) -> CardPhotoRequest:
+    """A multipart card photo's fields: `id`, `scanned_at`, optional `event_id`."""
+    event_id = form.get("event_id", type=database_id)
+    if event_id is None and form.get("event_id"):
+        raise InvalidRequest('"event_id" must be a positive whole number or left out.')
+    return CardPhotoRequest(
+        client_id=client_id(form),
+        photo=photo,
+        scanned_at=timestamp(form, "scanned_at", now=now),
+        event_id=event_id,
+    )
 
 
 def scan_request(body, *, now: datetime) -> ScanRequest:

@@ -10,12 +10,13 @@ from ..contacts.snapshot import people_snapshot
 from ..database import writes_late
 from ..models.base import utcnow
 from ..photos.images import PhotoError
-from ..photos.uploads import takes_photo, uploaded_photo
+from ..photos.uploads import takes_photo, uploaded_bytes, uploaded_photo
+from ..scanning.card_photos import record_card_photo
 from ..scanning.service import ScanError, record_scan
 from .captures import CaptureError, capture_request, record_capture
 from .follow_ups import record_action
 from .photos import photo_request, record_photo
-from .validation import InvalidRequest, scan_request, timestamp
+from .validation import InvalidRequest, card_photo_request, scan_request, timestamp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -89,6 +90,19 @@ def create_capture():
     capture = capture_request(json_body())
     outcome = record_capture(current_user, capture, answer=contact_json)
     body = outcome.answer | {"client_id": capture.client_id}
+    return jsonify(body), 201 if outcome.created else 200
+
+
+@bp.post("/card-photos")
+@takes_photo
+@writes_late
+@login_required
+def create_card_photo():
+    """A photographed paper card (multipart): the contact "card to check" and the fields read;
+    see `scanning/card_photos.py`."""
+    card = card_photo_request(request.form, uploaded_bytes(), now=utcnow())
+    outcome, reading = record_card_photo(current_user, card, answer=contact_json)
+    body = outcome.answer | {"client_id": card.client_id, "fields": reading.fields.as_json()}
     return jsonify(body), 201 if outcome.created else 200
 
 

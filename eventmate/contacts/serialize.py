@@ -19,6 +19,7 @@ def contact_json(contact: Contact) -> dict:
         "urls": list(contact.urls),
         "source": contact.source,
         "needs_identifying": contact.needs_identifying,
+        "needs_checking": contact.needs_checking,
         "is_eventmate_user": contact.linked_user_id is not None,
         "met_face_to_face": contact.met_face_to_face,
         "event": {"id": contact.event.id, "name": contact.event.name} if contact.event else None,

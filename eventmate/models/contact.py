@@ -9,7 +9,10 @@ from ..extensions import db
 from .base import HasPhoto, UTCDateTime, utcnow
 
 # How a contact came to be.
-SOURCES = ("exchange", "badge", "shared_back", "to_identify", "manual", "introduction")
+# "card_to_check": read from a photo of a paper card; the user has not confirmed the fields yet.
+SOURCES = (
+    "exchange", "badge", "shared_back", "to_identify", "manual", "introduction", "card_to_check",
+)  # fmt: skip
 # The most trusted allies a user keeps: a small circle of time-tested relationships.
 MAX_ALLIES = 12
 KEEP_IN_TOUCH_DAYS = 60
@@ -75,6 +78,10 @@ class Contact(HasPhoto, db.Model):
     @property
     def needs_identifying(self) -> bool:
         return self.source == "to_identify"
+
+    @property
+    def needs_checking(self) -> bool:
+        return self.source == "card_to_check"
 
 
 class Meeting(db.Model):

@@ -18,12 +18,17 @@ def takes_photo(view):
     return view
 
 
-def uploaded_photo() -> Photo:
-    """The request's photo, re-encoded; PhotoError (400, 413 or 415) with a sentence."""
+def uploaded_bytes() -> bytes:
+    """The request's photo file as sent; PhotoError (400 or 413) with a sentence."""
     upload = request.files.get(FIELD)
     if upload is None or not upload.filename:
         raise PhotoError("Choose a photo first.", 400)
-    return reencode(read_capped(upload.stream))
+    return read_capped(upload.stream)
+
+
+def uploaded_photo() -> Photo:
+    """The request's photo, re-encoded; PhotoError (400, 413 or 415) with a sentence."""
+    return reencode(uploaded_bytes())
 
 
 def init_app(app: Flask) -> None:

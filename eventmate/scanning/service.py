@@ -40,7 +40,7 @@ class ScanRequest:
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-def _scan_event(user: User, scan: ScanRequest) -> Event | None:
+def scan_event(user: User, scan: ScanRequest) -> Event | None:
     """The event the phone named, else the current one if it was still running then."""
     if scan.event_id is None:
         return running_event(user, scan.scanned_at)
@@ -98,7 +98,7 @@ def record_scan(
         parsed = None if token else _parse(scan.payload)
 
     def apply() -> Contact:
-        event = _scan_event(user, scan)
+        event = scan_event(user, scan)
         if token is not None:
             return _exchange(user, token, scan, event)
         return _badge_contact(user, parsed, scan, event)

@@ -79,3 +79,10 @@ def test_scaleout_bench_loses_nothing_when_an_instance_and_a_dispatcher_die():
         "devices that got no push: 0",
     ):
         assert figure in output, output
+
+
+def test_card_ocr_bench_reads_a_photo_and_prints_the_table(testdata):
+    photos = testdata / "business-cards" / "photos"
+    out = run_bench("card_ocr.py", str(photos / "veryfi-1.jpg"), str(photos / "andremsouza-9.jpg"))
+    for line in ("emails", "phones", "name", "company", "title", "CPU s/card", "peak memory"):
+        assert line in out, out

@@ -117,6 +117,7 @@ TARGETS = {
             "base": json_values,
         }
     ),
+    "api.create_card_photo": Target(("id", "scanned_at", "event_id"), files=("photo",)),
     "api.create_photo": Target(("id", "contact_id", "scan_id"), files=("photo",)),
     "api.follow_up_done": Target(json={"id": client_ids}),
     "api.follow_up_undo": Target(json={"id": client_ids}),
@@ -348,6 +349,8 @@ PLAUSIBLE = {
     "q": ["ana", "%"],
     "decision": ["accept", "merge", "dismiss"],
     "code": ["123456", "12 34 56"],
+    "scanned_at": [datetime.now(UTC).isoformat()],
+    "id": ["0f8c2f4e-7b1a-4c1e-9a57-3d2b6f1e8a90", "6a1d9c3b-2e4f-4a8b-b1c7-9e0d5f2a4c61"],
 }
 CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to", "contact_id")
 

@@ -1,0 +1,143 @@
+"""Fields from a card's text (eventmate/paper_cards/fields.py): plain text in, no OCR needed."""
+
+from eventmate.paper_cards.fields import lines_from_text, read_fields
+from eventmate.paper_cards.ocr import OcrLine
+from eventmate.paper_cards.regions import phone_region, region_for_timezone
+
+
+def fields_of(text: str, region: str | None = None):
+    return read_fields(lines_from_text(text), region)
+
+
+def values(reads) -> list[str]:
+    return [read.value for read in reads]
+
+
+def test_the_name_need_not_be_the_first_line():
+    fields = fields_of(
+        """HARBOUR ANALYTICS LTD
+        Head of Research
+        Dev Patel
+        dev.patel@harbour.example
+        """
+    )
+    assert fields.company.value == "HARBOUR ANALYTICS LTD"
+    assert fields.title.value == "Head of Research"
+    assert fields.name.value == "Dev Patel"
+    assert fields.name.confidence > 0.8  # the email spells the name
+
+
+def test_labelled_phones_keep_their_kind_and_a_fax_is_still_a_number():
+    fields = fields_of(
+        """Ana Ribeiro
+        Tel: 020 7946 0000
+        Mob: 07700 900123
+        Fax: +44 (0) 20 7946 0001
+        """,
+        region="GB",
+    )
+    assert [(read.value, read.kind) for read in fields.phones] == [
+        ("+442079460000", ""),
+        ("+447700900123", "mobile"),
+        ("+442079460001", "fax"),
+    ]
+
+
+def test_emails_with_plus_and_subdomains_and_a_website_beside_them():
+    fields = fields_of(
+        """Ana Ribeiro
+        e-mail: ana.ribeiro+events@mail.research.harbour.co.uk
+        www.harbour.co.uk  ana@HARBOUR.example
+        """
+    )
+    assert values(fields.emails) == [
+        "ana.ribeiro+events@mail.research.harbour.co.uk",
+        "ana@harbour.example",
+    ]
+    assert fields.website.value == "www.harbour.co.uk"
+
+
+def test_ids_hours_dates_and_postcodes_are_not_phones():
+    fields = fields_of(
+        """Auto Socorro
+        Nextel 9.4000-4561 ID.35*65*43262
+        CNPJ 12.345.678/0001-90
+        Segunda à Sábado 11:30 às 15:00
+        Rua das Flores, 120 - CEP 04567-000
+        """,
+        region="BR",
+    )
+    assert values(fields.phones) == ["9.4000-4561"]  # a mobile printed without its area code
+
+
+def test_a_local_number_without_area_code_is_kept_as_printed_and_a_full_one_in_e164():
+    fields = fields_of("Tel: (11) 2684-7988 / 3854-7828", region="BR")
+    assert values(fields.phones) == ["+551126847988", "3854-7828"]
+
+
+def test_without_a_region_only_international_numbers_are_read():
+    fields = fields_of("Tel: +81 3-8765-4321\nTel: 03-8765-4322")
+    assert values(fields.phones) == ["+81387654321"]
+
+
+def test_an_honorific_is_not_part_of_the_name_and_a_department_is_not_a_title():
+    fields = fields_of(
+        """Dr. Avery Smith
+        Cloud & AI Department
+        Senior Researcher
+        Contoso
+        avery.smith@contoso.com
+        2 Kingdom Street
+        """
+    )
+    assert fields.name.value == "Avery Smith"
+    assert fields.title.value == "Senior Researcher"
+    assert fields.company.value == "Contoso"  # the email's domain names it
+    assert fields.address.value == "2 Kingdom Street"
+
+
+def test_a_street_named_after_a_person_is_an_address_not_a_name():
+    fields = fields_of("CEASTEC S/C LTDA.\nAv. Waldemar Carlos Pereira, 1325 - Vila Talarico")
+    assert fields.name is None
+    assert fields.company.value == "CEASTEC S/C LTDA."
+    assert fields.address.value.startswith("Av. Waldemar")
+
+
+def test_japanese_text_is_read_and_a_name_split_in_two_boxes_is_joined():
+    lines = [
+        OcrLine("営業部", 0.95, 300, 400, 400, 436),
+        OcrLine("部長", 0.93, 410, 400, 480, 436),
+        OcrLine("大輝", 1.0, 480, 447, 626, 524),  # the OCR found the given name first
+        OcrLine("田村", 1.0, 282, 450, 430, 531),
+        OcrLine("株式会社コントーソ", 1.0, 276, 580, 485, 619),
+        OcrLine("携帯：070-1234-5678 電話：03-8765-4321", 0.97, 270, 624, 718, 674),
+    ]
+    fields = read_fields(lines, "JP")
+    assert fields.name.value == "田村 大輝"
+    assert fields.title.value == "部長"
+    assert fields.company.value == "株式会社コントーソ"
+    assert [(read.value, read.kind) for read in fields.phones] == [
+        ("+817012345678", "mobile"),
+        ("+81387654321", ""),
+    ]
+
+
+def test_text_with_no_contact_details_gives_empty_fields_without_failing():
+    fields = fields_of("☕ ✨ ***\n12\n…")
+    assert fields.as_json() == {
+        "name": None,
+        "title": None,
+        "company": None,
+        "emails": [],
+        "phones": [],
+        "website": None,
+        "address": None,
+    }
+
+
+def test_the_region_comes_from_the_first_time_zone_that_names_a_country():
+    assert region_for_timezone("Europe/London") == "GB"
+    assert region_for_timezone("UTC") is None
+    assert region_for_timezone(None) is None
+    assert phone_region("UTC", "America/Sao_Paulo") == "BR"
+    assert phone_region("Asia/Tokyo", "America/Sao_Paulo") == "JP"
