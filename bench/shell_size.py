@@ -9,8 +9,11 @@ Two figures, both without the scanner's lazily loaded decoder (static/vendor/):
   uncompressed (the offline issue's app-shell budget);
 - "precached shell": what the service worker stores at install: every CSS and JS file of
   static/ but those that only work online (`eventmate.pwa.shell.ONLINE_ONLY`), and the
-  offline page (icons listed apart). Budget: 50 KB as sent (gzip -9 here; the server sends
-  zstd, Brotli or gzip, eventmate/compression.py): what an install costs on conference Wi-Fi.
+  offline page (icons listed apart). Budget: 80 KB as sent (gzip -9 here; the server sends
+  zstd, Brotli or gzip, eventmate/compression.py): what an install costs on conference Wi-Fi,
+  about half a second at 1 Mbit/s, in the background (the page does not wait for it). It was
+  50 KB while the offline app was scans and notes; it now also draws People and every contact,
+  captures in place, takes photos and coaches the tone of a follow-up, all with no network.
 """
 
 import gzip
@@ -28,7 +31,7 @@ from eventmate.extensions import db  # noqa: E402
 from eventmate.pwa.shell import shell_files  # noqa: E402
 
 HOME_BUDGET = 100 * 1024  # uncompressed
-PRECACHE_BUDGET_SENT = 50 * 1024  # compressed
+PRECACHE_BUDGET_SENT = 80 * 1024  # compressed
 STATIC = ROOT / "static"
 VERSIONED = re.compile(r"/static/v/[0-9a-f]+/")
 STATIC_IMPORT = re.compile(r"""^\s*import\s[^;]*?from\s+["'](\./[^"']+)["']""", re.M)
