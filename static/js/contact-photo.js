@@ -52,7 +52,9 @@ function target(input) {
 async function queue(input, blob) {
   const about = target(input);
   if (!about) return toast("This photo has nobody to go with: the scan was synced or discarded.");
-  const label = document.querySelector("h1")?.textContent.trim() ?? "";
+  // The person's name: the capture form's own heading (the Scan screen has its own <h1> too).
+  const heading = input.closest("form")?.querySelector("h1") ?? document.querySelector("h1");
+  const label = heading?.textContent.trim() ?? "";
   const body = { id: newId(), ...about, photo: blob };
   await outbox.add({ kind: "photo", url: "/api/photos", body, user, label });
   preview(input, blob);
