@@ -41,6 +41,9 @@ def ready(tmp_path, smtp_url, redis_url):
             config = {
                 "SECRET_KEY": "the-shared-secret-key",
                 "SQLALCHEMY_DATABASE_URI": databases[backend],
+                # Said, not left to the default: Flask-Limiter's default for the next app is
+                # whatever the last app in this process had (tests switch limits off).
+                "RATELIMIT_ENABLED": True,
                 "RATELIMIT_STORAGE_URI": redis_url,
                 "PUBLIC_BASE_URL": "https://eventmate.example.org",
                 "VAPID_PRIVATE_KEY": VAPID_KEY,

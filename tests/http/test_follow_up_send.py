@@ -216,10 +216,11 @@ def test_the_ask_card_waits_on_the_pages_a_capture_lands_on(app, ana):
     for path in (f"/contacts/{contact_id}", "/contacts/", "/", "/account/reminders"):
         page = ana.get(path).get_data(as_text=True)
         assert marker in page and "Remind me" in page, path
+    form = ana.get(f"/contacts/{contact_id}/edit").get_data(as_text=True)
+    assert 'data-reminder-ask-name="Dev Patel"' in form  # a save notes whom it was about
     detail = ana.get(f"/contacts/{contact_id}").get_data(as_text=True)
-    assert 'data-reminder-ask-name="Dev Patel"' in detail
     assert "Remind you tomorrow at 09:00 about" in detail
     # A capture not saved is shown again, without the card: it asks after a save only.
-    refused = ana.post(f"/contacts/{contact_id}", data={"notes": "x" * 20_001})
+    refused = ana.post(f"/contacts/{contact_id}/edit", data={"notes": "x" * 20_001})
     assert refused.status_code == 422 and marker not in refused.get_data(as_text=True)
     assert "data-push-subscribe" not in ana.get("/account/reminders").get_data(as_text=True)

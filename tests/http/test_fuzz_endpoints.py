@@ -389,7 +389,9 @@ def send(client, method: str, path: str, target: Target, body, token: str):
         headers = {"X-CSRFToken": token}
         if isinstance(body, dict):
             return client.open(path, method=method, json=body, headers=headers, csrf=False)
-        data = body if isinstance(body, str) else json.dumps(body)
+        # Text as it comes, a lone surrogate included (bytes no UTF-8 decoder accepts).
+        text = body if isinstance(body, str) else json.dumps(body)
+        data = text.encode("utf-8", "surrogatepass")
         return client.open(
             path, method=method, data=data, content_type="application/json", headers=headers,
             csrf=False,

@@ -2,7 +2,6 @@
 account out everywhere else; asking answers the same whether or not the address has one."""
 
 import re
-import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -94,24 +93,14 @@ def test_an_address_without_an_account_gets_the_same_answer(app, ana, make_clien
     known, unknown = forgot(make_client(), "ana@example.org"), forgot(make_client(), "zoe@x.org")
     assert known.status_code == unknown.status_code == 200
     assert anonymised(known, "ana@example.org") == anonymised(unknown, "zoe@x.org")
+    # One email each way, so neither answer is told apart by the clock (speed is measured,
+    # not asserted: a busy test machine's timings prove nothing).
+    assert len(mailbox.wait_for("ana@example.org")) == 1
     [note] = mailbox.wait_for("zoe@x.org")
     assert "it has no EventMate account" in text_of(note)
     assert LINK.search(text_of(note)) is None
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PasswordReset)) == 1
-
-
-def test_both_answers_take_about_the_same_time(app, ana, make_client, mailbox):
-    """Both hash nothing heavy and send one email: no account is told apart by the clock."""
-
-    def timed(email: str) -> float:
-        start = time.perf_counter()
-        forgot(make_client(), email)
-        return time.perf_counter() - start
-
-    known = sorted(timed("ana@example.org") for _ in range(5))[2]
-    unknown = sorted(timed(f"nobody{n}@example.org") for n in range(5))[2]
-    assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.01, (known, unknown)
 
 
 def test_bad_links_and_inputs_never_fail(client):

@@ -394,14 +394,15 @@ def test_deleting_the_account_forgets_its_devices(push_app, ana, push_service):
 
 def test_remind_me_on_a_device_turns_reminders_back_on(push_app, ana, push_service):
     """Switched off on the Reminders page, then "Remind me" tapped on the ask card: that is
-    a yes; the switch follows."""
-    off = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00"}
+    a yes: push is on and the channel includes it again."""
+    off = {"timezone": "Europe/Lisbon", "reminder_hour": "09:00", "reminder_channel": "none"}
     assert ana.post("/account/reminders", data=off).status_code == 302
 
     def enabled() -> bool:
         with push_app.app_context():
             email = "ana@example.org"
-            return db.session.scalar(sa.select(User.push_enabled).where(User.email == email))
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            return user.push_enabled and user.reminder_channel == "push"
 
     assert enabled() is False
     assert ana.post(URL, json=push_service.subscribe()).status_code == 201
