@@ -168,7 +168,7 @@ def test_every_screen(new_phone, tmp_path):
     choose_photo(ana, portrait(tmp_path / "ines.jpg", "#e8d7b9", "#8a3b2e"))
     expect(ana.get_by_role("status").filter(has_text="1 item synced.")).to_be_visible()
     ana.reload()  # the photo as the server keeps it
-    expect(ana.locator(".contact-head .avatar img")).to_be_visible()
+    expect(ana.locator("form[data-capture] .avatar img")).to_be_visible()
     small_and_large(ana, "contact-edit-photo")
     ana.go_back()
     ana.reload()
@@ -230,8 +230,8 @@ def test_follow_ups_profile_and_the_reminder_ask(new_phone, live_server):
         inês = scan(page, PEOPLE[0])
         for payload in PEOPLE[1:]:
             scan(page, payload)
-        page.goto(f"/contacts/{inês}")
-        page.get_by_label("Notes").fill("Building a partner programme for ocean-data startups.")
+        page.goto(f"/contacts/{inês}/edit")
+        note_capture(page, notes="Building a partner programme for ocean-data startups.")
         save_capture(page)
         due_now(live_server, email)
         tab(page, "Follow-ups")

@@ -101,7 +101,7 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
     expect(owner.locator(".notes")).to_have_text("We talked about trams.")
     expect(owner.get_by_role("link", name="+351 900 000 000")).to_be_visible()
     expect(owner.get_by_role("link", name="+351 912 345 678")).to_have_count(0)
-    expect(owner.get_by_label("Company")).to_have_value("Carris Labs")
+    expect(owner.locator(".contact-head .headline")).to_contain_text("Carris Labs")
     expect(owner.get_by_role("link", name="https://linkedin.com/in/dario-costa")).to_be_visible()
     expect(owner.locator(".meetings")).to_contain_text("Dario Costa shared their details with you")
     tab(owner, "Home")

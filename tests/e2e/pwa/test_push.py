@@ -36,7 +36,7 @@ from ...push_service import (
     make_user,
     new_vapid_private_key,
 )
-from ..flows import save_capture, sign_up, tab
+from ..flows import note_capture, save_capture, sign_up, tab
 from ..test_follow_up_send import scan
 
 SLOW = 30_000  # ms: steps that wait on the service worker, the server and a busy machine
@@ -454,8 +454,8 @@ ASK = re.compile(r"^Remind you tomorrow at 09:00 about (.+)\?$")
 def capture(page, name: str) -> None:
     """Scan someone, note something about them and save: lands on their page."""
     contact_id = scan(page, f"MECARD:N:{name};;")
-    page.goto(f"/contacts/{contact_id}")
-    page.get_by_label("Notes").fill("Met by the coffee.")
+    page.goto(f"/contacts/{contact_id}/edit")
+    note_capture(page, notes="Met by the coffee.")
     save_capture(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
