@@ -257,6 +257,7 @@ LAYOUT_PROBLEMS = """(selector) => {
 def check_phone_layout(page: Page) -> None:
     """Fail on what makes a screen hard to use on a phone: sideways scrolling, small tap
     targets, unlabelled fields, images without alt text, not exactly one <h1>."""
+    page.wait_for_load_state("load")  # measured with its stylesheet, not while it loads
     problems = page.evaluate(LAYOUT_PROBLEMS, TAP_TARGETS)
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
 

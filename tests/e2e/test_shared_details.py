@@ -72,6 +72,7 @@ def test_the_owner_merges_shared_details_field_by_field(new_phone):
 
     tab(owner, "Home")
     waiting = owner.get_by_role("region", name="Shared with you 1")
+    expect(waiting).to_be_visible()  # Home is there, not the page the tap left
     look_at(owner, "home")
     waiting.get_by_role("link", name="Dario Costa").click()
     expect(owner.get_by_role("heading", name="Looks like Dario C.")).to_be_visible()
