@@ -85,7 +85,8 @@ def wait_for_outbox(page: Page, predicate, timeout: float = 30) -> list[dict]:
         if predicate(items):
             return items
         assert time.monotonic() < deadline, f"outbox never matched: {json.dumps(items)[:2000]}"
-        page.wait_for_timeout(200)
+        # Often: some states last only until the next retry (1 s after a lost answer).
+        page.wait_for_timeout(50)
 
 
 def sync(page: Page) -> None:
