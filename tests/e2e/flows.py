@@ -160,8 +160,9 @@ def save_scan_capture(page: Page) -> None:
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
 
 
-def add_scan(page: Page, payload: str) -> None:
-    """Record a scan through the API the Scan screen uses (its interface is someone else's)."""
+def add_scan(page: Page, payload: str) -> int:
+    """Record a scan through the API the Scan screen uses (its interface is someone else's);
+    the new contact's id."""
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
     response = page.request.post(
         "/api/scans",
@@ -173,6 +174,7 @@ def add_scan(page: Page, payload: str) -> None:
         headers={"X-CSRFToken": token or ""},
     )
     assert response.status == 201, response.text()
+    return response.json()["id"]
 
 
 def portrait(path: Path, background: str, shirt: str) -> Path:

@@ -8,8 +8,7 @@ is the page turning hidden, then visible again.
 
 import re
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from eventmate.models import FollowUp, User
 from eventmate.models.base import utcnow
 
 from . import conftest as e2e
-from .flows import sign_up, tab
+from .flows import add_scan, sign_up, tab
 from .pwa.test_offline import install
 
 VCARD = (
@@ -64,18 +63,7 @@ LEAVE_AND_COME_BACK = """() => {
 
 def scan(page: Page, payload: str) -> int:
     """Record a scan through the Scan screen's API; the new contact's id."""
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    response = page.request.post(
-        "/api/scans",
-        data={
-            "id": str(uuid.uuid4()),
-            "payload": payload,
-            "scanned_at": datetime.now(UTC).isoformat(),
-        },
-        headers={"X-CSRFToken": token or ""},
-    )
-    assert response.status == 201, response.text()
-    return response.json()["id"]
+    return add_scan(page, payload)
 
 
 def due_now(live_server, email: str) -> list[int]:
