@@ -96,7 +96,7 @@ export function changes(before, now) {
   };
 }
 
-// ---- Questions as chips, tags typed as chips ----
+// ---- Questions as chips (the server renders them so), tags typed as chips ----
 
 const blocks = (form) => [...form.querySelectorAll("[data-answer]")];
 const chipFor = (form, key) => form.querySelector(`[data-question="${CSS.escape(key)}"]`);
@@ -126,23 +126,6 @@ function openQuestion(form, key) {
   box.setSelectionRange(box.value.length, box.value.length);
 }
 
-function quoteButton(block) {
-  const question = block.querySelector("label").textContent;
-  const button = Object.assign(document.createElement("button"), {
-    type: "button",
-    className: "quote-button",
-    hidden: true,
-  });
-  button.dataset.quote = "";
-  const caption = Object.assign(document.createElement("span"), {
-    className: "muted small",
-    textContent: question,
-  });
-  button.append(caption, document.createElement("q"));
-  button.setAttribute("aria-label", `Edit the answer to: ${question}`);
-  return button;
-}
-
 function commitTypedTags(form) {
   const typed = tags.split(form.elements.new_tags.value);
   if (typed.length) tick(form, typed);
@@ -151,8 +134,6 @@ function commitTypedTags(form) {
 export function enhanceCaptureForm(form) {
   if (form.dataset.enhanced) return;
   form.dataset.enhanced = "chips";
-  form.querySelector("[data-question-chips]").hidden = false;
-  for (const block of blocks(form)) block.append(quoteButton(block));
   form.addEventListener("click", (event) => {
     const chip = event.target.closest("[data-question]");
     const quote = event.target.closest("[data-quote]");

@@ -89,6 +89,30 @@ def test_custom_prompt_appears_and_can_be_answered(app, ben):
     assert [(a.question, a.answer) for a in contact.answers] == [("What are they reading?", "Dune")]
 
 
+def test_the_edit_page_renders_its_questions_as_chips_with_answers_as_quotes(app, ben):
+    """The server renders the state capture-form.js keeps (nothing moves when it starts): a
+    chip per question, an answered one ticked with its answer as a quote, every box closed."""
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    capture(ben, contact_id, full_name="Sean Owen", **{"answer-enjoy": "Shipping small things"})
+    page = ben.get(f"/contacts/{contact_id}/edit").get_data(as_text=True)
+    chips = page.split("data-question-chips>")[1].split("</div>")[0]
+    assert 'class="chip-button answered" type="button" data-question="enjoy"' in chips
+    assert chips.count('class="chip-button"') == chips.count("<button") - 1
+    enjoy = page.split('data-answer="enjoy">')[1].split("</div>")[0]
+    assert "<q>Shipping small things</q>" in enjoy
+    assert "hidden" not in enjoy.split("data-quote")[1].split(">")[0]
+    assert "answer-open" not in page
+
+
+def test_an_answer_too_long_comes_back_open_with_its_error(app, ben):
+    contact_id = scan(ben, BADGE).get_json()["id"]
+    response = capture(ben, contact_id, full_name="Sean Owen", **{"answer-enjoy": "z" * 2001})
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'class="field answer answer-open" data-answer="enjoy"' in page
+    assert 'data-question="enjoy" aria-expanded="true"' in page
+    assert page.count("answer-open") == 1
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

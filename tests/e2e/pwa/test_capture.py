@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from .. import conftest as e2e
-from ..flows import public_card_path, scan_capture, sign_up, tab
+from ..flows import add_scan, public_card_path, scan_capture, sign_up, tab
 from .test_camera_scan import BADGE, qr_image, server_contacts
 
 OPEN_BUDGET_MS = 300
@@ -181,3 +181,43 @@ def test_on_a_slow_network_the_capture_opens_at_once_and_the_server_fills_it_in(
         expect(page.get_by_role("heading", name="Saved")).to_be_visible()
         [contact] = server_contacts(page)
         expect(page.get_by_role("link", name="Done")).to_have_attribute("href", contact["url"])
+
+
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+        for (const shift of list.getEntries()) if (!shift.hadRecentInput) total += shift.value;
+    }).observe({ type: "layout-shift", buffered: true });
+    setTimeout(() => resolve(total), 300);
+})"""
+
+
+def test_edit_does_not_move_when_its_script_starts_and_works_without_it(new_phone):
+    """The server renders the questions as chips (Lighthouse measured a layout shift of 0.34
+    when the script folded open boxes into chips); without JavaScript every box is shown."""
+    phone = new_phone(service_workers="block")  # so that the route below sees every request
+    page = phone.new_page()
+    sign_up(page, "Ines Layout", "ines.layout@example.org")
+    contact_id = add_scan(page, BADGE)
+
+    def slow_contract(route: Route) -> None:  # the script starts well after the first paint
+        response = route.fetch()
+        time.sleep(0.5)
+        route.fulfill(response=response)
+
+    page.route("**/capture-contract.json", slow_contract)
+    page.goto(f"/contacts/{contact_id}/edit")
+    page.wait_for_function("() => document.querySelector('form[data-capture]').dataset.enhanced")
+    shifted = page.evaluate(LAYOUT_SHIFT)
+    print(f"layout shift on Edit: {shifted:.3f}")  # a figure for the report
+    assert shifted < 0.02
+    expect(page.get_by_role("button", name=ENJOY)).to_be_visible()
+    expect(page.get_by_label(ENJOY, exact=True)).to_be_hidden()
+
+    plain = new_phone(java_script_enabled=False, storage_state=phone.storage_state()).new_page()
+    plain.goto(f"/contacts/{contact_id}/edit")
+    expect(plain.get_by_role("button", name=ENJOY)).to_be_hidden()
+    plain.get_by_label(ENJOY, exact=True).fill("Teaching juniors")
+    with plain.expect_navigation():
+        plain.get_by_role("button", name="Save", exact=True).click()
+    expect(plain.get_by_text("Teaching juniors")).to_be_visible()
