@@ -307,7 +307,7 @@ def run_dispatchers(
 
 def check_delivered(origin: str, count: int, label: str) -> None:
     found = stats(origin, reset=True)
-    if found != {"received": count, "distinct": count, "problems": 0}:
+    if (found["received"], found["distinct"], found["problems"]) != (count, count, 0):
         raise BenchError(f"{label}: expected {count} distinct pushes, no problems; got {found}")
 
 

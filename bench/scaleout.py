@@ -473,7 +473,7 @@ def deliveries(app, **where) -> list:
     return rows
 
 
-def digest_checks(app, expected_users: int, origin: str) -> dict[str, int]:
+def digest_checks(app, expected_users: int, origin: str) -> dict:
     import sqlalchemy as sa
 
     from eventmate.extensions import db
@@ -499,6 +499,8 @@ def digest_checks(app, expected_users: int, origin: str) -> dict[str, int]:
         "pushes refused by the push service": found["problems"],
         "resent after the kill (recovered)": recovered,
         "pushes received": found["received"],
+        "cut off by the kill": found["cut_off"],
+        "examples": found["problem_examples"],
     }
 
 
@@ -648,11 +650,16 @@ def _run(args, keys, secret_key, database_url, logs, env, processes) -> int:
 
     resent = digests.pop("resent after the kill (recovered)")
     received = digests.pop("pushes received")
+    cut_off = digests.pop("cut off by the kill")
+    examples = digests.pop("examples")
     print(
-        f"  pushes received {received} for {expected} devices; {resent} deliveries taken over"
-        " after the kill (a push the killed one had already handed over goes again, with the"
-        " same Topic and notification tag, so the phone shows one)"
+        f"  pushes received {received} for {expected} devices, {cut_off} cut off mid-request by"
+        f" the kill; {resent} deliveries taken over after the kill (a push the killed one had"
+        " already handed over goes again, with the same Topic and notification tag, so the"
+        " phone shows one)"
     )
+    if examples:
+        print(f"  refused pushes, e.g.: {examples}")
     failures |= digests
     if received - expected > resent:
         failures["pushes beyond the taken-over ones"] = received - expected - resent

@@ -160,6 +160,8 @@ class PushService:
     received: list[Received] = field(default_factory=list)
     count: int = 0
     problem_count: int = 0
+    cut_off: int = 0  # requests whose sender died before the body was whole (nothing arrived)
+    problem_examples: deque = field(default_factory=lambda: deque(maxlen=3))
     tokens: set = field(default_factory=set)  # distinct endpoints that got a push
     default_receiver: Receiver | None = None
     _receivers: dict[str, Receiver] = field(default_factory=dict)
@@ -231,7 +233,8 @@ class PushService:
         with self._lock:
             self.received.clear()
             self.tokens.clear()
-            self.count = self.problem_count = 0
+            self.count = self.problem_count = self.cut_off = 0
+            self.problem_examples.clear()
 
     # -- serving -------------------------------------------------------------------------
     def _next_answer(self, token: str) -> Answer:
@@ -265,7 +268,9 @@ class PushService:
             push.status = answer.status = 400 if "TTL" in str(error) else 401
         with self._lock:
             self.count += 1
-            self.problem_count += push.problem is not None
+            if push.problem is not None:
+                self.problem_count += 1
+                self.problem_examples.append(f"{token}: {push.problem}")
             self.tokens.add(token)
             if self.record:
                 self.received.append(push)
@@ -302,6 +307,11 @@ def make_server(service: PushService, port: int) -> ThreadingHTTPServer:
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
+            if len(body) < length:  # the sender was killed mid-request: a real service drops it
+                with service._lock:
+                    service.cut_off += 1
+                self.close_connection = True
+                return
             if not self.path.startswith("/push/"):
                 self._reply(404, {})
                 return
@@ -317,6 +327,8 @@ def make_server(service: PushService, port: int) -> ThreadingHTTPServer:
                 "received": service.count,
                 "distinct": len(service.tokens),
                 "problems": service.problem_count,
+                "problem_examples": list(service.problem_examples),
+                "cut_off": service.cut_off,
             }
             self._reply(200, {"Content-Type": "application/json"}, json.dumps(stats).encode())
 
