@@ -1,9 +1,10 @@
 // The outbox: writes saved on the phone first, then sent when the network allows (the rules:
 // outbox-queue.js), by the pages and the service worker alike. An item: {id (the client UUID,
-// also body.id), kind ("scan" | "capture" | "photo"), url, body (a photo's holds its Blob),
-// user, label (its name on screen),
-// created, attempts, lastError, state, nextTry}. It leaves only when the server's JSON
+// also body.id), kind ("scan" | "capture" | "photo" | "card_photo" | "follow_up"), url, body
+// (a photo's holds its Blob), user, label (its name on screen), created, attempts, lastError,
+// state, nextTry}. It leaves only when the server's JSON
 // acknowledgement names its id; a 4xx JSON {"error": …} rejects it with the server's sentence.
+// Kinds with a Blob in their body ("photo", "card_photo") go as multipart forms.
 import * as idb from "./idb.js";
 import { next, settle, stops } from "./outbox-queue.js";
 
@@ -108,10 +109,10 @@ export async function session() {
   }
 }
 
-// A photo goes as a form with its file (the browser sets the multipart Content-Type), the
-// rest as JSON.
+// A body holding a file (a photo) goes as a form (the browser sets the multipart Content-Type),
+// the rest as JSON.
 function encode(item, token) {
-  if (item.kind !== "photo") {
+  if (!Object.values(item.body).some((value) => value instanceof Blob)) {
     const headers = { "Content-Type": "application/json", "X-CSRFToken": token };
     return { headers, body: JSON.stringify(item.body) };
   }
