@@ -12,6 +12,9 @@ const STORE = "outbox";
 const CHANNEL = "eventmate-outbox";
 const REJECTING = new Set([400, 404, 409, 410, 413, 422]);
 const TIMEOUT_MS = 15_000;
+// Reading a card's photo takes the server a CPU-second or two, more on a busy one (and its
+// first card loads the OCR's models): worth waiting for rather than sending it again.
+const TIMEOUTS_MS = { card_photo: 60_000 };
 
 const channel = new BroadcastChannel(CHANNEL);
 
@@ -78,12 +81,12 @@ async function readJson(response) {
   }
 }
 
-function request(url, init = {}) {
+function request(url, init = {}, timeout = TIMEOUT_MS) {
   return fetch(url, {
     credentials: "same-origin",
     redirect: "manual",
     cache: "no-store",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeout),
     ...init,
   });
 }
@@ -130,7 +133,8 @@ function encode(item, token) {
 async function send(item, token) {
   let response;
   try {
-    response = await request(item.url, { method: "POST", ...encode(item, token) });
+    const timeout = TIMEOUTS_MS[item.kind] ?? TIMEOUT_MS;
+    response = await request(item.url, { method: "POST", ...encode(item, token) }, timeout);
   } catch (error) {
     if (error.name !== "TimeoutError") return NO_CONNECTION;
     return { result: "failed", error: "EventMate didn't answer in time." };
