@@ -1,4 +1,4 @@
-// "Photograph a paper card" on the Scan screen. The photo is shrunk on the phone (to the size
+// "Photograph a card" on the Scan screen. The photo is shrunk on the phone (to the size
 // the server's OCR reads at, EXIF gone) and saved in the outbox as a Blob before any network,
 // then sent to POST /api/card-photos. Online, the card's check screen opens once the server has
 // read it; offline it waits, listed as "Card photo … waiting to be read", and is read when it

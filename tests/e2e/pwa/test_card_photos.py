@@ -15,13 +15,19 @@ from pathlib import Path
 import phonenumbers
 import pytest
 import sqlalchemy as sa
+from PIL import Image, ImageOps
 from playwright.sync_api import Page, expect
 
+from eventmate.badges.model import make_card
+from eventmate.contacts.card_check import address_note
+from eventmate.contacts.service import card_contact
 from eventmate.extensions import db
 from eventmate.models import Contact, User
+from eventmate.photos.images import reencode
+from eventmate.photos.service import set_photo
 
 from ...databases import TESTDATA
-from ..flows import expect_flash, sign_up, tab
+from ..flows import expect_flash, screenshot, sign_up, tab
 from .test_offline import (  # noqa: F401 -- the autouse fixture applies here too
     install,
     offline_console_errors_are_expected,
@@ -46,9 +52,20 @@ def e164(printed: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def expect_card_action_in_view(page: Page) -> None:
+    """ "Photograph a card" is under the QR camera, whole, above the tab bar: no scrolling."""
+    action = page.locator(".card-photo-button")
+    expect(action).to_be_in_viewport()
+    bottom = action.evaluate("(button) => button.getBoundingClientRect().bottom")
+    tab_bar = page.locator(".tabbar").evaluate("(bar) => bar.getBoundingClientRect().top")
+    camera = page.locator("[data-scanner]").evaluate("(view) => view.getBoundingClientRect()")
+    assert bottom <= tab_bar, (bottom, tab_bar)
+    assert camera["height"] > 3 * action.bounding_box()["height"]  # the QR scanner stays first
+
+
 def photograph(page: Page, photo: Path) -> None:
-    """Tap "Photograph a paper card" and take the photo."""
-    action = page.get_by_label("Photograph a paper card")
+    """Tap "Photograph a card" and take the photo."""
+    action = page.get_by_label("Photograph a card")
     expect(action).to_be_attached()
     page.set_input_files("[data-card-photo-input]", photo)
 
@@ -95,8 +112,7 @@ def test_a_card_photographed_online_is_checked_fixed_and_saved(new_phone, live_s
     email = "paula.card@example.org"
     sign_up(page, "Paula Card", email)
     tab(page, "Scan")
-    # Under the QR camera, on the first screen of the smallest phone.
-    expect(page.get_by_text("Photograph a paper card")).to_be_in_viewport()
+    expect_card_action_in_view(page)
 
     photograph(page, photo)
     contact_id = expect_check_screen(page, truth)
@@ -164,3 +180,74 @@ def with_server_contacts(live_server, email: str) -> int:
         return db.session.scalar(
             sa.select(sa.func.count()).select_from(Contact).where(Contact.owner_id == owner.id)
         )
+
+
+def discard_outbox(page: Page) -> None:
+    page.evaluate(
+        """async () => {
+            const href = document.querySelector('link[rel=modulepreload][href$="/outbox.js"]').href;
+            const user = document.querySelector("meta[name=eventmate-user]").content;
+            await (await import(href)).clear(user);
+        }"""
+    )
+
+
+def card_to_check(live_server, email: str, photo: Path, truth: dict) -> int:
+    """A card photo read as the server reads one (with an unsure name and company), made in
+    the database: the screens are drawn without running the OCR again."""
+    with live_server.app.app_context():
+        owner = db.session.scalar(sa.select(User).where(User.email == email))
+        card = make_card(
+            full_name=truth["name"], title=truth["title"] or "", company=truth["company"],
+            emails=truth["emails"], phones=[e164(p, truth["region"]) for p in truth["phones"]],
+            urls=[truth["website"]], notes=[address_note("2 Kingdom Street, London W2 6BD")],
+        )  # fmt: skip
+        contact, _ = card_contact(owner, card, raw=truth["name"], source="card_to_check")
+        contact.card_fields = {
+            "name": {"value": truth["name"], "confidence": 0.55},
+            "company": {"value": truth["company"], "confidence": 0.4},
+            "phones": [
+                {"value": phone, "confidence": 0.97, "kind": kind}
+                for phone, kind in zip(card.phones, ("mobile", "", "fax"), strict=False)
+            ],
+        }
+        set_photo(contact, reencode(photo.read_bytes()))
+        db.session.commit()
+        return contact.id
+
+
+@pytest.mark.parametrize("width, height", [(320, 568), (390, 844)])
+def test_the_card_photo_screens(camera_phone, live_server, width, height):
+    """The Scan screen with its camera filming a card, the photo waiting offline, and the check
+    screen: the phone layout checks and, with EVENTMATE_SCREENSHOTS=1, docs/screenshots."""
+    photo, truth = card("azure-rest-1")
+    with Image.open(photo) as filmed:
+        clip = ImageOps.exif_transpose(filmed).convert("RGB")
+    with camera_phone(clip, viewport={"width": width, "height": height}) as page:
+        email = f"sara.card.{width}@example.org"
+        sign_up(page, "Sara Card", email)
+        tab(page, "Scan")
+        expect(page.locator("[data-scanner-status]")).to_have_text(re.compile("Point the camera"))
+        expect_card_action_in_view(page)
+        screenshot(page, f"card-scan-{width}", full_page=False)
+
+        page.context.set_offline(True)
+        photograph(page, photo)
+        expect(page.get_by_role("region", name="Waiting to sync")).to_contain_text(
+            "waiting to be read"
+        )
+        screenshot(page, f"card-waiting-{width}", full_page=False)
+        discard_outbox(page)  # no OCR run for the screenshots: the check screen's card is made
+        page.context.set_offline(False)
+
+        contact_id = card_to_check(live_server, email, photo, truth)
+        tab(page, "People")
+        page.get_by_role("link", name=re.compile("1 card to check")).click()
+        expect(page).to_have_url(re.compile(f"/contacts/{contact_id}/check$"))
+        expect(page.locator(".unsure-tag:not([aria-hidden])")).to_have_count(2)
+        screenshot(page, f"card-check-{width}", full_page=False)
+        page.get_by_label("Address").scroll_into_view_if_needed()
+        expect(page.get_by_role("img", name="The card as photographed")).to_be_in_viewport()
+        screenshot(page, f"card-check-scrolled-{width}", full_page=False)
+        page.go_back()
+        screenshot(page, f"card-people-{width}", full_page=False)
