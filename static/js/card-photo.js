@@ -70,10 +70,13 @@ async function photographed() {
 
 if (input) {
   // The phone's camera app needs the camera the QR scanner holds.
-  input.addEventListener("click", () => document.dispatchEvent(new CustomEvent("eventmate:card-photo")));
+  const cameraOpens = () => document.dispatchEvent(new CustomEvent("eventmate:card-photo"));
+  input.addEventListener("click", cameraOpens);
   input.addEventListener("cancel", scanAgain);
-  input.addEventListener("change", () => photographed().catch(() => {
-    say("This phone couldn't save the photo. Try again.", { error: true });
-    scanAgain();
-  }));
+  input.addEventListener("change", () =>
+    photographed().catch(() => {
+      say("This phone couldn't save the photo. Try again.", { error: true });
+      scanAgain();
+    }),
+  );
 }

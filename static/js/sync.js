@@ -113,7 +113,8 @@ async function retry(tapped, item) {
 
 // A card photo waiting shows its picture: which card it was is what the user knows it by.
 function cardPhotoRow(li, item) {
-  const image = element("img", { class: "sync-thumb", alt: "", src: URL.createObjectURL(item.body.photo) });
+  const src = URL.createObjectURL(item.body.photo);
+  const image = element("img", { class: "sync-thumb", alt: "", src });
   image.addEventListener("load", () => URL.revokeObjectURL(image.src), { once: true });
   li.append(
     image,
@@ -242,14 +243,15 @@ export async function requestBackgroundSync() {
 }
 
 // Lists on this page were drawn before those items reached the server: offer to redraw.
-// (A follow-up's Done or Undo changes no list: the inbox already shows it.)
-// A card read from its photo says whom, and opens its check screen.
+// (A follow-up's Done or Undo changes no list: the inbox already shows it.) A card read from
+// its photo says whom instead, and opens its check screen.
 function announce(report) {
   const sent = Object.values(report?.sent ?? {});
   const cards = sent.filter((data) => data?.fields);
   if (cards.length === 1) {
     const [card] = cards;
-    return toast(`Card read: ${short(card.name, 40)}.`, "Check", () => location.assign(cardUrl(card)));
+    const check = () => location.assign(cardUrl(card));
+    return toast(`Card read: ${short(card.name, 40)}.`, "Check", check);
   }
   if (cards.length > 1) {
     return toast(`${cards.length} cards read.`, "Check", () => location.assign("/contacts/"));
