@@ -28,6 +28,17 @@ def empty_collections() -> dict:
     return {"tags": [], "answers": [], "meetings": []}
 
 
+def cards_to_check(owner: User) -> list[Contact]:
+    """The owner's paper cards whose fields were read but not confirmed yet, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Contact)
+            .where(Contact.owner_id == owner.id, Contact.source == "card_to_check")
+            .order_by(Contact.created_at, Contact.id)
+        )
+    )
+
+
 def dedupe_key(card: CardData | None, raw: str) -> str:
     """Same email means same person; otherwise the same payload does."""
     if card and card.emails:

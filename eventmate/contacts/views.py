@@ -21,11 +21,13 @@ from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, prompts_about, recent_tags
+from .card_check import card_region, confirm_card, fields_to_check, parse_check
+from .card_check import form_values as check_values
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
 from .search import search_contacts
 from .serialize import contact_vcard
-from .service import get_own
+from .service import cards_to_check, get_own
 from .wording import about, cue, meeting_sentence
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -53,6 +55,7 @@ def index():
     return render_template(
         "contacts/index.html",
         contacts=contacts,
+        to_check=cards_to_check(current_user),
         query=query,
         event_id=event_id,
         tag_id=tag_id,
@@ -139,6 +142,34 @@ def edit(contact_id: int):
         errors=errors,
         form=request.form if errors else None,
         follow_up=choice_view(current_user, contact, now),
+    ), 422 if errors else 200
+
+
+@bp.route("/<int:contact_id>/check", methods=["GET", "POST"])
+@login_required
+def check(contact_id: int):
+    """A paper card's fields as read from its photo, to fix and confirm (`card_check.py`); then
+    the capture, for what stood out."""
+    contact = get_own(Contact, contact_id)
+    if not contact.needs_checking:
+        flash(f"{contact.display_name}'s card was checked already.", "info")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        region = card_region(contact, current_user)
+        checked, errors = parse_check(check_values(request.form), region)
+        if not errors:
+            confirm_card(contact, checked)
+            db.session.commit()
+            flash(f"Saved {contact.display_name}'s details from the card.", "success")
+            return redirect(url_for("contacts.edit", contact_id=contact.id, checked=1))
+        not_saved()
+    return render_template(
+        "contacts/check.html",
+        contact=contact,
+        fields=fields_to_check(contact),
+        errors=errors,
+        form=request.form if errors else None,
     ), 422 if errors else 200
 
 

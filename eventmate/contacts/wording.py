@@ -39,6 +39,8 @@ def about(contact: Contact) -> str:
     event = contact.event.name if contact.event else ""
     if contact.needs_identifying:
         parts = ("To identify", contact.raw_payload[:40], event)
+    elif contact.needs_checking:
+        parts = ("Card to check", contact.company, event)
     else:
         parts = (contact.title, contact.company, event)
     return " · ".join(part for part in parts if part)

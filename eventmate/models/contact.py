@@ -10,8 +10,10 @@ from .base import HasPhoto, UTCDateTime, utcnow
 
 # How a contact came to be.
 # "card_to_check": read from a photo of a paper card; the user has not confirmed the fields yet.
+# "paper_card": read from a paper card, fields confirmed by the user.
 SOURCES = (
     "exchange", "badge", "shared_back", "to_identify", "manual", "introduction", "card_to_check",
+    "paper_card",
 )  # fmt: skip
 # The most trusted allies a user keeps: a small circle of time-tested relationships.
 MAX_ALLIES = 12
@@ -40,6 +42,9 @@ class Contact(HasPhoto, db.Model):
     phones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     urls: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     raw_payload: Mapped[str] = mapped_column(sa.Text, default="")
+    # A card to check: the fields read from its photo with their confidence (`CardFields.as_json`),
+    # until the user confirms them (eventmate/paper_cards/checking.py).
+    card_fields: Mapped[dict | None] = mapped_column(sa.JSON)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     met_face_to_face: Mapped[bool] = mapped_column(default=False)

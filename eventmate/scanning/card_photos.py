@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..badges.model import make_card
+from ..contacts.card_check import address_note
 from ..contacts.service import card_contact, record_meeting
 from ..idempotency import Answer, Applied, ClientWrite, ReusedClientId, apply_once
 from ..models import Contact, User
@@ -46,10 +47,12 @@ def _contact(user: User, reading: CardReading) -> Contact:
         emails=[read.value for read in fields.emails],
         phones=[read.value for read in fields.phones],
         urls=[value(fields.website)],
-        notes=[f"Address on the card: {fields.address.value}" if fields.address else ""],
+        notes=[address_note(fields.address.value) if fields.address else ""],
     )
     raw = "\n\n".join(filter(None, [reading.qr, reading.text]))
     contact, _ = card_contact(user, card, raw=raw, source="card_to_check")
+    if contact.needs_checking:  # kept for the check screen: which fields the user should look at
+        contact.card_fields = fields.as_json()
     return contact
 
 

@@ -11,13 +11,13 @@ import { requestBackgroundSync, syncNow, toast, user } from "./sync.js";
 
 export const MAX_SIDE = 512;
 const QUALITY = 0.85;
-const NOT_A_PHOTO = "That file isn't a photo this phone can read. Choose another one.";
+export const NOT_A_PHOTO = "That file isn't a photo this phone can read. Choose another one.";
 
-// The file as a JPEG Blob of at most MAX_SIDE px on its long side, upright (the browser applies
-// the EXIF orientation when it decodes); rejects what isn't an image.
-export async function shrink(file) {
+// The file as a JPEG Blob of at most `maxSide` px on its long side, upright (the browser
+// applies the EXIF orientation when it decodes); rejects what isn't an image.
+export async function shrink(file, { maxSide = MAX_SIDE, quality = QUALITY } = {}) {
   const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
@@ -26,7 +26,7 @@ export async function shrink(file) {
   context.fillRect(0, 0, canvas.width, canvas.height);
   context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
   if (!blob) throw new Error("The phone couldn't make a JPEG of it.");
   return blob;
 }

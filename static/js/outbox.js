@@ -1,9 +1,10 @@
 // The outbox: writes saved on the phone first, then sent when the network allows (the rules:
 // outbox-queue.js), by the pages and the service worker alike. An item: {id (the client UUID,
-// also body.id), kind ("scan" | "capture" | "photo"), url, body (a photo's holds its Blob),
-// user, label (its name on screen),
-// created, attempts, lastError, state, nextTry}. It leaves only when the server's JSON
+// also body.id), kind ("scan" | "capture" | "photo" | "card_photo" | "follow_up"), url, body
+// (a photo's holds its Blob), user, label (its name on screen), created, attempts, lastError,
+// state, nextTry}. It leaves only when the server's JSON
 // acknowledgement names its id; a 4xx JSON {"error": …} rejects it with the server's sentence.
+// Kinds with a Blob in their body ("photo", "card_photo") go as multipart forms.
 import * as idb from "./idb.js";
 import { next, settle, stops } from "./outbox-queue.js";
 
@@ -11,6 +12,9 @@ const STORE = "outbox";
 const CHANNEL = "eventmate-outbox";
 const REJECTING = new Set([400, 404, 409, 410, 413, 422]);
 const TIMEOUT_MS = 15_000;
+// Reading a card's photo takes the server a CPU-second or two, more on a busy one (and its
+// first card loads the OCR's models): worth waiting for rather than sending it again.
+const TIMEOUTS_MS = { card_photo: 60_000 };
 
 const channel = new BroadcastChannel(CHANNEL);
 
@@ -77,12 +81,12 @@ async function readJson(response) {
   }
 }
 
-function request(url, init = {}) {
+function request(url, init = {}, timeout = TIMEOUT_MS) {
   return fetch(url, {
     credentials: "same-origin",
     redirect: "manual",
     cache: "no-store",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeout),
     ...init,
   });
 }
@@ -108,10 +112,10 @@ export async function session() {
   }
 }
 
-// A photo goes as a form with its file (the browser sets the multipart Content-Type), the
-// rest as JSON.
+// A body holding a file (a photo) goes as a form (the browser sets the multipart Content-Type),
+// the rest as JSON.
 function encode(item, token) {
-  if (item.kind !== "photo") {
+  if (!Object.values(item.body).some((value) => value instanceof Blob)) {
     const headers = { "Content-Type": "application/json", "X-CSRFToken": token };
     return { headers, body: JSON.stringify(item.body) };
   }
@@ -129,7 +133,8 @@ function encode(item, token) {
 async function send(item, token) {
   let response;
   try {
-    response = await request(item.url, { method: "POST", ...encode(item, token) });
+    const timeout = TIMEOUTS_MS[item.kind] ?? TIMEOUT_MS;
+    response = await request(item.url, { method: "POST", ...encode(item, token) }, timeout);
   } catch (error) {
     if (error.name !== "TimeoutError") return NO_CONNECTION;
     return { result: "failed", error: "EventMate didn't answer in time." };

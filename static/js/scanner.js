@@ -256,6 +256,8 @@ function init() {
     if (ui.fallback.hidden) startCamera();
     else say("Choose a photo of the next code, or type its text below.");
   });
+  // "Photograph a card" (card-photo.js): the phone's camera app needs the camera.
+  document.addEventListener("eventmate:card-photo", stopCamera);
   document.addEventListener("visibilitychange", () => (document.hidden ? stopCamera() : resume()));
   window.addEventListener("pagehide", stopCamera);
   window.addEventListener("pageshow", (event) => event.persisted && resume());

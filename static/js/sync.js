@@ -63,8 +63,11 @@ export function scanLabel(payload) {
   return code.kind === "card" ? "EventMate card" : code.name;
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+
 export function describe(item) {
   if (item.kind === "scan") return `Scan: ${short(scanLabel(item.body.payload))}`;
+  if (item.kind === "card_photo") return `Card photo, ${clock.format(new Date(item.created))}`;
   if (item.kind === "photo") return `Photo of ${short(item.label || "a contact")}`;
   if (item.kind === "follow_up") {
     const what = item.body.action === "undo" ? "not done after all" : "done";
@@ -73,8 +76,14 @@ export function describe(item) {
   return `Notes about ${short(item.label || "a contact")}`;
 }
 
+// Where a card read from its photo is seen: its check screen (the contact's page once checked,
+// or when the card was of someone known already).
+export const cardUrl = (contact) =>
+  contact.needs_checking ? `/contacts/${contact.id}/check` : contact.url;
+
 // A photo is fixed by taking it again where it was taken: its contact's page or scan's screen.
 export function fixUrl(item) {
+  if (item.kind === "card_photo") return "/scan";
   const { contact_id: contactId } = item.body;
   if (item.kind === "photo" && contactId) return `/contacts/${contactId}/edit`;
   if (item.kind === "photo")
@@ -102,8 +111,22 @@ async function retry(tapped, item) {
   await syncNow({ wait: true });
 }
 
+// A card photo waiting shows its picture: which card it was is what the user knows it by.
+function cardPhotoRow(li, item) {
+  const src = URL.createObjectURL(item.body.photo);
+  const image = element("img", { class: "sync-thumb", alt: "", src });
+  image.addEventListener("load", () => URL.revokeObjectURL(image.src), { once: true });
+  li.append(
+    image,
+    element("span", { class: "sync-text", text: describe(item) }),
+    element("span", { class: "sync-tag", text: "waiting to be read" }),
+  );
+  return li;
+}
+
 function row(item) {
   const li = element("li", { class: `sync-item sync-${item.state}`, "data-outbox-item": item.id });
+  if (item.state === "pending" && item.kind === "card_photo") return cardPhotoRow(li, item);
   if (item.state === "pending") {
     li.append(
       element("a", { href: fixUrl(item), text: describe(item) }),
@@ -220,9 +243,20 @@ export async function requestBackgroundSync() {
 }
 
 // Lists on this page were drawn before those items reached the server: offer to redraw.
-// (A follow-up's Done or Undo changes no list: the inbox already shows it.)
+// (A follow-up's Done or Undo changes no list: the inbox already shows it.) A card read from
+// its photo says whom instead, and opens its check screen.
 function announce(report) {
-  const synced = Object.values(report?.sent ?? {}).filter((data) => !data?.follow_up).length;
+  const sent = Object.values(report?.sent ?? {});
+  const cards = sent.filter((data) => data?.fields);
+  if (cards.length === 1) {
+    const [card] = cards;
+    const check = () => location.assign(cardUrl(card));
+    return toast(`Card read: ${short(card.name, 40)}.`, "Check", check);
+  }
+  if (cards.length > 1) {
+    return toast(`${cards.length} cards read.`, "Check", () => location.assign("/contacts/"));
+  }
+  const synced = sent.filter((data) => !data?.follow_up).length;
   if (!synced) return;
   const message = `${plural(synced, "item", "items")} synced.`;
   if (SHOW_PENDING.includes(location.pathname)) toast(message, "Refresh", () => location.reload());

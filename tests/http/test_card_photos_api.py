@@ -74,6 +74,7 @@ def test_a_card_photo_becomes_a_contact_to_check_with_the_fields_read(app, ana):
     assert (contact.full_name, contact.company) == ("Dev Patel", "Harbour Analytics Ltd")
     assert contact.phones == ["+442079460000"]
     assert "dev.patel@harbour.example" in contact.raw_payload  # every line read is kept
+    assert contact.card_fields == fields  # for the check screen: which fields to look at
     with app.app_context():
         kept = Image.open(io.BytesIO(db.session.scalar(sa.select(Contact.photo))))
     assert max(kept.size) <= 512 and kept.format == "JPEG" and not kept.getexif()

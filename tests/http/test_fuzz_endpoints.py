@@ -140,6 +140,9 @@ TARGETS = {
     "cards.rotate": Target(),
     "cards.share_back": Target(("name", "email", "phone", "company", "link", "note"), visitor=True),
     "contacts.add_prompt": Target(("question", "back_to")),
+    "contacts.check": Target(
+        ("full_name", "title", "company", "emails", "phones", "website", "address")
+    ),
     "contacts.delete": Target(),
     "contacts.follow_up": Target(),
     "contacts.delete_prompt": Target(("back_to",)),
@@ -230,6 +233,12 @@ def build_world(app) -> World:
         badge = "MECARD:N:Owen,Sean;EMAIL:sean@example.com;;"
         sean, _ = card_contact(ana, parse_payload(badge).card, raw=badge, source="badge")
         record_meeting(sean, kind="scan", met_at=now, event=event, event_id=None)
+        paper = "Dev Patel\ndev@harbour.example"
+        dev, _ = card_contact(
+            ana, parse_payload("MECARD:N:Patel,Dev;EMAIL:dev@harbour.example;;").card,
+            raw=paper, source="card_to_check",
+        )  # fmt: skip
+        dev.card_fields = {"name": {"value": "Dev Patel", "confidence": 0.5}}
         db.session.add(CustomPrompt(owner_id=ana.id, question="What are you building?"))
         db.session.add(
             PushSubscription(
@@ -275,7 +284,7 @@ def build_world(app) -> World:
         db.session.commit()
         world = World(
             ids={
-                "contact_id": [ana_ben.id, ana_cara.id, sean.id],
+                "contact_id": [ana_ben.id, ana_cara.id, sean.id, dev.id],
                 "event_id": [event.id],
                 "follow_up_id": list(db.session.scalars(db.select(FollowUp.id))),
                 "intro_id": [intro.id],
@@ -327,6 +336,7 @@ PLAUSIBLE = {
     "questions_kind": ["alumni", ""],
     "link": ["linkedin.com/in/bea", "javascript:alert(1)", "https://[x"],
     "company": ["Atlas Maps"],
+    "website": ["www.harbour.example", "javascript:alert(1)"],
     "url": ["mine", "theirs"],
     "days": ["1", "3", "7"],
     "keep_in_touch_days": ["30", "90"],

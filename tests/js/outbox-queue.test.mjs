@@ -31,6 +31,12 @@ function photo(id, { scan: scanId = null, contact = null, user = "1" } = {}) {
   return { ...item(id, body, user), kind: "photo" };
 }
 
+// A paper card's photo (card-photo.js): about nothing queued before it.
+function cardPhoto(id, { user = "1" } = {}) {
+  const body = { id, photo: "<Blob>", scanned_at: "2026-12-06T11:00:00Z" };
+  return { ...item(id, body, user), kind: "card_photo" };
+}
+
 function item(id, body, user) {
   clock += 1;
   const fresh = { attempts: 0, lastError: "", state: "pending", nextTry: 0 };
@@ -103,6 +109,25 @@ describe("one pass", () => {
       ["s", "p", "n"],
     );
     assert.deepEqual(pass(items, answers({}), { force: true }).sent, ["s", "p", "n"]);
+  });
+
+  test("a card photo the server fails or refuses holds back nothing behind it", () => {
+    const unreadable = { result: "rejected", error: "No text could be read on that photo." };
+    const items = [cardPhoto("c1"), cardPhoto("c2"), scan("s"), note("n", { scan: "s" })];
+    const { sent } = pass(items, answers({ c1: serverError, c2: unreadable }));
+    assert.deepEqual(sent, ["c1", "c2", "s", "n"]);
+    assert.deepEqual(
+      items.map((i) => [i.id, i.state]),
+      [
+        ["c1", "pending"],
+        ["c2", "rejected"],
+      ],
+    );
+    assert.deepEqual(pass(items, answers({}), { force: true }).sent, ["c1"]);
+    assert.deepEqual(
+      items.map((i) => i.id),
+      ["c2"],
+    );
   });
 
   test("a photo whose scan was refused is refused here, with its own sentence", () => {
