@@ -411,16 +411,17 @@ def test_background_sync_sends_the_outbox_with_the_app_closed(phone: BrowserCont
     # The browser wakes the service worker with a "sync" event when the network is back; it
     # ignores emulated offline, so the test sends that event itself (through DevTools).
     devtools = phone.new_cdp_session(page)
-    registrations: list[dict] = []
-    devtools.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(event["registrations"]),
-    )
+    registrations: dict[str, dict] = {}  # by id, latest state: an update can come twice
+
+    def updated(event: dict) -> None:
+        registrations.update((r["registrationId"], r) for r in event["registrations"])
+
+    devtools.on("ServiceWorker.workerRegistrationUpdated", updated)
     devtools.send("ServiceWorker.enable")
     deadline = time.monotonic() + 10
     while not registrations and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    [registration] = [r for r in registrations if not r["isDeleted"]]
+    [registration] = [r for r in registrations.values() if not r["isDeleted"]]
     devtools.send(
         "ServiceWorker.dispatchSyncEvent",
         {
