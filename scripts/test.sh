@@ -32,5 +32,8 @@ ruff format --check .
 echo "== node --test (the outbox's queue rules)"
 node --test tests/js/
 
+# Most tests wait (on a database, a server, a browser) rather than compute, so three processes
+# keep two CPUs busy; each file runs whole in one process (its fixtures are built once).
+# PYTEST_WORKERS=0 runs everything in this process.
 echo "== pytest"
-python -m pytest "$@"
+python -m pytest -n "${PYTEST_WORKERS:-3}" --dist loadfile "$@"
