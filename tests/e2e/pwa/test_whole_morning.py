@@ -17,7 +17,7 @@ from eventmate.models.base import utcnow
 from eventmate.reminders.dispatch import Dispatcher, Settings
 from tests.mail_server import html_of, text_of
 
-from ..flows import expect_flash
+from ..flows import STRONG_PASSWORD, expect_flash
 from ..test_follow_up_send import (
     LEAVE_AND_COME_BACK,
     PHONE_APPS,
@@ -88,6 +88,15 @@ def test_the_digest_by_push_and_email_opens_follow_ups_and_the_first_goes_in_two
         from_mail.goto(settings)  # the email's "Choose how": the channel, on Reminders
         expect(from_mail.get_by_label("Morning reminders by")).to_have_value("both")
         from_mail.close()
+        laptop = new_phone().new_page()  # read elsewhere, logged out: the inbox after logging in
+        laptop.goto(link)
+        expect(laptop.get_by_role("heading", level=1)).to_have_text("Log in")
+        laptop.get_by_label("Email").fill(EMAIL)
+        laptop.get_by_label("Password").fill(STRONG_PASSWORD)
+        laptop.get_by_role("button", name="Log in").click()
+        expect(laptop).to_have_url(link)
+        expect(laptop.locator(f"#follow-up-{follow_up_id}")).to_contain_text("Inês Carvalho")
+        laptop.context.close()
 
         # By push: the same digest, shown by the service worker; its tap opens the inbox.
         [push] = service.received
