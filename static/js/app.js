@@ -40,9 +40,9 @@ if (document.querySelector("form[data-capture]")) {
 if (document.querySelector("[data-reminder-ask], form[data-reminder-ask-name]")) {
   import("./reminder-ask.js").then((module) => module.enhance());
 }
-// Logging out stops this browser's reminders for the account (push.js; online only); a
-// Remind me tapped offline is finished (push.js).
-if (navigator.onLine && document.querySelector('form[action$="/logout"]')) {
+// Through push.js, online: log-out forms name this browser's push endpoint (logging out stops
+// its reminders for the account), and a Remind me tapped offline is finished.
+if (navigator.onLine && user) {
   import("./push.js")
     .then((module) => {
       module.nameThisBrowserOnLogOut();
