@@ -1,6 +1,7 @@
 // Subscribing this device to the morning follow-up digest by Web Push, for the reminder ask card
 // (static/js/reminder-ask.js, the only caller: permission is asked only from its Remind me), and
-// naming this browser's push endpoint in log-out forms. Server: eventmate/push/views.py.
+// naming this browser's push endpoint in log-out forms. A Remind me tapped offline is finished
+// once back online (app.js, on any page; no prompt then). Server: eventmate/push/views.py.
 import { postJson } from "./api.js";
 import { refreshToken } from "./forms.js";
 

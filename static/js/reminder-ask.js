@@ -88,17 +88,22 @@ function wire(card) {
       status.textContent = message;
     }
   };
+  // Tapped offline: finished here at the next "online" (unless another page did it first).
+  const finishWhenOnline = (push) => {
+    const online = async () => {
+      const result = await push.finishPending(card, user);
+      if (result) answer(result);
+      else if (push.pendingFor(user)) finishWhenOnline(push);
+    };
+    window.addEventListener("online", online, { once: true });
+  };
   yes.addEventListener("click", async () => {
     yes.disabled = true;
     try {
       const push = await import("./push.js");
       const result = await push.subscribeThisDevice(card, user);
       answer(result);
-      if (result.pending) {
-        window.addEventListener("online", async () => answer((await push.finishPending(card, user)) ?? {}), {
-          once: true,
-        });
-      }
+      if (result.pending) finishWhenOnline(push);
     } catch {
       status.textContent = "You're offline: ask again when you're back online.";
     } finally {
