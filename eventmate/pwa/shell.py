@@ -10,11 +10,10 @@ from pathlib import Path
 from flask import current_app, g, has_request_context, url_for
 
 # What the service worker precaches, relative to the static folder (the scanner's decoder,
-# in vendor/, is cached when the Scan screen first loads it)...
+# in vendor/, is cached when the Scan screen first loads it). push.js too: offline, the
+# reminder ask card's Remind me still asks for the permission (subscribing waits for the
+# network).
 SHELL_FOLDERS = ("css", "js", "icons")
-# ...except what only works online: turning reminders on or off talks to the push service.
-# Such a file is still cached when a page first loads it.
-ONLINE_ONLY = frozenset({"js/push.js"})
 _cache: dict[tuple, str] = {}
 
 
@@ -27,7 +26,7 @@ def shell_files() -> list[str]:
     static = Path(current_app.static_folder)
     paths = (path for folder in SHELL_FOLDERS for path in (static / folder).rglob("*"))
     files = (path.relative_to(static).as_posix() for path in paths if path.is_file())
-    return sorted(name for name in files if name not in ONLINE_ONLY)
+    return sorted(files)
 
 
 def _versioned_sources() -> list[Path]:

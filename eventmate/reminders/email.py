@@ -34,7 +34,7 @@ def digest_email(
         "subject": title,
         "body": body,
         "link": site_url(safe_path(url)),
-        "settings_url": site_url("/account/#reminder-channel"),
+        "settings_url": site_url("/account/reminders#reminder-channel"),
         "unsubscribe_url": unsubscribe_url,
     }
     message = compose(

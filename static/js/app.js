@@ -1,6 +1,6 @@
 // Small progressive enhancements shared by every page. The pages work without them.
 import { refreshTokensOnSubmit } from "./forms.js";
-import { start, toast } from "./sync.js";
+import { start, toast, user } from "./sync.js";
 
 function detectTimezone() {
   const field = document.querySelector("[data-detect-timezone]");
@@ -40,7 +40,13 @@ if (document.querySelector("form[data-capture]")) {
 if (document.querySelector("[data-reminder-ask], form[data-reminder-ask-name]")) {
   import("./reminder-ask.js").then((module) => module.enhance());
 }
-// Logging out stops this browser's reminders for the account (push.js; online only).
-if (navigator.onLine && document.querySelector('form[action$="/logout"]')) {
-  import("./push.js").then((module) => module.nameThisBrowserOnLogOut()).catch(() => {});
+// Through push.js, online: log-out forms name this browser's push endpoint (logging out stops
+// its reminders for the account), and a Remind me tapped offline is finished.
+if (navigator.onLine && user) {
+  import("./push.js")
+    .then((module) => {
+      module.nameThisBrowserOnLogOut();
+      return module.finishPending(document, user);
+    })
+    .catch(() => {});
 }

@@ -1,6 +1,7 @@
 // Subscribing this device to the morning follow-up digest by Web Push, for the reminder ask card
 // (static/js/reminder-ask.js, the only caller: permission is asked only from its Remind me), and
-// naming this browser's push endpoint in log-out forms. Server: eventmate/push/views.py.
+// naming this browser's push endpoint in log-out forms. A Remind me tapped offline is finished
+// once back online (app.js, on any page; no prompt then). Server: eventmate/push/views.py.
 import { postJson } from "./api.js";
 import { refreshToken } from "./forms.js";
 
@@ -8,6 +9,11 @@ const SERVICE_WORKER_WAIT_MS = 10000;
 // localStorage: {user, endpoint} that this browser last saved on the server, forgotten at log-out
 // (the server forgets the device then too: eventmate/push/__init__.py).
 const SAVED_KEY = "eventmate-push-saved";
+// localStorage: {user} who tapped Remind me offline: the permission was asked then, but
+// subscribing takes the push service and our server, so it is done once back online.
+const PENDING_KEY = "eventmate-push-pending";
+export const OFFLINE_MESSAGE =
+  "Allowed. You're offline: this phone starts getting reminders as soon as it's back online.";
 
 function base64UrlToBytes(text) {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
@@ -87,19 +93,42 @@ export async function thisDeviceGetsReminders(user, known = null) {
   return saved?.user === user && saved?.endpoint === current.endpoint;
 }
 
+// Is `user`'s Remind me, tapped offline, still to be finished on this browser?
+export function pendingFor(user) {
+  return JSON.parse(localStorage.getItem(PENDING_KEY) || "null")?.user === user;
+}
+
+function waitForOnline(user) {
+  localStorage.setItem(PENDING_KEY, JSON.stringify({ user }));
+  return { pending: true, message: OFFLINE_MESSAGE };
+}
+
+// Back online: subscribe the device whose Remind me was tapped offline (the permission was
+// given then; nothing is asked now). Resolves like subscribeThisDevice, or null when nothing
+// is pending for `user`, or still offline.
+export async function finishPending(holder, user) {
+  if (!pendingFor(user) || !navigator.onLine) return null;
+  const result = await subscribeThisDevice(holder, user, { ask: false });
+  if (!result.pending) localStorage.removeItem(PENDING_KEY);
+  return result;
+}
+
 // Ask for notifications and subscribe this device: call it straight from a tap, before any
 // other await (browsers grant the prompt only to a user gesture). `holder`: an element whose
-// forms get a fresh CSRF token if the page's one expired. Resolves {device} once the server
-// saved it, else {message} saying what happened.
-export async function subscribeThisDevice(holder, user) {
+// forms get a fresh CSRF token if the page's one expired. `ask: false` (finishing an offline
+// tap): only where the permission is already granted. Resolves {device} once the server saved
+// it, {pending, message} when offline (finished by finishPending), else {message} saying what
+// happened.
+export async function subscribeThisDevice(holder, user, { ask = true } = {}) {
   if (!supported()) {
     return { message: "This browser can't show reminders. Your follow-ups still wait in Follow-ups each morning." };
   }
   try {
-    const permission = await Notification.requestPermission();
+    const permission = ask ? await Notification.requestPermission() : Notification.permission;
     if (permission !== "granted") {
       return { message: "No reminders on this device: notifications weren't allowed. Your follow-ups wait in Follow-ups." };
     }
+    if (!navigator.onLine) return waitForOnline(user);
     const registration = await serviceWorkerReady();
     if (!registration) return { message: "The app isn't fully loaded yet. Reload the page and tap Remind me again." };
     const key = await applicationServerKey();
@@ -122,6 +151,7 @@ export async function subscribeThisDevice(holder, user) {
     }
     return { message: data?.error || "The server couldn't save this device. Try again later." };
   } catch (error) {
+    if (!navigator.onLine) return waitForOnline(user); // the network went while subscribing
     return { message: `Couldn't turn on reminders on this device (${error.name || "error"}). Try again later.` };
   }
 }

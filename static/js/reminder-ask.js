@@ -6,6 +6,10 @@
 // them) notes on submit whom it saved; the page the user lands on, if it includes the card, shows it once: only for the
 // first capture of the day on this phone, never for ten minutes-old notes, not for a week
 // after "Not now", and not when this device already gets reminders or can't.
+// On the Scan screen (`data-context="scan"`, in the "Saved" panel) the capture is saved in
+// place: the card is shown the same way, on each `eventmate:capture-saved` (scan-capture.js).
+// Offline, Remind me still asks (the permission is the phone's); the device is subscribed
+// once back online (push.js), on this page or the next one opened online (app.js).
 // On the Reminders settings page (`data-context="settings"`) the card shows whenever the
 // reminders switch is on and this device isn't subscribed yet; "Not now" only hides it there.
 import { user } from "./sync.js";
@@ -41,11 +45,13 @@ function takeSaved() {
   }
 }
 
-// Could this device start getting reminders from a tap here? (Not offline: push.js, which
-// does the asking, is online only.)
+// Could this device start getting reminders from a tap here? Not when it does already, or
+// will once back online.
 async function canAsk(known = null) {
   const push = await import("./push.js");
-  if (!push.supported() || Notification.permission === "denied") return false;
+  if (!push.supported() || Notification.permission === "denied" || push.pendingFor(user)) {
+    return false;
+  }
   return !(await push.thisDeviceGetsReminders(user, known));
 }
 
@@ -72,18 +78,32 @@ function wire(card) {
     localStorage.setItem(SNOOZE_KEY, String(Date.now() + NOT_NOW_MS));
     card.hidden = true;
   });
+  const answer = ({ device, pending, message }) => {
+    if (device) {
+      question.hidden = true;
+      status.textContent = `Done. This phone gets one reminder each morning at ${card.dataset.hour} when someone is due.`;
+      showDevice(device);
+    } else {
+      question.hidden = Boolean(pending);
+      status.textContent = message;
+    }
+  };
+  // Tapped offline: finished here at the next "online" (unless another page did it first).
+  const finishWhenOnline = (push) => {
+    const online = async () => {
+      const result = await push.finishPending(card, user);
+      if (result) answer(result);
+      else if (push.pendingFor(user)) finishWhenOnline(push);
+    };
+    window.addEventListener("online", online, { once: true });
+  };
   yes.addEventListener("click", async () => {
     yes.disabled = true;
     try {
       const push = await import("./push.js");
-      const { device, message } = await push.subscribeThisDevice(card, user);
-      if (device) {
-        question.hidden = true;
-        status.textContent = `Done. This phone gets one reminder each morning at ${card.dataset.hour} when someone is due.`;
-        showDevice(device);
-      } else {
-        status.textContent = message;
-      }
+      const result = await push.subscribeThisDevice(card, user);
+      answer(result);
+      if (result.pending) finishWhenOnline(push);
     } catch {
       status.textContent = "You're offline: ask again when you're back online.";
     } finally {
@@ -115,6 +135,15 @@ async function onSettings(card) {
   show();
 }
 
+// The Scan screen: each save in place shows the "Saved" panel, the card in it at most once a
+// day (hidden again after the first: its question was asked).
+function onScanSaves(card) {
+  document.addEventListener("eventmate:capture-saved", () => {
+    card.hidden = true;
+    afterCapture(card).catch(() => {});
+  });
+}
+
 export function enhance() {
   noteSaves();
   const card = document.querySelector("[data-reminder-ask]");
@@ -124,5 +153,7 @@ export function enhance() {
     return;
   }
   wire(card);
-  (card.dataset.context === "settings" ? onSettings(card) : afterCapture(card)).catch(() => {});
+  const context = card.dataset.context;
+  if (context === "scan") onScanSaves(card);
+  else (context === "settings" ? onSettings(card) : afterCapture(card)).catch(() => {});
 }

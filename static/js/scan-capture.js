@@ -2,7 +2,8 @@
 // the phone parsed (card-parse.js), whatever the network does; once the scan syncs, the
 // server's answer fills in the header (name, title · company, event, time) and later saves
 // name the contact by its id. Saves go through the outbox (POST /api/captures), so nothing is
-// lost offline and nothing is applied twice. After Save: "Saved · Scan next · Done".
+// lost offline and nothing is applied twice. After Save: "Saved · Scan next · Done", and the
+// `eventmate:capture-saved` event (the reminder ask card in that panel listens: reminder-ask.js).
 import { newId } from "./api.js";
 import { parseCode } from "./card-parse.js";
 import { changes, enhanceCaptureForm, read, showAnswers, tags, tick } from "./capture-form.js";
@@ -135,6 +136,7 @@ async function save(event) {
   saved.querySelector("[data-capture-done]").href = current.contactUrl ?? "/contacts/";
   showScreen("saved");
   saved.querySelector("h1").focus();
+  document.dispatchEvent(new CustomEvent("eventmate:capture-saved"));
   syncNow();
   requestBackgroundSync();
 }

@@ -7,7 +7,7 @@ each page by the test: it is never served to users.
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .flows import (
     add_scan,
@@ -94,6 +94,7 @@ def test_no_serious_violation_on_any_screen(new_phone, scheme):
     page.get_by_label(ENJOY, exact=True).fill("Teaching juniors")
     problems += violations(page)
     save_scan_capture(page)
+    expect(page.locator("[data-capture-saved] [data-reminder-ask]")).to_be_visible()  # 1st today
     problems += violations(page)
 
     visitor = new_phone(color_scheme=scheme).new_page()

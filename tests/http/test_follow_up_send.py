@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from eventmate.extensions import db
 from eventmate.followups.channels import channels_for, dialable, international_digits
-from eventmate.models import FollowUp, Meeting
+from eventmate.models import FollowUp, Meeting, User
 from eventmate.models.base import utcnow
 
 from .helpers import create_event, due_badge, scan, visible_text
@@ -224,3 +224,19 @@ def test_the_ask_card_waits_on_the_pages_a_capture_lands_on(app, ana):
     refused = ana.post(f"/contacts/{contact_id}/edit", data={"notes": "x" * 20_001})
     assert refused.status_code == 422 and marker not in refused.get_data(as_text=True)
     assert "data-push-subscribe" not in ana.get("/account/reminders").get_data(as_text=True)
+
+
+def test_after_choosing_email_only_or_none_a_capture_no_longer_asks(app, ana):
+    contact_id = scan(ana, BADGE).get_json()["id"]
+    capture_pages = ("/scan", f"/contacts/{contact_id}", "/contacts/", "/")
+    assert all(
+        "data-reminder-ask " in ana.get(path).get_data(as_text=True) for path in capture_pages
+    )
+    for channel in ("email", "none"):
+        with app.app_context():
+            db.session.execute(sa.update(User).values(reminder_channel=channel))
+            db.session.commit()
+        for path in capture_pages:
+            assert "data-reminder-ask " not in ana.get(path).get_data(as_text=True), (channel, path)
+        # The Reminders page still offers this device (choosing push there is the user's call).
+        assert "data-reminder-ask " in ana.get("/account/reminders").get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Fixtures for the PWA browser tests: a phone whose camera sees a picture."""
+"""Fixtures for the PWA browser tests: a phone whose camera sees a picture; the live server
+with a push service of its own."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -8,6 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
+from eventmate.push.vapid import vapid_keys
+
+from ...push_service import PushService, new_vapid_private_key
 from .video import write_y4m
 
 FAKE_CAMERA = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
@@ -33,3 +37,17 @@ def camera_phone(launch_chromium, new_phone, tmp_path) -> Callable:
             clip.unlink()
 
     return open_phone
+
+
+@pytest.fixture
+def push_live(live_server):
+    """The live server with its own VAPID key and loopback push endpoints allowed
+    (what EVENTMATE_PUSH_ALLOW_LOOPBACK=1 does), restored afterwards."""
+    app = live_server.app
+    saved = {name: app.config.get(name) for name in ("VAPID_PRIVATE_KEY", "PUSH_ALLOW_LOOPBACK")}
+    app.config.update(VAPID_PRIVATE_KEY=new_vapid_private_key(), PUSH_ALLOW_LOOPBACK=True)
+    app.extensions.pop("eventmate_vapid", None)
+    with PushService(vapid_keys(app).public_key) as service:
+        yield live_server, service
+    app.config.update(saved)
+    app.extensions.pop("eventmate_vapid", None)
