@@ -90,3 +90,16 @@ export function withPending(person, items) {
   result.name = result.full_name || result.company || result.name;
   return result;
 }
+
+// Edit offline of a contact whose form the phone never kept fills /offline/capture's form, which
+// asks the questions of the event running now and the user's own (`own`). The server takes, for
+// a contact, those of its event, the user's own and those it answered (prompts_for_contact):
+// the keys of the form's questions to keep, then of the answered ones the form lacks.
+export function questionsKept(questions, person, pageEvent) {
+  const sameEvent = (person.event?.id ?? null) === pageEvent;
+  const answered = person.answers.map((answer) => answer.prompt);
+  const kept = questions
+    .filter((question) => sameEvent || question.own || answered.includes(question.key))
+    .map((question) => question.key);
+  return [...kept, ...answered.filter((key) => !kept.includes(key))];
+}

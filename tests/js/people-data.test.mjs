@@ -8,6 +8,7 @@ import {
   matches,
   mergeRows,
   newestFirst,
+  questionsKept,
   withPending,
 } from "../../static/js/people-data.js";
 
@@ -143,4 +144,27 @@ test("notes waiting in the outbox show over the copy", () => {
   assert.equal(shown.company, "Harbour");
   assert.deepEqual(camille.tags, ["Hiring", "data"]); // the copy itself is left alone
   assert.equal(withPending(camille, items.slice(0, 2)).pending, false);
+});
+
+test("Edit offline keeps the questions the server takes for this contact", () => {
+  const form = [{ key: "enjoy" }, { key: "talk" }, { key: "custom-4", own: true }];
+  const met = (event, answers = camille.answers) => ({ ...camille, event, answers });
+  // Met at the event running now (or neither has one): the form's questions, then the answered.
+  assert.deepEqual(questionsKept(form, met({ id: 3, name: "Summit" }), 3), [
+    "enjoy",
+    "talk",
+    "custom-4",
+  ]);
+  assert.deepEqual(questionsKept(form, met(null, []), null), ["enjoy", "talk", "custom-4"]);
+  // Met elsewhere: the user's own and those answered, the missing ones added.
+  const answers = [
+    { prompt: "talk", question: "Which talk?", answer: "Offline-first" },
+    { prompt: "pitch", question: "Their pitch?", answer: "Maps" },
+  ];
+  assert.deepEqual(questionsKept(form, met({ id: 9, name: "Meetup" }, answers), 3), [
+    "talk",
+    "custom-4",
+    "pitch",
+  ]);
+  assert.deepEqual(questionsKept(form, met(null, []), 3), ["custom-4"]);
 });

@@ -8,11 +8,15 @@ import uuid
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from ..flows import add_scan, screenshot, sign_up, tab
+from ..flows import add_scan, open_more, screenshot, sign_up, tab
 from .test_offline import (  # noqa: F401  (the fixture applies here too)
     install,
     offline_console_errors_are_expected,
+    on_server,
+    outbox,
     scan_offline,
+    sync,
+    wait_for_outbox,
 )
 
 PEOPLE = [
@@ -123,6 +127,72 @@ def test_a_never_opened_contact_opens_offline(phone: BrowserContext):
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     assert copy_of(page, user) == [0, None]
+
+
+def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
+    phone: BrowserContext, live_server
+):
+    """Edit of a contact whose pages this phone never opened: offline, the capture form filled
+    from the phone's copy; its changes wait in the outbox and sync, merged, once online."""
+    page = phone.new_page()
+    email = f"ines.{uuid.uuid4().hex[:8]}@example.org"
+    sign_up(page, "Ines Offline", email)
+    for payload, tags, answers in PEOPLE:
+        add_contact(page, payload, tags, answers)
+    page.goto("/")
+    install(page)
+    user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
+    wait_for_copy(page, user, 3)
+
+    phone.set_offline(True)
+    tab(page, "People")
+    page.get_by_role("link", name=re.compile("Camille Moreau")).click()
+    page.get_by_role("link", name="Edit").click()
+    expect(page).to_have_url(re.compile(r"/contacts/\d+/edit$"))
+    form = page.locator("form[data-capture]")
+    expect(form.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+    expect(page).to_have_title(re.compile("^Edit Camille Moreau"))
+    expect(form.locator("[data-capture-state]")).to_have_text(
+        "Offline: from the copy on this phone"
+    )
+    expect(form.locator("[data-capture-line]")).to_have_text("Head of Data · Tidewater Labs")
+    for tag in ("data", "hiring"):
+        expect(page.get_by_role("checkbox", name=tag, exact=True)).to_be_checked()
+    expect(form.locator("[data-quote] q").filter(has_text="Turning messy")).to_be_visible()
+    open_more(page)
+    expect(page.get_by_label("Notes")).to_have_value("Notes about Camille Moreau.")
+    expect(page.get_by_label("Company")).to_have_value("Tidewater Labs")
+    expect(page.get_by_label("Emails (one per line)")).to_have_value("camille@tidewater.example")
+    expect(page.get_by_text("Follow-ups: when you're back online.")).to_be_visible()
+    expect(page.locator(".follow-up-choice")).to_be_hidden()
+
+    page.get_by_label("Add tags").fill("met-offline")
+    page.get_by_label("Notes").fill("Notes about Camille Moreau. Send the deck.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
+    [item] = outbox(page)
+    body = item["body"]
+    assert body["tags_add"] == ["met-offline"] and not body["tags_remove"]
+    assert body["base"]["notes"] == "Notes about Camille Moreau."
+    assert body["answers"] == {} and body["fields"] == {}
+    assert "follow_up" not in body and "event_id" not in body
+
+    # People shows her waiting to sync; back online it syncs, merged on the server.
+    tab(page, "People")
+    row = page.locator("[data-people-rows] li").filter(has_text="Camille Moreau")
+    expect(row).to_contain_text("waiting to sync")
+    expect(row).to_contain_text("met-offline")
+    page.goto("/contacts/999999/edit")  # not on this phone: says so, saves nothing
+    expect(page.locator("[data-capture-error]")).to_contain_text("isn't saved on this phone")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_disabled()
+
+    phone.set_offline(False)
+    sync(page)
+    wait_for_outbox(page, lambda items: not items)
+    camille = on_server(live_server, email)["contacts"]["Camille Moreau"]
+    assert camille["tags"] == ["data", "hiring", "met-offline"]
+    assert camille["notes"] == "Notes about Camille Moreau. Send the deck."
+    assert camille["answers"] == {"enjoy": "Turning messy sensor data into maps"}
 
 
 @pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
