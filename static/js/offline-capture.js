@@ -263,7 +263,9 @@ async function copiedContact(form, contactId) {
     return;
   }
   document.title = `Edit ${person.name} · EventMate`;
-  show("state").textContent = "Offline: from the copy on this phone";
+  const tab = document.querySelector('.tabbar a[href="/contacts/"]'); // as online: People's
+  tab?.setAttribute("aria-current", "page");
+  show("state").textContent = "Offline copy";
   show("title").textContent = person.name;
   show("initial").textContent = (person.name[0] ?? "?").toUpperCase();
   const line = [person.title, person.company].filter(Boolean).join(" · ");
@@ -294,7 +296,7 @@ async function copiedContact(form, contactId) {
   if (followUp) {
     Object.assign(followUp, { hidden: true, disabled: true });
     followUp.before(
-      element("p", { class: "muted small", text: "Follow-ups: when you're back online." }),
+      element("p", { class: "muted small", text: "The follow-up can be changed once you're back online." }),
     );
   }
   fill(form, {

@@ -129,6 +129,38 @@ def test_a_never_opened_contact_opens_offline(phone: BrowserContext):
     assert copy_of(page, user) == [0, None]
 
 
+def test_people_offline_lists_every_contact_as_the_list_scrolls(phone: BrowserContext):
+    """More contacts than the first rows drawn: the rest come as the list's end nears, and a
+    search looks at all of them."""
+    page = phone.new_page()
+    sign_up(page, "Nia Offline", f"nia.{uuid.uuid4().hex[:8]}@example.org")
+    count = 95  # the first 40 rows, then two more batches
+    for number in range(1, count + 1):
+        add_scan(page, f"MECARD:N:Number{number:02},Dana;ORG:Company {number};;")
+    page.goto("/")
+    install(page)
+    user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
+    wait_for_copy(page, user, count)
+
+    phone.set_offline(True)
+    tab(page, "People")
+    expect(page.locator("[data-people-count]")).to_contain_text(f"{count} people on this phone")
+    rows = page.locator("[data-people-rows] li")
+    expect(rows.first).to_contain_text(f"Dana Number{count}")  # newest first
+    while rows.count() < count:
+        shown = rows.count()
+        rows.last.scroll_into_view_if_needed()
+        expect(rows).not_to_have_count(shown)
+    expect(rows).to_have_count(count)
+    names = [text.split("\n")[0] for text in rows.locator("strong").all_inner_texts()]
+    assert names == [f"Dana Number{number:02}" for number in range(count, 0, -1)]
+
+    page.get_by_label("Search people").fill("number03")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Dana Number03")
+    expect(page.locator("[data-people-count]")).to_contain_text(f"1 of {count} people")
+
+
 def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     phone: BrowserContext, live_server
 ):
@@ -152,10 +184,10 @@ def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     form = page.locator("form[data-capture]")
     expect(form.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
     expect(page).to_have_title(re.compile("^Edit Camille Moreau"))
-    expect(form.locator("[data-capture-state]")).to_have_text(
-        "Offline: from the copy on this phone"
-    )
+    expect(form.locator("[data-capture-state]")).to_have_text("Offline copy")
     expect(form.locator("[data-capture-line]")).to_have_text("Head of Data · Tidewater Labs")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="People")).to_have_attribute("aria-current", "page")
     for tag in ("data", "hiring"):
         expect(page.get_by_role("checkbox", name=tag, exact=True)).to_be_checked()
     expect(form.locator("[data-quote] q").filter(has_text="Turning messy")).to_be_visible()
@@ -163,7 +195,9 @@ def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     expect(page.get_by_label("Notes")).to_have_value("Notes about Camille Moreau.")
     expect(page.get_by_label("Company")).to_have_value("Tidewater Labs")
     expect(page.get_by_label("Emails (one per line)")).to_have_value("camille@tidewater.example")
-    expect(page.get_by_text("Follow-ups: when you're back online.")).to_be_visible()
+    expect(
+        page.get_by_text("The follow-up can be changed once you're back online.")
+    ).to_be_visible()
     expect(page.locator(".follow-up-choice")).to_be_hidden()
 
     page.get_by_label("Add tags").fill("met-offline")
@@ -197,8 +231,9 @@ def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
 
 @pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
 def test_screens_of_a_contact_and_of_people_offline(new_phone, size):
-    """docs/screenshots: a contact's page (tags, answers, notes), People offline and the top
-    bar with the Offline mark next to "N to sync", at both phone sizes."""
+    """docs/screenshots: a contact's page (tags, answers, notes); offline, People, a contact's
+    page and its Edit drawn from the phone's copy; the top bar with the Offline mark next to
+    "N to sync", at both phone sizes."""
     width, height = size
     phone = new_phone(viewport={"width": width, "height": height})
     page = phone.new_page()
@@ -218,6 +253,12 @@ def test_screens_of_a_contact_and_of_people_offline(new_phone, size):
     tab(page, "People")
     expect(page.locator("[data-people-rows] li")).to_have_count(3)
     screenshot(page, f"people-offline-{width}", full_page=False)
+    page.get_by_role("link", name=re.compile("Camille Moreau")).click()
+    expect(page.locator("blockquote")).to_have_text("Turning messy sensor data into maps")
+    screenshot(page, f"contact-offline-{width}")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.locator("[data-capture-state]")).to_have_text("Offline copy")
+    screenshot(page, f"contact-edit-offline-{width}", full_page=False)
 
     # Offline with a scan waiting: the mark, the sync badge and the profile link share the bar.
     scan_offline(page, "MECARD:N:Costa,Dario;ORG:Faro Studio;;")
