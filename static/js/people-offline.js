@@ -3,7 +3,8 @@
 // /contacts/ and /contacts/<id> with this page (templates/pwa/people.html) when the network
 // doesn't; the markup is the server's (templates/contacts/), so app.css styles both alike.
 import * as outbox from "./outbox.js";
-import { hasTag, listRow, matches, withPending } from "./people-data.js";
+import { withPending } from "./people-data.js";
+import { hasTag, listRow, matches } from "./people-rows.js";
 import * as people from "./people-store.js";
 import { element, user } from "./sync.js";
 

@@ -2,10 +2,10 @@
 // (people-offline.js). The first refresh asks GET /api/contacts for all of them; later ones ask
 // `?since=` the last copy's time for those changed, with every id still there (the others were
 // deleted). Records are keyed "<user>:<contact id>"; log-out forgets them (sync.js).
-// People's list reads one record per user instead: the rows (people-data.js: listRow), written
+// People's list reads one record per user instead: the rows (people-rows.js: listRow), written
 // in the same transaction as the records they come from, so the two never disagree.
 import * as idb from "./idb.js";
-import { listRow, mergeRows, newestFirst, ROWS_VERSION } from "./people-data.js";
+import { listRow, mergeRows, newestFirst, ROWS_VERSION } from "./people-rows.js";
 
 const STORE = "people";
 const LIST = "people-list";

@@ -1,16 +1,9 @@
-// The offline People list's rules (static/js/people-data.js), without a browser.
+// The offline People list's rules (static/js/people-rows.js, people-data.js), without a browser.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  hasTag,
-  listRow,
-  matches,
-  mergeRows,
-  newestFirst,
-  questionsKept,
-  withPending,
-} from "../../static/js/people-data.js";
+import { questionsKept, withPending } from "../../static/js/people-data.js";
+import { hasTag, listRow, matches, mergeRows, newestFirst } from "../../static/js/people-rows.js";
 
 const camille = {
   id: 7,
