@@ -1,9 +1,11 @@
 // A small promise wrapper over IndexedDB, for pages and the service worker alike.
 // One database; each store keeps objects by their `id`: the outbox, and the copy of the user's
-// contacts with People's rows and the time of its last refresh (people-store.js).
+// contacts with the time of its last refresh and People's rows (people-store.js). A new store
+// means a new VERSION, which pages kept from before a deploy (and the worker waiting for
+// "Reload") can no longer open: keep new kinds of records in these stores where they fit.
 const NAME = "eventmate";
-const VERSION = 3;
-const STORES = ["outbox", "people", "people-list", "people-sync"];
+const VERSION = 2;
+const STORES = ["outbox", "people", "people-sync"];
 
 let opening = null;
 
@@ -53,6 +55,8 @@ export const getAll = (store, range) => transaction(store, "readonly", (s) => s.
 export const put = (store, value) => transaction(store, "readwrite", (s) => s.put(value));
 export const remove = (store, id) => transaction(store, "readwrite", (s) => s.delete(id));
 
+// Several reads in one transaction (one snapshot), of one store or a list of them.
+export const read = (store, work) => transaction(store, "readonly", work);
 // Several writes in one transaction, to one store or a list of them: all of them or none.
 export const batch = (store, work) => transaction(store, "readwrite", work);
 

@@ -2,37 +2,43 @@
 // (people-offline.js). The first refresh asks GET /api/contacts for all of them; later ones ask
 // `?since=` the last copy's time for those changed, with every id still there (the others were
 // deleted). Records are keyed "<user>:<contact id>"; log-out forgets them (sync.js).
-// People's list reads one record per user instead: the rows (people-rows.js: listRow), written
-// in the same transaction as the records they come from, so the two never disagree.
+// People's list reads one record instead: the rows (people-rows.js: listRow), written in the
+// same transaction as the records they come from and stamped with that refresh's time (kept
+// next to it, as "rows:<user>"): rows whose stamp isn't the copy's were left behind by a
+// writer that didn't keep them (a page from before they existed) and are rebuilt.
 import * as idb from "./idb.js";
 import { listRow, mergeRows, newestFirst, ROWS_VERSION } from "./people-rows.js";
 
 const STORE = "people";
-const LIST = "people-list";
 const SYNC = "people-sync";
 const TIMEOUT_MS = 20_000;
 
 const key = (user, id) => `${user}:${id}`;
 const mine = (user) => IDBKeyRange.bound(`${user}:`, `${user}:\uffff`);
+const rowsKey = (user) => `rows:${user}`;
 
 export async function contacts(user) {
   return (await idb.getAll(STORE, mine(user))).map((record) => record.contact);
 }
 
+// The rows, when they are those of the copy as it stands (`sync`: its last refresh).
+const current = (list, sync) =>
+  list?.version === ROWS_VERSION && sync && list.synced_at === sync.synced_at
+    ? JSON.parse(list.rows)
+    : null;
+
 // People's rows, newest first: one read of one string (2,000 full records take about five
 // times as long to read, the rows as objects twice: bench/people_offline.py). Built from the
-// records while no refresh has written them yet.
+// records while no refresh has written them.
 export async function rows(user) {
-  const list = await idb.get(LIST, String(user));
-  if (list?.version === ROWS_VERSION) return JSON.parse(list.rows);
-  return (await contacts(user)).map(listRow).sort(newestFirst);
+  user = String(user);
+  const [sync, list] = await idb.read(SYNC, (syncs) => [
+    syncs.get(user),
+    syncs.get(rowsKey(user)),
+  ]);
+  const kept = current(list.result, sync.result);
+  return kept ?? (await contacts(user)).map(listRow).sort(newestFirst);
 }
-
-const listRecord = (user, rows) => ({
-  id: user,
-  version: ROWS_VERSION,
-  rows: JSON.stringify(rows),
-});
 
 export async function contact(user, id) {
   return (await idb.get(STORE, key(user, id)))?.contact ?? null;
@@ -75,35 +81,41 @@ function keep(user, data) {
   const still = new Set(data.ids.map((id) => key(user, id)));
   const changed = data.contacts.filter((person) => still.has(key(user, person.id)));
   const sync = { id: user, synced_at: data.synced_at, refreshed: Date.now(), count: still.size };
-  return idb.batch([STORE, LIST, SYNC], (records, lists, syncs) => {
+  const putRows = (syncs, rows) =>
+    syncs.put({
+      id: rowsKey(user),
+      version: ROWS_VERSION,
+      synced_at: data.synced_at,
+      rows: JSON.stringify(rows),
+    });
+  return idb.batch([STORE, SYNC], (records, syncs) => {
     const keys = records.getAllKeys(mine(user));
     keys.onsuccess = () => {
       for (const stored of keys.result) if (!still.has(stored)) records.delete(stored);
     };
     for (const person of changed) records.put({ id: key(user, person.id), contact: person });
-    const list = lists.get(user); // answered after the keys: the deletes are placed by then
+    const [last, list] = [syncs.get(user), syncs.get(rowsKey(user))];
     list.onsuccess = () => {
-      const current = list.result?.version === ROWS_VERSION ? JSON.parse(list.result.rows) : null;
-      if (current || data.complete) {
-        lists.put(listRecord(user, mergeRows(current ?? [], changed, data.ids)));
+      // Answered after the keys: the deletes are placed by then.
+      const before = current(list.result, last.result);
+      if (before || data.complete) {
+        putRows(syncs, mergeRows(before ?? [], changed, data.ids));
         return;
       }
-      const all = records.getAll(mine(user)); // rows of another version, or none yet: rebuilt
-      all.onsuccess = () => {
-        const rows = all.result.map((record) => listRow(record.contact)).sort(newestFirst);
-        lists.put(listRecord(user, rows));
-      };
+      const all = records.getAll(mine(user)); // no rows of this copy yet: built anew
+      all.onsuccess = () =>
+        putRows(syncs, all.result.map((record) => listRow(record.contact)).sort(newestFirst));
     };
-    syncs.put(sync);
+    syncs.put(sync); // placed after the reads above
   });
 }
 
 // Log-out, or another account on this phone: nothing of this user's stays.
 export async function forget(user) {
   user = String(user);
-  await idb.batch([STORE, LIST, SYNC], (records, lists, syncs) => {
+  await idb.batch([STORE, SYNC], (records, syncs) => {
     records.delete(mine(user));
-    lists.delete(user);
     syncs.delete(user);
+    syncs.delete(rowsKey(user));
   });
 }

@@ -161,6 +161,43 @@ def test_people_offline_lists_every_contact_as_the_list_scrolls(phone: BrowserCo
     expect(page.locator("[data-people-count]")).to_contain_text(f"1 of {count} people")
 
 
+OLDER_PAGE_WRITES = """async ([user, id]) => {
+    // What a page from before People's rows existed does on a refresh: the record and the
+    // sync time change, the rows stay as they were.
+    const idb = await import(document.querySelector('link[href$="/idb.js"]').href);
+    const sync = await idb.get("people-sync", user);
+    const rows = await idb.get("people-sync", `rows:${user}`);
+    const record = await idb.get("people", `${user}:${id}`);
+    record.contact.name = record.contact.full_name = "Ada Okoro-Nwosu";
+    await idb.put("people", record);
+    await idb.put("people-sync", { ...sync, synced_at: new Date().toISOString() });
+    return [rows.synced_at === sync.synced_at, JSON.parse(rows.rows).length];
+}"""
+
+
+def test_rows_left_behind_by_a_page_that_did_not_keep_them_are_rebuilt(phone: BrowserContext):
+    """People's rows are stamped with the refresh that wrote them: a record changed by a writer
+    that didn't keep them (a page kept from before a deploy) shows anyway."""
+    page = phone.new_page()
+    sign_up(page, "Omar Offline", f"omar.{uuid.uuid4().hex[:8]}@example.org")
+    for payload, tags, answers in PEOPLE:
+        add_contact(page, payload, tags, answers)
+    ada = sorted(page.request.get("/api/contacts").json()["ids"])[1]  # the second added
+    page.goto("/")
+    install(page)
+    user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
+    wait_for_copy(page, user, 3)
+    assert page.evaluate(OLDER_PAGE_WRITES, [user, ada]) == [True, 3]
+
+    phone.set_offline(True)
+    tab(page, "People")
+    rows = page.locator("[data-people-rows] li")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1)).to_contain_text("Ada Okoro-Nwosu")
+    page.get_by_label("Search people").fill("nwosu")
+    expect(rows).to_have_count(1)
+
+
 def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     phone: BrowserContext, live_server
 ):
