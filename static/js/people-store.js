@@ -2,10 +2,11 @@
 // (people-offline.js). The first refresh asks GET /api/contacts for all of them; later ones ask
 // `?since=` the last copy's time for those changed, with every id still there (the others were
 // deleted). Records are keyed "<user>:<contact id>"; log-out forgets them (sync.js).
-// People's list reads one record instead: the rows (people-rows.js: listRow), written in the
-// same transaction as the records they come from and stamped with that refresh's time (kept
-// next to it, as "rows:<user>"): rows whose stamp isn't the copy's were left behind by a
-// writer that didn't keep them (a page from before they existed) and are rebuilt.
+// People's list reads one record instead, "rows:<user>" next to the sync time: the rows
+// (people-rows.js: listRow), written in the same transaction as the records they come from.
+// The sync time's record says they are this copy's (`rows`: their version); a writer that
+// doesn't keep them (a page kept from before they existed) writes it without, and they are
+// rebuilt from the records.
 import * as idb from "./idb.js";
 import { listRow, mergeRows, newestFirst, ROWS_VERSION } from "./people-rows.js";
 
@@ -21,12 +22,6 @@ export async function contacts(user) {
   return (await idb.getAll(STORE, mine(user))).map((record) => record.contact);
 }
 
-// The rows, when they are those of the copy as it stands (`sync`: its last refresh).
-const current = (list, sync) =>
-  list?.version === ROWS_VERSION && sync && list.synced_at === sync.synced_at
-    ? JSON.parse(list.rows)
-    : null;
-
 // People's rows, newest first: one read of one string (2,000 full records take about five
 // times as long to read, the rows as objects twice: bench/people_offline.py). Built from the
 // records while no refresh has written them.
@@ -36,8 +31,8 @@ export async function rows(user) {
     syncs.get(user),
     syncs.get(rowsKey(user)),
   ]);
-  const kept = current(list.result, sync.result);
-  return kept ?? (await contacts(user)).map(listRow).sort(newestFirst);
+  if (sync.result?.rows === ROWS_VERSION && list.result) return JSON.parse(list.result.rows);
+  return (await contacts(user)).map(listRow).sort(newestFirst);
 }
 
 export async function contact(user, id) {
@@ -80,33 +75,43 @@ export async function refresh(user) {
 function keep(user, data) {
   const still = new Set(data.ids.map((id) => key(user, id)));
   const changed = data.contacts.filter((person) => still.has(key(user, person.id)));
-  const sync = { id: user, synced_at: data.synced_at, refreshed: Date.now(), count: still.size };
-  const putRows = (syncs, rows) =>
-    syncs.put({
-      id: rowsKey(user),
-      version: ROWS_VERSION,
-      synced_at: data.synced_at,
-      rows: JSON.stringify(rows),
-    });
   return idb.batch([STORE, SYNC], (records, syncs) => {
+    const putRows = (rows) => syncs.put({ id: rowsKey(user), rows: JSON.stringify(rows) });
+    const rebuild = () => {
+      const all = records.getAll(mine(user)); // placed after the deletes and puts
+      all.onsuccess = () =>
+        putRows(all.result.map((record) => listRow(record.contact)).sort(newestFirst));
+    };
+    let [stored, deleted] = [0, 0];
     const keys = records.getAllKeys(mine(user));
     keys.onsuccess = () => {
-      for (const stored of keys.result) if (!still.has(stored)) records.delete(stored);
+      stored = keys.result.length;
+      for (const gone of keys.result.filter((each) => !still.has(each))) {
+        records.delete(gone);
+        deleted += 1;
+      }
     };
     for (const person of changed) records.put({ id: key(user, person.id), contact: person });
-    const [last, list] = [syncs.get(user), syncs.get(rowsKey(user))];
-    list.onsuccess = () => {
-      // Answered after the keys: the deletes are placed by then.
-      const before = current(list.result, last.result);
-      if (before || data.complete) {
-        putRows(syncs, mergeRows(before ?? [], changed, data.ids));
-        return;
+    const last = syncs.get(user); // answered after the keys: the deletes are placed by then
+    last.onsuccess = () => {
+      if (last.result?.rows !== ROWS_VERSION) {
+        // No rows of this copy: with nothing kept before they are the changed ones' alone.
+        return stored ? rebuild() : putRows(mergeRows([], changed, data.ids));
       }
-      const all = records.getAll(mine(user)); // no rows of this copy yet: built anew
-      all.onsuccess = () =>
-        putRows(syncs, all.result.map((record) => listRow(record.contact)).sort(newestFirst));
+      if (!changed.length && !deleted) return; // the records stand, so do their rows
+      const list = syncs.get(rowsKey(user));
+      list.onsuccess = () =>
+        list.result
+          ? putRows(mergeRows(JSON.parse(list.result.rows), changed, data.ids))
+          : rebuild();
     };
-    syncs.put(sync); // placed after the reads above
+    syncs.put({
+      id: user,
+      synced_at: data.synced_at,
+      refreshed: Date.now(),
+      count: still.size,
+      rows: ROWS_VERSION,
+    });
   });
 }
 

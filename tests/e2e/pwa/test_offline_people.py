@@ -161,23 +161,62 @@ def test_people_offline_lists_every_contact_as_the_list_scrolls(phone: BrowserCo
     expect(page.locator("[data-people-count]")).to_contain_text(f"1 of {count} people")
 
 
+def test_people_offline_follows_changes_and_deletions(phone: BrowserContext):
+    """A refresh brings what changed since the last (`?since=`): a deleted contact leaves the
+    list, a tag added online shows in it and in its search."""
+    page = phone.new_page()
+    sign_up(page, "Pia Offline", f"pia.{uuid.uuid4().hex[:8]}@example.org")
+    for payload, tags, answers in PEOPLE:
+        add_contact(page, payload, tags, answers)
+    page.goto("/")
+    install(page)
+    user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
+    wait_for_copy(page, user, 3)
+    camille, ada, rui = sorted(page.request.get("/api/contacts").json()["ids"])
+
+    page.goto(f"/contacts/{rui}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete this contact").click()
+    expect(page).to_have_url(re.compile(r"/contacts/$"))
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    body = {"id": str(uuid.uuid4()), "contact_id": ada, "tags_add": ["founder"]}
+    assert page.request.post("/api/captures", data=body, headers={"X-CSRFToken": token}).ok
+    page.goto("/")  # a page load refreshes the copy
+    wait_for_copy(page, user, 2)
+
+    phone.set_offline(True)
+    tab(page, "People")
+    rows = page.locator("[data-people-rows] li")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Ada Okoro")
+    expect(rows.first).to_contain_text("founder · robotics")
+    expect(rows.nth(1)).to_contain_text("Camille Moreau")
+    page.get_by_label("Tag").select_option("founder")
+    expect(rows).to_have_count(1)
+    page.goto(f"/contacts/{rui}")
+    expect(page.get_by_text("This contact isn't saved on this phone yet")).to_be_visible()
+    page.goto(f"/contacts/{camille}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Moreau")
+
+
 OLDER_PAGE_WRITES = """async ([user, id]) => {
     // What a page from before People's rows existed does on a refresh: the record and the
-    // sync time change, the rows stay as they were.
+    // sync time change (its record written as it knows it), the rows stay as they were.
     const idb = await import(document.querySelector('link[href$="/idb.js"]').href);
     const sync = await idb.get("people-sync", user);
     const rows = await idb.get("people-sync", `rows:${user}`);
     const record = await idb.get("people", `${user}:${id}`);
     record.contact.name = record.contact.full_name = "Ada Okoro-Nwosu";
     await idb.put("people", record);
-    await idb.put("people-sync", { ...sync, synced_at: new Date().toISOString() });
-    return [rows.synced_at === sync.synced_at, JSON.parse(rows.rows).length];
+    const synced_at = new Date().toISOString();
+    await idb.put("people-sync", { id: user, synced_at, refreshed: Date.now(), count: 3 });
+    return [sync.rows !== undefined, JSON.parse(rows.rows).length];
 }"""
 
 
 def test_rows_left_behind_by_a_page_that_did_not_keep_them_are_rebuilt(phone: BrowserContext):
-    """People's rows are stamped with the refresh that wrote them: a record changed by a writer
-    that didn't keep them (a page kept from before a deploy) shows anyway."""
+    """A record changed by a writer that doesn't keep People's rows (a page kept from before a
+    deploy) shows anyway: the sync time it writes doesn't vouch for the rows."""
     page = phone.new_page()
     sign_up(page, "Omar Offline", f"omar.{uuid.uuid4().hex[:8]}@example.org")
     for payload, tags, answers in PEOPLE:
