@@ -270,10 +270,18 @@ async function copiedContact(form, contactId) {
   show("initial").textContent = (person.name[0] ?? "?").toUpperCase();
   const line = [person.title, person.company].filter(Boolean).join(" · ");
   Object.assign(show("line"), { textContent: line, hidden: !line });
-  const first = person.meetings.toSorted((a, b) => a.met_at.localeCompare(b.met_at))[0];
+  const first = [...person.meetings].sort((a, b) => a.met_at.localeCompare(b.met_at))[0];
   show("where").textContent = [person.event?.name, first?.when].filter(Boolean).join(" · ");
   const photo = form.querySelector("[data-photo-input]");
   if (photo) photo.dataset.contactId = contactId;
+  if (person.needs_identifying) {
+    const said =
+      "We couldn't read a name from this code. It said: " +
+      `${person.raw_payload} — add who it was under More.`;
+    const note = element("p", { class: "flash flash-info", text: said });
+    form.querySelector(".capture-person").after(note);
+    form.querySelector("details.capture-more").open = true;
+  }
 
   const blocks = [...form.querySelectorAll("[data-answer]")];
   const questions = blocks.map((block) => ({
@@ -295,9 +303,8 @@ async function copiedContact(form, contactId) {
   const followUp = form.querySelector(".follow-up-choice");
   if (followUp) {
     Object.assign(followUp, { hidden: true, disabled: true });
-    followUp.before(
-      element("p", { class: "muted small", text: "The follow-up can be changed once you're back online." }),
-    );
+    const later = "The follow-up can be changed once you're back online.";
+    followUp.before(element("p", { class: "muted small", text: later }));
   }
   fill(form, {
     tags_add: person.tags,

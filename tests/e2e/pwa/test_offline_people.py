@@ -247,10 +247,11 @@ def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     sign_up(page, "Ines Offline", email)
     for payload, tags, answers in PEOPLE:
         add_contact(page, payload, tags, answers)
+    unread = add_scan(page, "BOOTH-0417")
     page.goto("/")
     install(page)
     user = page.locator('meta[name="eventmate-user"]').get_attribute("content") or ""
-    wait_for_copy(page, user, 3)
+    wait_for_copy(page, user, 4)
 
     phone.set_offline(True)
     tab(page, "People")
@@ -292,6 +293,9 @@ def test_edit_offline_of_a_never_opened_contact_is_filled_from_the_copy(
     row = page.locator("[data-people-rows] li").filter(has_text="Camille Moreau")
     expect(row).to_contain_text("waiting to sync")
     expect(row).to_contain_text("met-offline")
+    page.goto(f"/contacts/{unread}/edit")  # a code without a name: says what it said
+    expect(page.get_by_text("We couldn't read a name")).to_contain_text("It said: BOOTH-0417")
+    expect(page.get_by_label("Name", exact=True)).to_be_visible()  # under More, opened
     page.goto("/contacts/999999/edit")  # not on this phone: says so, saves nothing
     expect(page.locator("[data-capture-error]")).to_contain_text("isn't saved on this phone")
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_disabled()
