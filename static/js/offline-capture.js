@@ -230,9 +230,7 @@ function addQuestion(form, { prompt, question }) {
   const label = newBlock.querySelector("label");
   Object.assign(label, { htmlFor: id, textContent: question });
   Object.assign(newBlock.querySelector("textarea"), { id, name: id, value: "" });
-  const quote = newBlock.querySelector("[data-quote]");
-  quote.setAttribute("aria-label", `Edit the answer to: ${question}`);
-  quote.querySelector(".muted").textContent = question;
+  newBlock.querySelector("[data-quote] .muted").textContent = question;
   chip.parentElement.append(newChip);
   blocks[blocks.length - 1].after(newBlock);
 }

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from ..flows import add_scan, open_more, screenshot, sign_up, tab
+from ..test_accessibility import AXE, violations
 from .test_offline import (  # noqa: F401  (the fixture applies here too)
     install,
     offline_console_errors_are_expected,
@@ -33,6 +34,18 @@ PEOPLE = [
     ),
     ("MECARD:N:Silva,Rui;ORG:Porto Ventures;TEL:+351912345678;;", [], {}),
 ]
+
+
+def accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation, in the light and the dark theme."""
+    if not AXE.is_file():
+        return  # test_accessibility.py says why it skips
+    try:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert violations(page) == [], scheme
+    finally:
+        page.emulate_media(color_scheme="light")
 
 
 def add_contact(page: Page, payload: str, tags: list[str], answers: dict) -> None:
@@ -333,12 +346,15 @@ def test_screens_of_a_contact_and_of_people_offline(new_phone, size):
     tab(page, "People")
     expect(page.locator("[data-people-rows] li")).to_have_count(3)
     screenshot(page, f"people-offline-{width}", full_page=False)
+    accessible(page)
     page.get_by_role("link", name=re.compile("Camille Moreau")).click()
     expect(page.locator("blockquote")).to_have_text("Turning messy sensor data into maps")
     screenshot(page, f"contact-offline-{width}")
+    accessible(page)
     page.get_by_role("link", name="Edit").click()
     expect(page.locator("[data-capture-state]")).to_have_text("Offline copy")
     screenshot(page, f"contact-edit-offline-{width}", full_page=False)
+    accessible(page)
 
     # Offline with a scan waiting: the mark, the sync badge and the profile link share the bar.
     scan_offline(page, "MECARD:N:Costa,Dario;ORG:Faro Studio;;")
