@@ -6,6 +6,8 @@
 //   People and every contact's page fall back to /offline/people, which draws them from the
 //   phone's copy of the contacts (static/js/people-offline.js): no page per contact is kept
 //   (which pages: patterns the server writes from its routes, eventmate/pwa/routes.py);
+//   a contact's Edit not kept from a visit falls back to /offline/capture, whose form
+//   offline-capture.js fills from that copy;
 // - versioned static files (/static/v/<version>/…): cache first;
 // - my card's QR and the photos (a contact's, my card's): cache first (each URL changes with
 //   its content), among the user's pages;
@@ -21,12 +23,20 @@ const PAGES_CACHE = "eventmate-pages"; // one user's pages; emptied on log-out
 const NETWORK_TIMEOUT_MS = 5000; // slow conference Wi-Fi: show the kept page instead
 const VERSIONED = /^\/static\/v\/[^/]+\//;
 // …and the patterns of the routes named in eventmate/pwa/routes.py: the pages worth keeping
-// for offline use, the cache-first images (my card's QR, the photos) and People's pages.
-const ROUTES = { keptPages: [], cacheFirst: [], people: [], peoplePage: "" };
+// for offline use, the cache-first images (my card's QR, the photos), People's pages and Edit.
+const ROUTES = {
+  keptPages: [],
+  cacheFirst: [],
+  people: [],
+  peoplePage: "",
+  edit: [],
+  editPage: "",
+};
 const regexes = (sources) => sources.map((source) => new RegExp(source));
 const KEPT_PAGES = regexes(ROUTES.keptPages);
 const CACHE_FIRST = regexes(ROUTES.cacheFirst);
 const PEOPLE = regexes(ROUTES.people);
+const EDIT = regexes(ROUTES.edit);
 const matches = (patterns, path) => patterns.some((pattern) => pattern.test(path));
 
 self.addEventListener("install", (event) => {
@@ -98,12 +108,13 @@ function keepable(response) {
 }
 
 async function page(request, url) {
-  const kept = () =>
-    caches.match(matches(PEOPLE, url.pathname) ? ROUTES.peoplePage : request, {
-      cacheName: PAGES_CACHE,
-      ignoreSearch: true,
-      ignoreVary: true,
-    });
+  const options = { cacheName: PAGES_CACHE, ignoreSearch: true, ignoreVary: true };
+  const kept = async () => {
+    if (matches(PEOPLE, url.pathname)) return caches.match(ROUTES.peoplePage, options);
+    const page = await caches.match(request, options);
+    if (page || !matches(EDIT, url.pathname)) return page;
+    return caches.match(ROUTES.editPage, options);
+  };
   const fromNetwork = fetch(request).then(async (response) => {
     const plain = !url.search || url.search === "?scanned=1"; // not a search or a filter
     if (plain && matches(KEPT_PAGES, url.pathname) && keepable(response)) {

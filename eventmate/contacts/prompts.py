@@ -5,7 +5,7 @@ ones for its kind: events/questions.py); the user's own questions always join th
 
 import sqlalchemy as sa
 
-from ..events.questions import DEFAULT_KIND, Prompt, builtin_prompts, chosen_keys
+from ..events.questions import DEFAULT_KIND, OWN_PREFIX, Prompt, builtin_prompts, chosen_keys
 from ..extensions import db
 from ..models import Contact, CustomPrompt, Event, User
 
@@ -16,7 +16,7 @@ def own_prompts(user: User) -> list[Prompt]:
     custom = db.session.scalars(
         sa.select(CustomPrompt).where(CustomPrompt.owner_id == user.id).order_by(CustomPrompt.id)
     )
-    return [Prompt(f"custom-{prompt.id}", prompt.question) for prompt in custom]
+    return [Prompt(f"{OWN_PREFIX}{prompt.id}", prompt.question) for prompt in custom]
 
 
 def event_prompts(event: Event) -> list[Prompt]:

@@ -6,11 +6,18 @@ meaning and stays in the catalogue: old answers keep their question. Pure data a
 
 from dataclasses import dataclass
 
+OWN_PREFIX = "custom-"  # the key of a question of the user's own: "custom-<CustomPrompt.id>"
+
 
 @dataclass(frozen=True)
 class Prompt:
     key: str
     question: str
+
+    @property
+    def own(self) -> bool:
+        """One of the user's own questions, asked whatever the event."""
+        return self.key.startswith(OWN_PREFIX)
 
 
 BUILTIN_PROMPTS = (

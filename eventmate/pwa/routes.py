@@ -26,6 +26,10 @@ CACHE_FIRST = ("cards.qr_image_svg", "cards.photo", "photos.contact_photo")
 # contacts (static/js/people-offline.js) rather than kept page by page.
 PEOPLE = ("contacts.index", "contacts.detail")
 PEOPLE_PAGE = "pwa.offline_people"
+# A contact's capture form (Edit) not kept from a visit: offline, EDIT_PAGE's form filled from
+# the same copy (static/js/offline-capture.js).
+EDIT = ("contacts.edit",)
+EDIT_PAGE = "pwa.offline_capture"
 
 _ARGUMENT = re.compile(r"<(?:(\w+):)?\w+>")
 _SPECIAL = re.compile(r"([.^$*+?()[\]{}|\\])")
@@ -55,10 +59,12 @@ def worker_routes(app: Flask) -> dict:
         return [endpoint_pattern(app, endpoint) for endpoint in endpoints]
 
     with app.test_request_context():
-        people_page = url_for(PEOPLE_PAGE)
+        people_page, edit_page = url_for(PEOPLE_PAGE), url_for(EDIT_PAGE)
     return {
         "keptPages": patterns(KEPT_PAGES),
         "cacheFirst": patterns(CACHE_FIRST),
         "people": patterns(PEOPLE),
         "peoplePage": people_page,
+        "edit": patterns(EDIT),
+        "editPage": edit_page,
     }

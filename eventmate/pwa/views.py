@@ -15,7 +15,14 @@ bp = Blueprint("pwa", __name__)
 THEME_COLOUR = "#0f766e"
 BACKGROUND_COLOUR = "#f4f7f6"
 YEAR = 365 * 24 * 3600
-WORKER_ROUTES = 'const ROUTES = { keptPages: [], cacheFirst: [], people: [], peoplePage: "" };'
+WORKER_ROUTES = """const ROUTES = {
+  keptPages: [],
+  cacheFirst: [],
+  people: [],
+  peoplePage: "",
+  edit: [],
+  editPage: "",
+};"""
 
 
 @bp.record_once

@@ -1,6 +1,8 @@
 // A small promise wrapper over IndexedDB, for pages and the service worker alike.
 // One database; each store keeps objects by their `id`: the outbox, and the copy of the user's
-// contacts with the time of its last refresh (people-store.js).
+// contacts with the time of its last refresh and People's rows (people-store.js). A new store
+// means a new VERSION, which pages kept from before a deploy (and the worker waiting for
+// "Reload") can no longer open: keep new kinds of records in these stores where they fit.
 const NAME = "eventmate";
 const VERSION = 2;
 const STORES = ["outbox", "people", "people-sync"];
@@ -34,10 +36,12 @@ function open() {
 }
 
 // Run `work(store)` in one transaction; resolves with its result once the transaction committed.
+// `name`: a store, or a list of them for `work(...stores)`.
 async function transaction(name, mode, work) {
   const db = await open();
   const tx = db.transaction(name, mode);
-  const result = work(tx.objectStore(name));
+  const names = Array.isArray(name) ? name : [name];
+  const result = work(...names.map((each) => tx.objectStore(each)));
   await new Promise((resolve, reject) => {
     tx.oncomplete = resolve;
     tx.onerror = tx.onabort = () => reject(tx.error);
@@ -51,7 +55,9 @@ export const getAll = (store, range) => transaction(store, "readonly", (s) => s.
 export const put = (store, value) => transaction(store, "readwrite", (s) => s.put(value));
 export const remove = (store, id) => transaction(store, "readwrite", (s) => s.delete(id));
 
-// Several writes in one transaction: all of them or none.
+// Several reads in one transaction (one snapshot), of one store or a list of them.
+export const read = (store, work) => transaction(store, "readonly", work);
+// Several writes in one transaction, to one store or a list of them: all of them or none.
 export const batch = (store, work) => transaction(store, "readwrite", work);
 
 // Change one object in place (read and write in the same transaction); no-op when it's gone.

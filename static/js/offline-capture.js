@@ -1,11 +1,15 @@
 // Tags, notes and answers with no network, through the outbox: the capture form of a scan
 // waiting to sync (/offline/capture?scan=<id>, or ?item=<id> to fix a rejected item), and a
-// contact's own form (Edit) when the network fails. The form itself: capture-form.js. Each save queues what the phone showed before
-// ("base"): the server merges without losing text (eventmate/api/captures.py).
+// contact's own form (Edit) when the network fails: the page kept from a visit, else
+// /offline/capture's form filled from the phone's copy of the contacts. The form itself:
+// capture-form.js. Each save queues what the phone showed before ("base"): the server merges
+// without losing text (eventmate/api/captures.py).
 import { newId } from "./api.js";
 import { CHOICES, changes, enhanceCaptureForm, fill, read } from "./capture-form.js";
 import { refreshToken } from "./forms.js";
 import * as outbox from "./outbox.js";
+import { questionsKept } from "./people-data.js";
+import * as people from "./people-store.js";
 import {
   describe,
   element,
@@ -151,7 +155,8 @@ function startingPoint(form, items) {
   return read(copy);
 }
 
-async function contactForm(form) {
+// `queueOnly`: a form drawn on the phone, never posted whole (its follow-up isn't the server's).
+async function contactForm(form, { queueOnly = false } = {}) {
   const contactId = Number(window.location.pathname.match(/\/contacts\/(\d+)\/edit/)?.[1]);
   const name = document.querySelector("h1")?.textContent.trim() ?? "";
   const button = form.querySelector("button[type=submit]");
@@ -174,7 +179,7 @@ async function contactForm(form) {
     button.disabled = true;
     let leaving = false;
     try {
-      let problem = await refreshToken(form);
+      let problem = queueOnly ? { reason: "network" } : await refreshToken(form);
       if (!problem) {
         const sent = await send(form);
         leaving = sent !== "network";
@@ -205,6 +210,116 @@ async function contactForm(form) {
   });
 }
 
+// ---- A contact's form drawn from the phone's copy ----
+
+// A question the contact answered that the form doesn't ask: its chip and box, as the server
+// draws them (contacts/_capture.html), copied from the form's first.
+function addQuestion(form, { prompt, question }) {
+  const chip = form.querySelector("[data-question]");
+  const blocks = form.querySelectorAll("[data-answer]");
+  const block = blocks[0];
+  if (!chip || !block) return;
+  const [newChip, newBlock] = [chip.cloneNode(true), block.cloneNode(true)];
+  const id = `answer-${prompt}`;
+  Object.assign(newChip, { textContent: question });
+  newChip.dataset.question = prompt;
+  newChip.setAttribute("aria-controls", id);
+  newBlock.dataset.answer = prompt;
+  delete newBlock.dataset.own;
+  newBlock.querySelector(".error")?.remove();
+  const label = newBlock.querySelector("label");
+  Object.assign(label, { htmlFor: id, textContent: question });
+  Object.assign(newBlock.querySelector("textarea"), { id, name: id, value: "" });
+  newBlock.querySelector("[data-quote] .muted").textContent = question;
+  chip.parentElement.append(newChip);
+  blocks[blocks.length - 1].after(newBlock);
+}
+
+// What the form shows now is where its changes start from (form.reset() comes back to it).
+function keepAsDefaults(form) {
+  for (const field of form.elements) {
+    if (field.type === "checkbox" || field.type === "radio") field.defaultChecked = field.checked;
+    else if (field.tagName === "SELECT")
+      for (const option of field.options) option.defaultSelected = option.selected;
+    else if ("defaultValue" in field) field.defaultValue = field.value;
+  }
+}
+
+// Edit of a contact whose form the phone never kept, offline: the service worker answers with
+// /offline/capture, whose form is filled here from the contact's copy, with the questions the
+// server takes for it. The follow-up (not in the copy) waits for the network.
+async function copiedContact(form, contactId) {
+  const show = (name) => form.querySelector(`[data-capture-${name}]`);
+  const person = await people.contact(user, contactId);
+  form.hidden = false;
+  if (!person) {
+    show("state").textContent = "Not on this phone";
+    show("error").textContent =
+      "This contact isn't saved on this phone yet: it comes once the phone has been online.";
+    show("error").hidden = false;
+    form.querySelector("button[type=submit]").disabled = true;
+    return;
+  }
+  document.title = `Edit ${person.name} · EventMate`;
+  const tab = document.querySelector('.tabbar a[href="/contacts/"]'); // as online: People's
+  tab?.setAttribute("aria-current", "page");
+  show("state").textContent = "Offline copy";
+  show("title").textContent = person.name;
+  show("initial").textContent = (person.name[0] ?? "?").toUpperCase();
+  const line = [person.title, person.company].filter(Boolean).join(" · ");
+  Object.assign(show("line"), { textContent: line, hidden: !line });
+  const first = [...person.meetings].sort((a, b) => a.met_at.localeCompare(b.met_at))[0];
+  show("where").textContent = [person.event?.name, first?.when].filter(Boolean).join(" · ");
+  const photo = form.querySelector("[data-photo-input]");
+  if (photo) photo.dataset.contactId = contactId;
+  if (person.needs_identifying) {
+    const said =
+      "We couldn't read a name from this code. It said: " +
+      `${person.raw_payload} — add who it was under More.`;
+    const note = element("p", { class: "flash flash-info", text: said });
+    form.querySelector(".capture-person").after(note);
+    form.querySelector("details.capture-more").open = true;
+  }
+
+  const blocks = [...form.querySelectorAll("[data-answer]")];
+  const questions = blocks.map((block) => ({
+    key: block.dataset.answer,
+    own: "own" in block.dataset,
+  }));
+  const kept = questionsKept(questions, person, Number(form.elements.event_id.value) || null);
+  for (const answer of person.answers) {
+    if (!questions.some((question) => question.key === answer.prompt)) addQuestion(form, answer);
+  }
+  for (const block of blocks.filter((block) => !kept.includes(block.dataset.answer))) {
+    form.querySelector(`[data-question="${CSS.escape(block.dataset.answer)}"]`).remove();
+    block.remove();
+  }
+  const event = form.elements.event_id;
+  event.value = [...event.options].some((o) => o.value === String(person.event?.id))
+    ? String(person.event.id)
+    : "";
+  const followUp = form.querySelector(".follow-up-choice");
+  if (followUp) {
+    Object.assign(followUp, { hidden: true, disabled: true });
+    const later = "The follow-up can be changed once you're back online.";
+    followUp.before(element("p", { class: "muted small", text: later }));
+  }
+  fill(form, {
+    tags_add: person.tags,
+    face_to_face: person.met_face_to_face,
+    notes: person.notes,
+    answers: Object.fromEntries(person.answers.map((answer) => [answer.prompt, answer.answer])),
+    fields: Object.fromEntries(
+      ["full_name", "title", "company", "emails", "phones", "urls"].map((name) => [
+        name,
+        Array.isArray(person[name]) ? person[name].join("\n") : (person[name] ?? ""),
+      ]),
+    ),
+  });
+  keepAsDefaults(form);
+  await contactForm(form, { queueOnly: true });
+}
+
 export function enhance() {
   const form = document.querySelector("form[data-capture]");
   if (!form) return;
@@ -214,6 +329,7 @@ export function enhance() {
     pendingCapture(form);
   } else if (/^\/contacts\/\d+\/edit$/.test(path)) {
     enhanceCaptureForm(form);
-    contactForm(form);
+    if (form.dataset.contactId) contactForm(form);
+    else copiedContact(form, Number(path.split("/")[2])); // /offline/capture, from the worker
   }
 }

@@ -1,29 +1,8 @@
-// Pure rules for the offline People list and contact page (people-offline.js), kept apart so
-// tests run them without a browser (tests/js/people-data.test.js).
+// Pure rules for the offline contact page and its Edit (people-offline.js, offline-capture.js),
+// kept apart so tests run them without a browser (tests/js/people-data.test.mjs). People's
+// rows: people-rows.js.
 
-const fold = (text) => String(text ?? "").toLocaleLowerCase();
-
-// Every word of the search appears in the name, title, company, notes, a tag or an answer:
-// the server's search (eventmate/contacts/search.py) on the phone's copy.
-export function matches(person, query) {
-  const words = fold(query).trim().slice(0, 100).split(/\s+/).filter(Boolean);
-  if (!words.length) return true;
-  const haystack = [
-    person.full_name,
-    person.name,
-    person.title,
-    person.company,
-    person.notes,
-    ...person.tags,
-    ...person.answers.map((answer) => answer.answer),
-  ].map(fold);
-  return words.every((word) => haystack.some((text) => text.includes(word)));
-}
-
-export const hasTag = (person, tag) => !tag || person.tags.some((name) => fold(name) === fold(tag));
-
-// Newest first, as the server lists them.
-export const newestFirst = (a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id;
+import { fold } from "./people-rows.js";
 
 // The notes about this contact still waiting in the outbox, laid over the copy: tags added and
 // removed, answers, notes and the fields typed, so the page shows what the user saved.
@@ -53,4 +32,17 @@ export function withPending(person, items) {
   }
   result.name = result.full_name || result.company || result.name;
   return result;
+}
+
+// Edit offline of a contact whose form the phone never kept fills /offline/capture's form, which
+// asks the questions of the event running now and the user's own (`own`). The server takes, for
+// a contact, those of its event, the user's own and those it answered (prompts_for_contact):
+// the keys of the form's questions to keep, then of the answered ones the form lacks.
+export function questionsKept(questions, person, pageEvent) {
+  const sameEvent = (person.event?.id ?? null) === pageEvent;
+  const answered = person.answers.map((answer) => answer.prompt);
+  const kept = questions
+    .filter((question) => sameEvent || question.own || answered.includes(question.key))
+    .map((question) => question.key);
+  return [...kept, ...answered.filter((key) => !kept.includes(key))];
 }

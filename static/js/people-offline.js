@@ -3,7 +3,8 @@
 // /contacts/ and /contacts/<id> with this page (templates/pwa/people.html) when the network
 // doesn't; the markup is the server's (templates/contacts/), so app.css styles both alike.
 import * as outbox from "./outbox.js";
-import { hasTag, matches, newestFirst, withPending } from "./people-data.js";
+import { withPending } from "./people-data.js";
+import { hasTag, listRow, matches } from "./people-rows.js";
 import * as people from "./people-store.js";
 import { element, user } from "./sync.js";
 
@@ -35,21 +36,29 @@ function row(person) {
   return element("li", {}, link);
 }
 
-// A screenful of rows at once, the rest in batches between frames: 2,000 people don't hold up
-// the first paint or a search (bench/people_offline.py). A new search drops a running batch.
+// A few screenfuls of rows, and more as the list's end nears: 2,000 rows would hold up the
+// first paint, and each search would pay for taking them all down again
+// (bench/people_offline.py). `[data-people-more]`, after the list, marks its end.
 const FIRST_ROWS = 40;
-const BATCH_ROWS = 300;
-let batches = 0;
+const MORE_ROWS = 100;
+const listEnd = root.querySelector("[data-people-more]");
+let rowsLeft = [];
+
+const nearEnd = new IntersectionObserver(
+  ([end]) => {
+    if (!end.isIntersecting || !rowsLeft.length) return;
+    listEnd.previousElementSibling.append(...rowsLeft.splice(0, MORE_ROWS).map(row));
+    nearEnd.unobserve(listEnd); // observed anew, it answers again while still in sight
+    nearEnd.observe(listEnd);
+  },
+  { rootMargin: "0px 0px 100% 0px" }, // a screen ahead
+);
 
 function drawRows(list, shown) {
-  const run = ++batches;
   list.replaceChildren(...shown.slice(0, FIRST_ROWS).map(row));
-  const more = (start) => {
-    if (run !== batches || start >= shown.length) return;
-    list.append(...shown.slice(start, start + BATCH_ROWS).map(row));
-    requestAnimationFrame(() => more(start + BATCH_ROWS));
-  };
-  requestAnimationFrame(() => more(FIRST_ROWS));
+  rowsLeft = shown.slice(FIRST_ROWS);
+  nearEnd.unobserve(listEnd);
+  nearEnd.observe(listEnd);
 }
 
 function showList(everyone, since) {
@@ -222,18 +231,30 @@ const notSaved = () =>
     element("a", { href: "/contacts/", text: "People on this phone" }),
   );
 
+// People's rows, the contacts with notes waiting in the outbox drawn as they'll be: those few
+// read in full, the rest from the rows alone.
+async function withWaiting(rows, pending) {
+  const ids = new Set(
+    pending
+      .filter((item) => item.kind === "capture" && item.body.contact_id)
+      .map((item) => Number(item.body.contact_id)),
+  );
+  const full = await Promise.all([...ids].map((id) => people.contact(user, id)));
+  const redrawn = new Map(
+    full.filter(Boolean).map((person) => [person.id, listRow(withPending(person, pending))]),
+  );
+  return redrawn.size ? rows.map((row) => redrawn.get(row.id) ?? row) : rows;
+}
+
 async function show() {
   const id = Number(location.pathname.match(/^\/contacts\/(\d+)$/)?.[1]);
   const [found, pending, last] = await Promise.all([
-    id
-      ? people.contact(user, id).then((person) => (person ? [person] : []))
-      : people.contacts(user),
+    id ? people.contact(user, id) : people.rows(user),
     outbox.list({ user }),
     people.lastRefresh(user),
   ]);
-  const shown = found.map((person) => withPending(person, pending));
-  if (!id) showList(shown.sort(newestFirst), since(last));
-  else if (shown.length) showPerson(shown[0], since(last));
+  if (!id) showList(await withWaiting(found, pending), since(last));
+  else if (found) showPerson(withPending(found, pending), since(last));
   else return notSaved();
   state.hidden = true;
   performance.mark("people-drawn"); // bench/people_offline.py times it

@@ -177,3 +177,16 @@ def test_an_answer_to_a_question_no_longer_asked_shows_and_saves(app, ben):
         ("custom-999", "A second shop"),
         ("in_my_shoes", "A small bakery chain, or hers"),
     ]
+
+
+def test_the_capture_form_marks_the_users_own_questions(ben):
+    """Edit offline fills /offline/capture's form for any contact and keeps the user's own
+    questions whatever the contact's event (static/js/offline-capture.js): they are marked."""
+    assert (
+        ben.post("/contacts/prompts", data={"question": "What's next for them?"}).status_code == 302
+    )
+    page = ben.get("/offline/capture").get_data(as_text=True)
+    blocks = dict(re.findall(r'data-answer="([\w-]+)"( data-own)?>', page))
+    own = [key for key, mark in blocks.items() if mark]
+    assert len(own) == 1 and own[0].startswith("custom-"), blocks
+    assert len(blocks) > 1  # the usual questions, not marked

@@ -206,10 +206,12 @@ def test_the_workers_route_patterns_come_from_real_routes(app, ana):
         "keptPages": routes_module.KEPT_PAGES,
         "cacheFirst": routes_module.CACHE_FIRST,
         "people": routes_module.PEOPLE,
+        "edit": routes_module.EDIT,
     }
     assert len(routes["keptPages"]) >= 8
     with app.test_request_context():
         assert routes["peoplePage"] == url_for(routes_module.PEOPLE_PAGE)
+        assert routes["editPage"] == url_for(routes_module.EDIT_PAGE)
         for group, endpoints in groups.items():
             patterns = [re.compile(pattern) for pattern in routes[group]]
             assert len(patterns) == len(endpoints), group
