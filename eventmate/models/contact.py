@@ -167,7 +167,7 @@ class PromptAnswer(db.Model):
 
 
 class ReviewKeep(db.Model):
-    """"Keep as is" in the monthly review: the item (`contact:7`, `introduction:3`,
+    """ "Keep as is" in the monthly review: the item (`contact:7`, `introduction:3`,
     `follow_up:12`) stays out of reviews until `until`."""
 
     __tablename__ = "review_keeps"
