@@ -61,7 +61,7 @@ CARD_FIELDS = [
     "display_name", "headline", "email", "phone", "website", "bio", "public_headline",
     "public_email", "public_phone", "public_website", "public_bio",
 ]  # fmt: skip
-REMINDER_FIELDS = ["reminder_channel", "reminder_hour", "timezone", "quiet_days"]
+REMINDER_FIELDS = ["reminder_channel", "reminder_hour", "timezone", "quiet_days", "locale"]
 EVENT_FIELDS = [
     "name", "kind", "starts_on", "ends_on", "place", "timezone", "goal", "questions",
     "questions_kind",
