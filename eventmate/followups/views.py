@@ -12,7 +12,7 @@ from ..extensions import db
 from ..ids import database_id
 from ..locales import day_text, time_text
 from ..models.base import utcnow
-from ..relationships.allies import plan_keep_in_touch_now
+from ..relationships.role_models import plan_reminders_now
 from . import digest, service
 from .feed import follow_ups_calendar, user_for_token
 from .items import inbox_item
@@ -75,7 +75,7 @@ def back_to_inbox():
 @login_required
 def index():
     now = utcnow()
-    plan_keep_in_touch_now(current_user, now=now)  # allies not contacted for their period
+    plan_reminders_now(current_user, now=now)  # allies' keep-in-touch, role models' lunches
     sections = service.inbox(current_user, now)
 
     def items(follow_ups):

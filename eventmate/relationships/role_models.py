@@ -20,6 +20,7 @@ from ..database import begin_write
 from ..extensions import db
 from ..followups.service import open_follow_up
 from ..models import Contact, FollowUp, PromptAnswer, User
+from .allies import ally_count, lock_circle, plan_keep_in_touch
 from .evidence import NOT_IN_PERSON
 from .touches import Touch, log_touch
 
@@ -197,6 +198,20 @@ def has_role_models(owner: User) -> bool:
     )
 
 
+def plan_reminders_now(owner: User, *, now: datetime) -> int:
+    """For a page that reads (the inbox): the allies' keep-in-touch and the role models' lunch
+    reminders, planned in a short write transaction of its own and committed. Nothing is
+    written for a user with neither allies nor role models."""
+    if not ally_count(owner) and not has_role_models(owner):
+        return 0
+    db.session.commit()
+    begin_write()
+    created = plan_keep_in_touch(owner, now=now)  # locks the owner's row
+    created += plan_lunch_reminders(owner, now=now)
+    db.session.commit()
+    return len(created)
+
+
 def plan_all_lunch_reminders(*, now: datetime) -> int:
     """For the dispatcher, before it plans the digests: one short write per user with role
     models. Two dispatchers at once: the owner's row lock (SQLite's write lock) serialises
@@ -213,9 +228,9 @@ def plan_all_lunch_reminders(*, now: datetime) -> int:
     created = 0
     for owner_id in owner_ids:
         begin_write()
-        db.session.execute(sa.select(User.id).where(User.id == owner_id).with_for_update())
         owner = db.session.get(User, owner_id)
         if owner is not None:
+            lock_circle(owner)
             created += len(plan_lunch_reminders(owner, now=now))
         db.session.commit()
     return created
