@@ -1,7 +1,8 @@
 """The monthly review's reminder: once per user per local month, by the digest's channel.
 
 On the user's first morning of a month (mornings.py: their reminder hour has come on a day
-that is not a quiet day; a later morning of the month if the dispatcher was down), a user the
+that is not a quiet day; a later morning of the month's first week if quiet days or a
+dispatcher that was down kept it from the first), a user the
 digest can reach (channels.py) who has someone worth reviewing (a contact of a month or more)
 gets one message, "Your monthly review", leading to /review. Its dedupe key names the month
 ("review:2026-12") and is unique per user, so however many dispatchers plan at the same
@@ -22,6 +23,7 @@ from .mornings import Clock, morning_of, possible_dates
 REVIEW_URL = "/review"
 REVIEW_TAG = "eventmate-review"  # its own tag: it neither replaces nor is replaced by a digest
 KNOWN_FOR = timedelta(days=30)
+FIRST_DAYS = 7  # a review comes at the start of a month, or waits for the next one
 TITLE = "Your monthly review"
 BODY = "A few minutes with your network: who to get back in touch with, and how the month went"
 CHUNK = 200
@@ -50,7 +52,8 @@ def _due(now: datetime) -> dict[int, date]:
         .where(gets_a_digest(), User.id.in_(reviewable))
         .order_by(User.id)
     )
-    return {row[0]: day for row in rows if (day := morning_of(Clock(*row[1:]), now))}
+    due = {row[0]: morning_of(Clock(*row[1:]), now) for row in rows}
+    return {user_id: day for user_id, day in due.items() if day and day.day <= FIRST_DAYS}
 
 
 def _already(user_ids: list[int], now: datetime) -> set[tuple[int, str]]:
