@@ -175,9 +175,17 @@ TARGETS = {
     "relationships.keep_in_touch": Target(("keep_in_touch_days",)),
     "relationships.log": Target(("kind", "on", "note")),
     "relationships.mark": Target(("keep_in_touch_days",)),
+    "relationships.role_model": Target(("learn_from",)),
+    "relationships.role_model_lunch": Target(),
+    "relationships.role_model_lunch_log": Target(("on", "learned")),
+    "relationships.role_model_remove": Target(),
     "relationships.swap": Target(("add", "remove")),
     "relationships.unmark": Target(),
     "reminders.unsubscribe_email": Target(visitor=True),
+    "review.archive_contact": Target(("back",)),
+    "review.keep": Target(("item",)),
+    "review.reach_out": Target(),
+    "review.restore": Target(("back",)),
     "scanning.scan_form": Target(("payload",)),
     "shared.decide": Target(
         ("decision", "contact_id", "keep_note", "name", "email", "phone", "company", "url")

@@ -116,7 +116,7 @@ def test_introductions_made_show_whether_they_connected(app, ana):
                     contact_id=cid,
                     name=name,
                     why="You both map cities",
-                )  # fmt: skip
+                )
             )
         db.session.commit()
         intro_id = intro.id
@@ -289,7 +289,7 @@ def test_the_review_reminder_comes_once_a_month(push_app, push_service):
         assert dispatcher.run_once(mid_month).sent == 0
         keys = db.session.scalars(sa.select(PushMessage.dedupe_key).order_by(PushMessage.id))
         assert list(keys) == ["review:2026-12", "review:2027-01"]
-    [first, second] = push_service.to(subscription["endpoint"])
+    [first, _second] = push_service.to(subscription["endpoint"])
     assert first.message["title"] == "Your monthly review"
     assert first.message["url"] == "/review"
 
