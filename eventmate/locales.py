@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_skeleton, format_time
+from babel.dates import format_interval, format_skeleton, format_time
 from flask import has_request_context, request
 from flask_login import current_user
 
@@ -40,10 +40,12 @@ def is_valid_choice(tag: str) -> bool:
 
 
 def choice_label(tag: str) -> str:
-    """ "Português (Portugal)": each locale named in its own language, with a sample date."""
+    """ "Português (Portugal) · 23/11/2026": each locale named in its own language, with a
+    sample date."""
     locale = Locale.parse(tag)
-    sample = format_date(date(2026, 11, 23), "medium", locale=locale)
-    return f"{locale.get_display_name(locale).capitalize()} · {sample}"
+    sample = format_skeleton("yMd", date(2026, 11, 23), locale=locale)
+    name = locale.get_display_name(locale)
+    return f"{name[:1].upper()}{name[1:]} · {sample}"
 
 
 def viewer_locale() -> Locale:

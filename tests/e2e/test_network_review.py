@@ -98,6 +98,9 @@ def test_a_role_model_is_invited_to_lunch_and_the_lunch_logged(new_phone):
     expect_flash(page, "Logged your lunch with Rita Costa.")
     expect(page.locator("body")).to_contain_text("She hosts a small dinner every quarter")
     expect(page.locator("#role-model")).to_contain_text("Last met in person")
+    page.goto("/giving-back#role-models")
+    expect(page.locator("#role-models")).to_contain_text("You've met each of your role models")
+    small_and_large(page, "giving-back-role-models")
 
 
 def test_the_monthly_review_reach_out_archive_and_keep(new_phone, live_server):
@@ -142,6 +145,8 @@ def test_the_monthly_review_reach_out_archive_and_keep(new_phone, live_server):
     tab(page, "People")
     expect(page.locator(".people")).not_to_contain_text("Tom Walsh")
     page.get_by_role("link", name="Archived people (1)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Archived people")
+    small_and_large(page, "people-archived")
     page.get_by_role("link", name=re.compile("Tom Walsh")).click()
     page.get_by_role("button", name="Restore").click()
     expect_flash(page, "Tom Walsh is back in your lists.")

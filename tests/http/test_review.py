@@ -239,7 +239,7 @@ def test_the_month_is_compared_with_the_one_before(app, ana):
         assert review.month.follow_ups_sent == review.before.follow_ups_sent == 0
     page = visible_text(ana.get("/review"))
     assert "3 new people up from 1" in page
-    assert "0 follow-ups sent same as the month before" in page
+    assert "0 follow-ups sent same as before" in page
 
 
 def test_another_users_ids_answer_404(app, ana, ben):
