@@ -35,6 +35,7 @@ LATE_FOLLOW_UP_DAYS = 14
 INTRODUCTIONS_DAYS = 90
 KEEP_DAYS = 90
 MAX_PER_GROUP = 8
+MAX_ASSESSED = 120
 STALE_GROUPS = (levels.KNOW_WELL, levels.GETTING_TO_KNOW, levels.JUST_MET)
 ITEM_KINDS = ("contact", "introduction")
 
@@ -187,17 +188,33 @@ def _introductions(owner: User, *, now: datetime, kept: set[str]) -> list[Item]:
     return found
 
 
+def _last_follow_ups(owner: User) -> dict[int, datetime]:
+    """contact id → the last follow-up done, in one query (`last_touch` asks per contact)."""
+    rows = db.session.execute(
+        sa.select(FollowUp.contact_id, sa.func.max(FollowUp.done_at))
+        .where(FollowUp.owner_id == owner.id, FollowUp.state == "done")
+        .group_by(FollowUp.contact_id)
+    )
+    return {contact_id: done_at for contact_id, done_at in rows if done_at is not None}
+
+
 def _stale_groups(owner: User, *, now: datetime, take) -> list[tuple[str, list[Item]]]:
+    """The longest out of touch first, each assessed (a few queries each) only until every
+    group is full or MAX_ASSESSED were looked at: a monthly look needs the oldest few."""
     cutoff = now - timedelta(days=STALE_DAYS)
     groups: dict[str, list[Item]] = {level: [] for level in STALE_GROUPS}
+    done = _last_follow_ups(owner)
     candidates = []
     for contact in _active_contacts(owner):
-        touched = last_touch(contact)
+        moments = [contact.created_at, *(m.met_at for m in contact.meetings)]
+        touched = max([*moments, done[contact.id]] if contact.id in done else moments)
         if touched < cutoff and not contact.is_ally:
             candidates.append((touched, contact))
-    for touched, contact in sorted(candidates, key=lambda pair: (pair[0], pair[1].id)):
-        level = assess_contact(contact, now=now).level
-        group = groups.get(level)
+    candidates.sort(key=lambda pair: (pair[0], pair[1].id))
+    for touched, contact in candidates[:MAX_ASSESSED]:
+        if all(len(group) >= MAX_PER_GROUP for group in groups.values()):
+            break
+        group = groups.get(assess_contact(contact, now=now).level)
         if group is not None and len(group) < MAX_PER_GROUP and take(contact):
             group.append(Item(contact_key(contact), contact, touched))
     return [(levels.LABELS[level], items) for level, items in groups.items() if items]
