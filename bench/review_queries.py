@@ -24,7 +24,7 @@ def main(contacts: int) -> None:
     app = create_app(config | {"RATELIMIT_ENABLED": False})
     with app.app_context():
         db.create_all()
-        user = User(email="bench@example.org", password_hash="-", display_name="Bench")
+        user = User(email="bench@example.org", password_hash="-", display_name="Bench")  # noqa: S106
         db.session.add(user)
         db.session.flush()
         now = utcnow()
