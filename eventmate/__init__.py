@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from .pwa import bp as pwa_bp
     from .relationships.views import bp as relationships_bp
     from .reminders.views import bp as reminders_bp
+    from .review.views import bp as review_bp
     from .scanning.views import bp as scanning_bp
     from .shared_details.views import bp as shared_bp
 
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_bp,
         pwa_bp,
         photos_bp,
+        review_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

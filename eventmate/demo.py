@@ -11,7 +11,7 @@ from .contacts.service import card_contact, record_meeting
 from .events.questions import BUILTIN
 from .events.service import create_event, join_by_code, membership
 from .extensions import db
-from .models import PromptAnswer, User
+from .models import Contact, FollowUp, Meeting, PromptAnswer, User
 from .models.base import utcnow
 from .scanning.exchange import exchange_cards
 
@@ -93,5 +93,43 @@ def seed_demo_data() -> bool:
     badge, _ = card_contact(demo, parse_payload(BADGE).card, raw=BADGE, source="badge")
     record_meeting(badge, kind="scan", met_at=utcnow(), event=event, event_id=event.id)
     badge.notes = "Met at the coffee line. Runs a research team; curious about user interviews."
+    _seed_network(demo, utcnow())
     db.session.commit()
     return True
+
+
+# People known from before, for the monthly review and role models: (name, email, title,
+# company, days since first known, days since each meeting in person, notes).
+NETWORK = (
+    ("Rita Costa", "rita@example.org", "Head of Partnerships", "Tidewater", 700, (240, 400),
+     "Runs the alumni meetups of her old university."),
+    ("Marco Bianchi", "marco@example.org", "Engineering Manager", "Northwind", 600,
+     (150, 210, 300, 420), "Ex-colleague; always has a good book to recommend."),
+    ("Lena Fischer", "lena@example.org", "UX Researcher", "Globex", 400, (200,),
+     "Curious about diary studies."),
+    ("Tom Walsh", "tom@example.org", "Recruiter", "Initech", 300, (), ""),
+    ("Priya Nair", "priya@example.org", "Data Scientist", "Hooli", 40, (40,),
+     "Working on forecasting for small shops."),
+)  # fmt: skip
+
+
+def _seed_network(demo: User, now) -> None:
+    """A role model not met for eight months, a few people out of touch for months (one known
+    well, one getting to know, one just met) and a follow-up that never happened."""
+    for name, email, title, company, known, met, notes in NETWORK:
+        contact = Contact(
+            owner_id=demo.id, source="manual", full_name=name, emails=[email], title=title,
+            company=company, notes=notes, created_at=now - timedelta(days=known),
+            met_face_to_face=bool(met),
+        )  # fmt: skip
+        db.session.add(contact)
+        db.session.flush()
+        for days in met:
+            met_at = now - timedelta(days=days)
+            db.session.add(Meeting(contact_id=contact.id, kind="meeting", met_at=met_at))
+        if name == "Rita Costa":
+            contact.role_model_since = now - timedelta(days=30)
+            contact.learn_from = "how she built her alumni network"
+        if name == "Priya Nair":
+            due = now - timedelta(days=30)
+            db.session.add(FollowUp(owner_id=demo.id, contact_id=contact.id, due_at=due))

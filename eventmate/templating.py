@@ -1,16 +1,10 @@
-"""Template filters that need the current user's time zone or guard links."""
-
-from datetime import datetime
-from zoneinfo import ZoneInfo
+"""Template filters: dates in the viewer's locale and time zone (locales.py), guarded links."""
 
 from flask import Flask
-from flask_login import current_user
 
+from .locales import day_text, moment_text, range_text, time_text, viewer_locale
 
-def localdate(moment: datetime) -> str:
-    """'23 Nov 2026, 10:05' in the viewer's time zone."""
-    zone = ZoneInfo(current_user.timezone if current_user.is_authenticated else "UTC")
-    return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M")
+localdate = moment_text  # '23 Nov 2026, 10:05' in the viewer's locale and time zone
 
 
 def event_dates(event) -> str:
@@ -18,12 +12,7 @@ def event_dates(event) -> str:
     start, end = event.starts_on or event.ends_on, event.last_day
     if start is None:
         return ""
-    if end == start:
-        return start.strftime("%-d %b %Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.strftime('%-d %b %Y')}"
-    first = start.strftime("%-d %b" if start.year == end.year else "%-d %b %Y")
-    return f"{first} – {end.strftime('%-d %b %Y')}"
+    return range_text(start, end)
 
 
 def is_web_url(value: str) -> bool:
@@ -31,7 +20,15 @@ def is_web_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+def viewer_locale_tag() -> str:
+    """'en-GB': the viewer's date locale for the page's scripts (<html data-locale>)."""
+    return str(viewer_locale()).replace("_", "-")
+
+
 def init_app(app: Flask) -> None:
-    app.add_template_filter(localdate)
+    app.add_template_global(viewer_locale_tag)
+    app.add_template_filter(localdate, "localdate")
+    app.add_template_filter(day_text, "localday")
+    app.add_template_filter(time_text, "localtime")
     app.add_template_filter(is_web_url)
     app.add_template_filter(event_dates)

@@ -34,7 +34,9 @@ CSV_COLUMNS = (
 
 def contacts_vcf(user: User) -> str:
     """With each contact's photo: this is the export an address book reads."""
-    return "".join(contact_vcard(contact) for contact in search_contacts(user, photos=True))
+    return "".join(
+        contact_vcard(contact) for contact in search_contacts(user, photos=True, archived=None)
+    )
 
 
 def contacts_csv(user: User) -> str:
@@ -42,7 +44,7 @@ def contacts_csv(user: User) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
-    for contact in search_contacts(user):
+    for contact in search_contacts(user, archived=None):
         row = (
             contact.display_name,
             contact.title,
@@ -94,7 +96,7 @@ def data_json(user: User) -> str:
         "my_prompts": list(prompts),
         "contacts": [
             contact_json(contact) | {"photo": _photo(contact)}
-            for contact in search_contacts(user, photos=True)
+            for contact in search_contacts(user, photos=True, archived=None)
         ],
         "follow_ups": follow_ups_json(user),
         "introductions": introductions_json(user),

@@ -21,6 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..locales import CHOICES as LOCALE_CHOICES
+from ..locales import choice_label, is_valid_choice
 from ..models import ReminderChannel
 from ..timezones import is_valid_timezone
 
@@ -109,6 +111,19 @@ class RemindersForm(FlaskForm):
     reminder_hour = HourField("Time", validators=[InputRequired("Pick a time, e.g. 09:00.")])
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)])
     quiet_days = QuietDaysField("Quiet days", choices=WEEKDAYS)
+    # Not sent (an older page, a script): the saved choice stays.
+    locale = SelectField(
+        "Dates written as",
+        choices=[SelectChoice("", "Like my browser")]
+        + [SelectChoice(tag, choice_label(tag)) for tag in LOCALE_CHOICES],
+        validate_choice=False,
+    )
+
+    def validate_locale(self, field):
+        if field.data is None:
+            field.data = ""
+        if not is_valid_choice(field.data):
+            raise ValidationError("Pick one of the listed ways to write dates.")
 
     def validate_timezone(self, field):
         if not is_valid_timezone(field.data):

@@ -25,7 +25,7 @@ CARD_FIELDS = (
     "display_name", "headline", "phone", "website", "bio",
     "public_headline", "public_email", "public_phone", "public_website", "public_bio",
 )  # fmt: skip
-REMINDER_FIELDS = ("reminder_channel", "reminder_hour", "timezone", "quiet_days")
+REMINDER_FIELDS = ("reminder_channel", "reminder_hour", "timezone", "quiet_days", "locale")
 
 
 def download(body: str, mimetype: str, filename: str) -> Response:

@@ -11,6 +11,10 @@ from ..models import Contact, ContactTag, PromptAnswer, Tag, User
 MAX_QUERY_LENGTH = 100
 
 
+def is_archived():
+    return Contact.archived_at.is_not(None)
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -24,8 +28,11 @@ def search_contacts(
     tag_id: int | None = None,
     changed_since: datetime | None = None,
     photos: bool = False,
+    archived: bool | None = False,
 ) -> list[Contact]:
-    """`photos`: load the photos' bytes too, in the same query (an export)."""
+    """`photos`: load the photos' bytes too, in the same query (an export). `archived`: False
+    leaves archived contacts out (every list and search unless asked), True lists only them,
+    None all (an export)."""
     statement = (
         sa.select(Contact)
         .where(Contact.owner_id == owner.id)
@@ -37,6 +44,8 @@ def search_contacts(
         )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
     )
+    if archived is not None:
+        statement = statement.where(is_archived() if archived else ~is_archived())
     if changed_since is not None:
         statement = statement.where(Contact.updated_at > changed_since)
     if photos:

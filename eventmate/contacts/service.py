@@ -140,6 +140,7 @@ def record_meeting(
     db.session.add(meeting)
     if kind != "shared_back":
         contact.met_face_to_face = True
+    contact.archived_at = None  # met again: back in the user's lists
     if contact.event_id is None and event_id is not None:
         contact.event_id = event_id
     if is_new:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Contact, User
 from ..templating import localdate
-from .search import search_contacts
+from .search import is_archived, search_contacts
 from .serialize import contact_json
 from .wording import about, cue, headline, meeting_sentence
 
@@ -39,7 +39,9 @@ def people_snapshot(owner: User, *, since: datetime | None, now: datetime) -> di
     """Contacts changed since `since` (all of them without it), newest first, and every id."""
     contacts = search_contacts(owner, changed_since=since - OVERLAP if since else None)
     ids = db.session.scalars(
-        sa.select(Contact.id).where(Contact.owner_id == owner.id).order_by(Contact.id)
+        sa.select(Contact.id)
+        .where(Contact.owner_id == owner.id, ~is_archived())  # the phone drops archived ones
+        .order_by(Contact.id)
     )
     return {
         "contacts": [offline_contact_json(contact) for contact in contacts],

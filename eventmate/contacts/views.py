@@ -9,6 +9,7 @@ from ..downloads import vcard_download
 from ..events.service import my_events
 from ..extensions import db
 from ..flashes import not_saved
+from ..followups.links import inbox_link
 from ..followups.service import (
     apply_choice,
     choice_from_form,
@@ -20,6 +21,7 @@ from ..followups.service import (
 from ..ids import database_id
 from ..models import Contact, CustomPrompt
 from ..models.base import utcnow
+from ..review.archive import archived_count
 from .capture import apply_capture, parse_capture, prompts_about, recent_tags
 from .card_check import card_region, confirm_card, fields_to_check, parse_check
 from .card_check import form_values as check_values
@@ -51,7 +53,10 @@ def int_arg(name: str) -> int | None:
 def index():
     query = request.args.get("q", "")
     event_id, tag_id = int_arg("event"), int_arg("tag")
-    contacts = search_contacts(current_user, query, event_id=event_id, tag_id=tag_id)
+    archived = request.args.get("archived") == "1"  # archived people only when asked
+    contacts = search_contacts(
+        current_user, query, event_id=event_id, tag_id=tag_id, archived=archived
+    )
     return render_template(
         "contacts/index.html",
         contacts=contacts,
@@ -59,6 +64,8 @@ def index():
         query=query,
         event_id=event_id,
         tag_id=tag_id,
+        archived=archived,
+        archived_count=archived_count(current_user),
         events=my_events(current_user),
         tags=recent_tags(current_user, limit=50),
     )
@@ -98,11 +105,6 @@ def follow_up(contact_id: int):
     planned = follow_up_for(current_user, contact, utcnow())
     db.session.commit()
     return redirect(inbox_link(planned.id))
-
-
-def inbox_link(follow_up_id: int) -> str:
-    """The inbox with this follow-up's draft open and in view."""
-    return url_for("inbox.index", open=follow_up_id, _anchor=f"follow-up-{follow_up_id}")
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ The user edits it before sending; the tone coach checks the result.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 MAX_RECALL_WORDS = 25
@@ -31,12 +31,16 @@ RECALL = {
     "custom": ("I keep thinking about what you told me: {}.", "How is it going?"),
     "notes": ("It was good to hear that {}.", "How is it going?"),
     "advice": ("Thank you for your advice: {}. It stuck with me.", "How did you learn that one?"),
+    "learned": (
+        "I've been putting what I learned from you to work: {}.",
+        "How have things moved on for you since?",
+    ),
     "in_my_shoes": (
         "Thanks for the pointer on where you'd work in my shoes: {}.",
         "What makes them stand out for you?",
     ),
 }
-RECALL_ORDER = ("enjoy", "success", "custom", "notes", "advice", "in_my_shoes")
+RECALL_ORDER = ("learned", "enjoy", "success", "custom", "notes", "advice", "in_my_shoes")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -67,8 +71,10 @@ class DraftFacts:
     tags: tuple[str, ...] = ()
     answers: tuple[tuple[str, str], ...] = ()  # (prompt key, answer)
     notes: str = ""
-    # Why the follow-up exists: "new_contact", "planned", "introduction", "keep_in_touch".
+    # Why the follow-up exists: "new_contact", "planned", "introduction", "keep_in_touch", or
+    # a role model's "role_model_lunch" / "lunch_reminder".
     reason: str = "new_contact"
+    learn_from: str = ""  # a role model: what the user wants to learn from them
 
 
 @dataclass(frozen=True)
@@ -258,7 +264,48 @@ def _recall(facts: DraftFacts) -> tuple[str, str, str]:
     return "", "What are you working on these days?", ""
 
 
+LUNCH_WEEKDAYS = (1, 3)  # Tuesday, Thursday: mid-week lunches are the easiest to fit in
+LUNCH_NOTICE_DAYS = 5
+
+
+def lunch_day(today: date) -> date:
+    """The lunch a draft proposes: the first Tuesday or Thursday at least five days ahead, so
+    the other person has time to fit it in."""
+    day = today + timedelta(days=LUNCH_NOTICE_DAYS)
+    while day.weekday() not in LUNCH_WEEKDAYS:
+        day += timedelta(days=1)
+    return day
+
+
+def compose_lunch_invitation(facts: DraftFacts) -> Draft:
+    """A role model's lunch invitation: curious about them, a concrete day, no favour asked.
+    The reminder a month later says the same more lightly."""
+    topic = _fragment(to_second_person(facts.learn_from)) if facts.learn_from else ""
+    about = f"{topic}" if topic else "how you work"
+    day = lunch_day(facts.today or date.today())
+    when = f"{day:%A} {day.day} {day:%B}"
+    greeting = f"Hi {facts.first_name}," if facts.first_name else "Hi,"
+    if facts.reason == "lunch_reminder":
+        subject = "Still up for lunch?"
+        middle = (
+            f"I'd still love to hear about {about} over lunch. Would {when}, around 12:30, "
+            "suit you? If this is a busy stretch, another time is just as good."
+        )
+    else:
+        subject = "Lunch one day soon?"
+        middle = (
+            f"I've long admired {about}, and I'd love to hear the story behind it: what "
+            f"worked, and what surprised you along the way. Would lunch on {when}, around "
+            "12:30, suit you? My treat, and any other day is fine too."
+        )
+    close = "No agenda beyond that; hope the week is treating you well."
+    sign = f"Best,\n{facts.sender_name}" if facts.sender_name else "Best,"
+    return Draft(subject=subject, body="\n\n".join((greeting, middle, close, sign)), recalled=topic)
+
+
 def compose_draft(facts: DraftFacts) -> Draft:
+    if facts.reason in ("role_model_lunch", "lunch_reminder"):
+        return compose_lunch_invitation(facts)
     at = f" at {facts.event_name}" if facts.event_name else ""
     when = _when(facts.met_on, facts.today)
     when = f" {when}" if when else ""

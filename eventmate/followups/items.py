@@ -57,6 +57,7 @@ def draft_facts(
         answers=tuple((answer.prompt_key, answer.answer) for answer in contact.answers),
         notes=contact.notes,
         reason=reason,
+        learn_from=contact.learn_from if contact.is_role_model else "",
     )
 
 

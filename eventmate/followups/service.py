@@ -257,6 +257,11 @@ def _with_contact():
     )
 
 
+def _not_archived():
+    """Archived contacts (review/archive.py) are out of the inbox, as they are of every list."""
+    return FollowUp.contact_id.in_(sa.select(Contact.id).where(Contact.archived_at.is_(None)))
+
+
 def inbox(user: User, now: datetime) -> Inbox:
     """The user's follow-ups by section; "today" is the user's local day."""
     zone = ZoneInfo(user.timezone)
@@ -266,7 +271,7 @@ def inbox(user: User, now: datetime) -> Inbox:
     result = Inbox()
     open_ones = db.session.scalars(
         sa.select(FollowUp)
-        .where(FollowUp.owner_id == user.id, FollowUp.state == "open")
+        .where(FollowUp.owner_id == user.id, FollowUp.state == "open", _not_archived())
         .options(_with_contact())
         .order_by(FollowUp.due_at, FollowUp.id)
     )
@@ -280,7 +285,11 @@ def inbox(user: User, now: datetime) -> Inbox:
     result.done = list(
         db.session.scalars(
             sa.select(FollowUp)
-            .where(FollowUp.owner_id == user.id, FollowUp.state.in_(("done", "dismissed")))
+            .where(
+                FollowUp.owner_id == user.id,
+                FollowUp.state.in_(("done", "dismissed")),
+                _not_archived(),
+            )
             .options(_with_contact())
             .order_by(sa.func.coalesce(FollowUp.done_at, FollowUp.due_at).desc(), FollowUp.id)
             .limit(DONE_SHOWN)

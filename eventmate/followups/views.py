@@ -10,8 +10,9 @@ from werkzeug.routing import BaseConverter
 from ..cards.links import base_url
 from ..extensions import db
 from ..ids import database_id
+from ..locales import day_text, time_text
 from ..models.base import utcnow
-from ..relationships.allies import plan_keep_in_touch_now
+from ..relationships.role_models import plan_reminders_now
 from . import digest, service
 from .feed import follow_ups_calendar, user_for_token
 from .items import inbox_item
@@ -53,13 +54,10 @@ def due_day(moment: datetime) -> str:
     today = utcnow().astimezone(zone).date()
     names = {today: "today", today + timedelta(days=1): "tomorrow"}
     names[today - timedelta(days=1)] = "yesterday"
-    return names.get(day, f"{day:%a} {day.day} {day:%b}")
+    return names.get(day, day_text(day, "MMMEd"))
 
 
-@bp.app_template_filter()
-def local_time(moment: datetime) -> str:
-    zone = ZoneInfo(current_user.timezone if current_user.is_authenticated else "UTC")
-    return moment.astimezone(zone).strftime("%H:%M")
+bp.add_app_template_filter(time_text, "local_time")
 
 
 def own_or_404(follow_up_id: int):
@@ -77,7 +75,7 @@ def back_to_inbox():
 @login_required
 def index():
     now = utcnow()
-    plan_keep_in_touch_now(current_user, now=now)  # allies not contacted for their period
+    plan_reminders_now(current_user, now=now)  # allies' keep-in-touch, role models' lunches
     sections = service.inbox(current_user, now)
 
     def items(follow_ups):

@@ -22,7 +22,7 @@ def index():
     member = membership(current_user, event.id) if event else None
     recent = db.session.scalars(
         sa.select(Contact)
-        .where(Contact.owner_id == current_user.id)
+        .where(Contact.owner_id == current_user.id, Contact.archived_at.is_(None))
         .options(selectinload(Contact.tags), selectinload(Contact.answers))  # in each row
         .order_by(Contact.created_at.desc(), Contact.id.desc())
         .limit(5)

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import FollowUp, Introduction, IntroductionSide, User
 from ..models.contact import MAX_ALLIES
 from ..relationships.allies import ally_count
+from ..relationships.role_models import NotMet, not_met_lately, role_models_of
 from .consent import status
 from .service import introductions_made, requests_for
 
@@ -28,6 +29,8 @@ class GivingBack:
     introductions: list[tuple[Introduction, str]] = field(default_factory=list)
     events: list[Progress] = field(default_factory=list)
     requests: list[IntroductionSide] = field(default_factory=list)
+    role_models: int = 0
+    role_models_not_met: list[NotMet] = field(default_factory=list)  # in six months
 
 
 def giving_back_summary(user: User, *, now: datetime) -> GivingBack:
@@ -50,4 +53,6 @@ def giving_back_summary(user: User, *, now: datetime) -> GivingBack:
     summary.allies = ally_count(user)
     summary.events = [progress(user, event, member, now=now) for event, member in my_events(user)]
     summary.requests = requests_for(user, now=now)
+    summary.role_models = len(role_models_of(user))
+    summary.role_models_not_met = not_met_lately(user, now=now)
     return summary

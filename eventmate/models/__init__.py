@@ -1,6 +1,14 @@
 """All tables, importable from one place (Alembic and the app need every model loaded)."""
 
-from .contact import Contact, ContactTag, CustomPrompt, Meeting, PromptAnswer, Tag
+from .contact import (
+    Contact,
+    ContactTag,
+    CustomPrompt,
+    Meeting,
+    PromptAnswer,
+    ReviewKeep,
+    Tag,
+)
 from .event import Event, EventMembership
 from .followup import FollowUp
 from .idempotency import ClientRequest
@@ -32,6 +40,7 @@ __all__ = [
     "PushMessage",
     "PushSubscription",
     "ReminderChannel",
+    "ReviewKeep",
     "ReviewState",
     "SharedDetails",
     "Tag",

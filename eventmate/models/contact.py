@@ -56,6 +56,13 @@ class Contact(HasPhoto, db.Model):
     keep_in_touch_days: Mapped[int] = mapped_column(
         default=KEEP_IN_TOUCH_DAYS, server_default=str(KEEP_IN_TOUCH_DAYS)
     )
+    # A role model: someone whose way of working the user wants to learn (`learn_from`), over
+    # a lunch they invite them to (relationships/role_models.py). None: not a role model.
+    role_model_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    learn_from: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Archived from the monthly review: out of People, search, digests and the phone's offline
+    # copy unless asked for; still in exports; restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -79,6 +86,10 @@ class Contact(HasPhoto, db.Model):
     @property
     def display_name(self) -> str:
         return self.full_name or self.company or "Someone to identify"
+
+    @property
+    def is_role_model(self) -> bool:
+        return self.role_model_since is not None
 
     @property
     def needs_identifying(self) -> bool:
@@ -158,3 +169,16 @@ class PromptAnswer(db.Model):
     question: Mapped[str] = mapped_column(sa.String(200))
     answer: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReviewKeep(db.Model):
+    """ "Keep as is" in the monthly review: the item (`contact:7`, `introduction:3`,
+    `follow_up:12`) stays out of reviews until `until`."""
+
+    __tablename__ = "review_keeps"
+    __table_args__ = (sa.UniqueConstraint("owner_id", "item", name="uq_review_keeps_owner_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(sa.String(40))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

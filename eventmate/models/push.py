@@ -19,7 +19,7 @@ from .base import UTCDateTime, utcnow
 # or pending → cancelled (no longer true, e.g. a withdrawn introduction's request).
 # A retry puts it back to pending with a later `next_attempt_at`.
 DELIVERY_STATES = ("pending", "sending", "sent", "gone", "failed", "cancelled")
-MESSAGE_KINDS = ("digest", "introduction")
+MESSAGE_KINDS = ("digest", "introduction", "review")
 # A delivery goes to one device by Web Push, or to the user's address by email (digests only).
 PUSH, EMAIL = "push", "email"
 

@@ -56,6 +56,8 @@ class User(HasPhoto, UserMixin, db.Model):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     bio: Mapped[str] = mapped_column(sa.String(500), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # How dates and times are written ("pt_PT", "en_US"); "" follows the browser's languages.
+    locale: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     reminder_hour: Mapped[int] = mapped_column(default=9)
     # ISO weekdays without reminders, e.g. "67" for Saturday and Sunday.
     quiet_days: Mapped[str] = mapped_column(sa.String(7), default="", server_default="")

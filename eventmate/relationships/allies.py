@@ -189,18 +189,6 @@ def plan_keep_in_touch(
     return created
 
 
-def plan_keep_in_touch_now(owner: User, *, now: datetime) -> int:
-    """For a page that reads (the inbox): end the read, plan in a short write transaction of
-    its own, commit. Nothing is written for a user without allies."""
-    if not ally_count(owner):
-        return 0
-    db.session.commit()
-    begin_write()
-    created = plan_keep_in_touch(owner, now=now)
-    db.session.commit()
-    return len(created)
-
-
 def plan_all_keep_in_touch(*, now: datetime, horizon: timedelta = timedelta(0)) -> int:
     """For the reminder dispatcher, before it plans the morning digests: every user with
     allies, one short write transaction each (committed here), in user-id order. Returns

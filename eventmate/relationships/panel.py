@@ -8,6 +8,7 @@ from ..models import Contact, User
 from ..models.contact import MAX_ALLIES
 from .allies import KEEP_IN_TOUCH_CHOICES, ally_count, next_reminder
 from .evidence import assess_contact
+from .role_models import last_met_in_person
 from .touches import TOUCH_KINDS, local_today
 
 
@@ -25,6 +26,7 @@ def relationship_panel(user: User, contact: Contact, *, now: datetime) -> dict:
         "next_reminder": next_reminder(user, contact),
         "choices": KEEP_IN_TOUCH_CHOICES,
         "refusal": refusal(contact),
+        "last_met": last_met_in_person(contact),
         "made": [item for item in introductions if item["side"].contact_id == contact.id],
         "brought_by": [
             item for item in introductions if item["side"].received_contact_id == contact.id

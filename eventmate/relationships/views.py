@@ -5,11 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..followups.links import inbox_link
 from ..ids import is_database_id
 from ..models import Contact
 from ..models.base import utcnow
 from ..models.contact import MAX_ALLIES
-from . import allies
+from . import allies, role_models
 from .panel import relationship_panel
 from .touches import TOUCH_KINDS, NotesFull, local_today, log_touch, parse_touch
 
@@ -162,3 +163,78 @@ def swap():
         "success",
     )
     return back_to(add)
+
+
+# --- role models ------------------------------------------------------------------------------
+
+
+@bp.post("/contacts/<int:contact_id>/role-model")
+@login_required
+def role_model(contact_id: int):
+    """Mark a role model, or change what to learn from them."""
+    contact = own_contact(contact_id)
+    try:
+        learn_from = role_models.parse_learn_from(request.form.get("learn_from"))
+    except role_models.RoleModelError as error:
+        flash(str(error), "error")
+        return back_to(contact)
+    was = contact.is_role_model
+    role_models.mark_role_model(contact, learn_from, now=utcnow())
+    db.session.commit()
+    if was:
+        flash("Saved what you'd like to learn.", "success")
+    else:
+        flash(f"{contact.display_name} is one of your role models now.", "success")
+    return back_to(contact)
+
+
+@bp.post("/contacts/<int:contact_id>/role-model/remove")
+@login_required
+def role_model_remove(contact_id: int):
+    contact = own_contact(contact_id)
+    role_models.unmark_role_model(contact)
+    db.session.commit()
+    flash(f"{contact.display_name} is no longer on your list of role models.", "info")
+    return back_to(contact)
+
+
+@bp.post("/contacts/<int:contact_id>/role-model/lunch")
+@login_required
+def role_model_lunch(contact_id: int):
+    """Invite to lunch: the drafted invitation in the inbox."""
+    contact = own_contact(contact_id)
+    if not contact.is_role_model:
+        flash("Note what you'd like to learn from them first.", "error")
+        return back_to(contact)
+    follow_up = role_models.invite_to_lunch(current_user, contact, now=utcnow())
+    db.session.commit()
+    return redirect(inbox_link(follow_up.id))
+
+
+@bp.post("/contacts/<int:contact_id>/role-model/lunch-log")
+@login_required
+def role_model_lunch_log(contact_id: int):
+    """The lunch happened: a meeting in person, and what you learned."""
+    contact = own_contact(contact_id)
+    now = utcnow()
+    form = request.form.to_dict() | {"kind": "meeting", "note": ""}
+    touch, errors = parse_touch(form, today=local_today(current_user, now))
+    try:
+        learned = role_models.parse_learned(request.form.get("learned"))
+    except role_models.RoleModelError as error:
+        errors["learned"] = str(error)
+    if errors:
+        for message in errors.values():
+            flash(message, "error")
+        return back_to(contact)
+    try:
+        role_models.log_lunch(current_user, contact, on=touch.on, learned=learned, now=now)
+    except NotesFull as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back_to(contact)
+    if contact.is_ally:
+        allies.plan_keep_in_touch(current_user, now=now)
+    db.session.commit()
+    flash(f"Logged your lunch with {contact.display_name}.", "success")
+    return back_to(contact)

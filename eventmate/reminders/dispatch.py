@@ -25,8 +25,10 @@ from ..models.push import EMAIL
 from ..push.sender import FAILED, GONE, RETRY, SENT, PushSender, SendResult
 from ..push.vapid import vapid_keys
 from ..relationships.allies import plan_all_keep_in_touch
+from ..relationships.role_models import plan_all_lunch_reminders
 from .claims import Job, Tally, claim, record
 from .planning import planning_steps
+from .reviews import plan_reviews
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,8 @@ class Dispatcher:
         steps = iter(())
         if plan:
             plan_all_keep_in_touch(now=now or self.clock())  # allies' reminders join the digest
+            plan_all_lunch_reminders(now=now or self.clock())  # so do role models' lunches
+            plan_reviews(now or self.clock(), clock_now=self.clock())  # at most once a month
             steps = planning_steps(now or self.clock(), clock_now=self.clock())
         with ThreadPoolExecutor(self.settings.threads, thread_name_prefix="push") as pool:
             jobs, dropped = self._claim()

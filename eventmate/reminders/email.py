@@ -11,6 +11,9 @@ from ..mail.transport import sender_domain
 from .payload import safe_path
 from .unsubscribe import token_for
 
+# The button of a reminder that leads elsewhere than the inbox.
+ACTIONS = {"/review": "Open your monthly review"}
+
 
 def site_url(path: str) -> str:
     """An absolute link for an email written away from any request (the dispatcher):
@@ -31,6 +34,7 @@ def digest_email(
     config = current_app.config
     unsubscribe_url = site_url(f"/unsubscribe/{token_for(user_id, to)}")
     context = {
+        "action": ACTIONS.get(safe_path(url), "Open your follow-ups"),
         "subject": title,
         "body": body,
         "link": site_url(safe_path(url)),

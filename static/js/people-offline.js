@@ -2,6 +2,7 @@
 // with the notes still waiting in the outbox laid over it. The service worker answers
 // /contacts/ and /contacts/<id> with this page (templates/pwa/people.html) when the network
 // doesn't; the markup is the server's (templates/contacts/), so app.css styles both alike.
+import { dateLocale } from "./date-locale.js";
 import * as outbox from "./outbox.js";
 import { withPending } from "./people-data.js";
 import { hasTag, listRow, matches } from "./people-rows.js";
@@ -221,8 +222,8 @@ function since(last) {
   if (!last?.refreshed) return "";
   const when = new Date(last.refreshed);
   const day =
-    when.toDateString() === new Date().toDateString() ? "today" : when.toLocaleDateString();
-  return `, updated ${day} at ${when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+    when.toDateString() === new Date().toDateString() ? "today" : when.toLocaleDateString(dateLocale);
+  return `, updated ${day} at ${when.toLocaleTimeString(dateLocale, { hour: "2-digit", minute: "2-digit" })}`;
 }
 
 const notSaved = () =>

@@ -7,6 +7,7 @@
 import { newId } from "./api.js";
 import { parseCode } from "./card-parse.js";
 import { changes, enhanceCaptureForm, read, showAnswers, tags, tick } from "./capture-form.js";
+import { dateLocale } from "./date-locale.js";
 import * as outbox from "./outbox.js";
 import { requestBackgroundSync, syncNow, user } from "./sync.js";
 
@@ -16,8 +17,8 @@ const saved = document.querySelector("[data-capture-saved]");
 const find = (name) => form.querySelector(`[data-capture-${name}]`);
 const DETAILS = ["full_name", "title", "company", "emails", "phones", "urls"];
 const eventName = find("where").textContent.trim(); // the running event, as the page was drawn
-const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-const day = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const clock = new Intl.DateTimeFormat(dateLocale, { hour: "numeric", minute: "2-digit" });
+const day = new Intl.DateTimeFormat(dateLocale, { day: "numeric", month: "short" });
 
 // "today at 9:41" (the day when it wasn't today: a person scanned again).
 function met(moment) {

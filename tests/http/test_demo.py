@@ -40,3 +40,18 @@ def test_demo_notes_answer_the_questions_they_are_filed_under(app, client, accou
     assert noted["Chloé Martin"] == {"advice": "Talk to users every week, even when it feels slow."}
     inbox = visible_text(client.get("/inbox"))
     assert "your advice: seeing a map" not in inbox.lower()
+
+
+def test_demo_shows_a_role_model_and_a_review_with_stale_contacts(app, client, accounts):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    accounts.login(client, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    giving_back = visible_text(client.get("/giving-back"))
+    assert (
+        "Rita Costa" in giving_back and "To learn: how she built her alumni network" in giving_back
+    )
+    review = visible_text(client.get("/review"))
+    assert "Role models not met in six months" in review and "Rita Costa" in review
+    assert "Not in touch for a long time" in review
+    for level, name in (("Know well", "Marco"), ("Getting to know", "Lena"), ("Just met", "Tom")):
+        assert level in review and name in review
+    assert "Follow-ups that never happened" in review and "Priya Nair" in review

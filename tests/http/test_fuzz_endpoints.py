@@ -61,7 +61,7 @@ CARD_FIELDS = [
     "display_name", "headline", "email", "phone", "website", "bio", "public_headline",
     "public_email", "public_phone", "public_website", "public_bio",
 ]  # fmt: skip
-REMINDER_FIELDS = ["reminder_channel", "reminder_hour", "timezone", "quiet_days"]
+REMINDER_FIELDS = ["reminder_channel", "reminder_hour", "timezone", "quiet_days", "locale"]
 EVENT_FIELDS = [
     "name", "kind", "starts_on", "ends_on", "place", "timezone", "goal", "questions",
     "questions_kind",
@@ -178,9 +178,17 @@ TARGETS = {
     "relationships.keep_in_touch": Target(("keep_in_touch_days",)),
     "relationships.log": Target(("kind", "on", "note")),
     "relationships.mark": Target(("keep_in_touch_days",)),
+    "relationships.role_model": Target(("learn_from",)),
+    "relationships.role_model_lunch": Target(),
+    "relationships.role_model_lunch_log": Target(("on", "learned")),
+    "relationships.role_model_remove": Target(),
     "relationships.swap": Target(("add", "remove")),
     "relationships.unmark": Target(),
     "reminders.unsubscribe_email": Target(visitor=True),
+    "review.archive_contact": Target(("back",)),
+    "review.keep": Target(("item",)),
+    "review.reach_out": Target(),
+    "review.restore": Target(("back",)),
     "scanning.scan_form": Target(("payload",)),
     "shared.decide": Target(
         ("decision", "contact_id", "keep_note", "name", "email", "phone", "company", "url")

@@ -1,0 +1,1 @@
+"""The monthly review: tending the network as a portfolio."""
