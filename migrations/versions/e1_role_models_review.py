@@ -6,7 +6,7 @@
 - users.locale: how dates are written; "" follows the browser.
 
 Revision ID: e1_role_models_review
-Revises: d1_mail_reminder_channels
+Revises: e1_card_fields
 Create Date: 2026-12-06 11:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e1_role_models_review'
-down_revision = 'd1_mail_reminder_channels'
+down_revision = 'e1_card_fields'
 branch_labels = None
 depends_on = None
 
