@@ -23,7 +23,7 @@ from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, prompts_about, recent_tags
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
-from .search import search_contacts
+from .search import search_contacts, why_matched
 from .serialize import contact_vcard
 from .service import get_own
 from .wording import about, cue, meeting_sentence
@@ -53,6 +53,7 @@ def index():
     return render_template(
         "contacts/index.html",
         contacts=contacts,
+        matches={contact.id: why_matched(contact, query) for contact in contacts},
         query=query,
         event_id=event_id,
         tag_id=tag_id,
