@@ -70,19 +70,22 @@ def names_company(text: str, term: str) -> bool:
     return any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
 
 
-def _labels(host: str) -> list[str]:
-    labels = [label for label in host.casefold().strip(".").split(".") if label]
-    if labels and labels[0] == "www":
-        labels = labels[1:]
-    return labels[:-1] if len(labels) > 1 else []  # the last label is the top-level domain
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})  # globex.co.uk
+
+
+def registered_name(host: str) -> str:
+    """The name a company registered: "globex" for mail.globex.co.uk; "" for a bare name."""
+    labels = [label for label in host.casefold().strip(".").split(".") if label][:-1]
+    while len(labels) > 1 and labels[-1] in SECOND_LEVEL:
+        labels.pop()
+    return labels[-1] if labels else ""
 
 
 def domain_matches(host: str, term: str) -> bool:
-    labels = _labels(host)
-    if not labels or any(label in SHARED_HOSTS for label in labels):
+    name = registered_name(host)
+    if not name or name in SHARED_HOSTS:
         return False
-    spelled = {re.sub(r"[\W_]", "", label) for label in labels}
-    return bool(spelled & _slugs(term))
+    return re.sub(r"[\W_]", "", name) in _slugs(term)
 
 
 def email_domain(email: str) -> str:

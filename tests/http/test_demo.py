@@ -40,3 +40,13 @@ def test_demo_notes_answer_the_questions_they_are_filed_under(app, client, accou
     assert noted["Chloé Martin"] == {"advice": "Talk to users every week, even when it feels slow."}
     inbox = visible_text(client.get("/inbox"))
     assert "your advice: seeing a map" not in inbox.lower()
+
+
+def test_demo_shows_a_former_colleague_at_a_company(app, client, accounts):
+    """Warm paths have something to show: Marta, a former colleague, now at Globex."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    accounts.login(client, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert "Globex" in visible_text(client.get("/warm-paths"))
+    there = visible_text(client.get("/warm-paths?company=Globex"))
+    assert "Marta Silva" in there and "Former colleague" in there and "Know well" in there
+    assert "Works at Globex" in there and "Email at globex.example" in there
