@@ -33,6 +33,7 @@ def search_contacts(
         .where(Contact.owner_id == owner.id)
         .options(
             selectinload(Contact.tags),
+            selectinload(Contact.ties),
             selectinload(Contact.event),
             selectinload(Contact.answers),
             selectinload(Contact.meetings),

@@ -11,8 +11,8 @@ kind alone (ten scans at one conference) cannot make a stranger a close contact:
     conversation noted (notes, prompt answers)      1              2
     introduction between us                         2              2
     known for ≥ 30 days / ≥ 90 days / ≥ 365 days    1 / 2 / 3 (once)
-    how you know them beyond events (ties)     former colleague 10, friend 10,
-                                               worked together 8, studied together 6,
+    how you know them beyond events (ties)     former colleague 12, friend 12,
+                                               worked together 10, studied together 6,
                                                client 4 — the two strongest count
 
     just met          fewer than 6 points
@@ -27,7 +27,7 @@ in person: a year of calls and messages alone stops at "getting to know".
 A tie is history from before EventMate: a former colleague, someone you worked or studied
 with, or a friend was met in person and known for long enough, so those ties stand in for the
 meeting and the time the "know well" rule asks for (a client may be known by email only).
-A former colleague met again at one event (10 + 3, and a noted conversation) knows you well.
+A former colleague met again once (12 + 3) is known well: they can vouch for your work.
 """
 
 from dataclasses import dataclass, field
@@ -62,9 +62,9 @@ GETTING_TO_KNOW_POINTS = 6
 KNOW_WELL_POINTS = 14
 KNOW_WELL_MIN_DAYS = 60
 TIE_POINTS = {
-    Tie.FORMER_COLLEAGUE: 10,
-    Tie.FRIEND: 10,
-    Tie.WORKED_TOGETHER: 8,
+    Tie.FORMER_COLLEAGUE: 12,
+    Tie.FRIEND: 12,
+    Tie.WORKED_TOGETHER: 10,
     Tie.STUDIED_TOGETHER: 6,
     Tie.CLIENT: 4,
 }

@@ -59,6 +59,29 @@ def draft(asker: User, contact: Contact, company: str, topic: str) -> tuple[str,
     return subject, body
 
 
+COMPANY_SLOT, TOPIC_SLOT = "[[company]]", "[[topic]]"
+
+
+def draft_templates(asker: User, contact: Contact) -> dict[str, str]:
+    """The draft with slots for the company and the topic, without and with a topic: the ask
+    form's script (static/js/ask-draft.js) fills them as the user types, in these words."""
+    return {
+        "plain": draft(asker, contact, COMPANY_SLOT, "")[1],
+        "topic": draft(asker, contact, COMPANY_SLOT, TOPIC_SLOT)[1],
+    }
+
+
+def why_for_person(ask: IntroductionAsk) -> str:
+    """A start for the connector's "why should they meet" to the person at the company."""
+    if not ask.topic:
+        return ""
+    return _(
+        "%(name)s would like to talk with you about %(topic)s.",
+        name=introductions.first_name(ask.asker.display_name),
+        topic=ask.topic,
+    )[: introductions.MAX_WHY]
+
+
 def _text(value, limit: int) -> str:
     return (value if isinstance(value, str) else "").strip()[: limit + 1]
 

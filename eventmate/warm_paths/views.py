@@ -71,6 +71,7 @@ def ask_context(contact, data: asks.AskInput, *, errors=None) -> dict:
     now = utcnow()
     familiarity = asks.familiarity(contact, now=now)
     return {
+        "templates": asks.draft_templates(current_user, contact),
         "contact": contact,
         "familiarity": familiarity,
         "data": data,
@@ -178,7 +179,7 @@ def render_introduce(found: IntroductionAsk, person, *, errors=None, form=None, 
             person=person,
             barely=asks.barely_known_sides(current_user, found, person, now=now),
             errors=errors or {},
-            form=form or {"why_b": found.topic},
+            form=form or {"why_b": asks.why_for_person(found)},
             expiry_days=expiry_days(),
         ),
         status,

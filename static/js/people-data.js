@@ -13,6 +13,10 @@ export function matches(person, query) {
     person.name,
     person.title,
     person.company,
+    ...(person.past_companies ?? []),
+    // As the server's search: "globex" finds ana@globex.example (eventmate/contacts/search.py).
+    ...(person.emails ?? []),
+    ...(person.urls ?? []),
     person.notes,
     ...person.tags,
     ...person.answers.map((answer) => answer.answer),

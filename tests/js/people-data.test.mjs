@@ -24,6 +24,15 @@ test("every word of a search must appear somewhere, whatever the case", () => {
   assert.ok(!matches(camille, "tidewater lagos"));
 });
 
+test("an email's domain, a website or a past company finds them, as on the server", () => {
+  const rui = { ...camille, emails: ["rui@globex.example"], urls: ["https://rui.example"],
+    past_companies: ["Initech"] };
+  assert.ok(matches(rui, "globex"));
+  assert.ok(matches(rui, "rui.example"));
+  assert.ok(matches(rui, "initech"));
+  assert.ok(!matches(camille, "globex"));
+});
+
 test("a tag filter matches the whole tag, whatever the case", () => {
   assert.ok(hasTag(camille, ""));
   assert.ok(hasTag(camille, "hiring"));

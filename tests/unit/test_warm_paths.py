@@ -91,11 +91,11 @@ def test_a_mention_is_the_sentence_that_names_the_company():
 
 def test_ties_weigh_in_how_well_you_know_someone_with_their_reasons():
     assert tie_points([Tie.CLIENT]) == 4
-    assert tie_points([Tie.FORMER_COLLEAGUE, Tie.FRIEND, Tie.CLIENT]) == 20  # the two strongest
+    assert tie_points([Tie.FORMER_COLLEAGUE, Tie.FRIEND, Tie.CLIENT]) == 24  # the two strongest
     alone = assess(Evidence(ties=(Tie.FORMER_COLLEAGUE,)))
     assert alone.level == GETTING_TO_KNOW and alone.reasons[0] == "Former colleague"
-    # Met again once, with a noted conversation: known well, though EventMate met them today.
-    again = assess(Evidence(met_in_person=1, conversations=1, ties=(Tie.FORMER_COLLEAGUE,)))
+    # Met again once: known well, though EventMate met them only today.
+    again = assess(Evidence(met_in_person=1, ties=(Tie.FORMER_COLLEAGUE,)))
     assert again.level == KNOW_WELL
     # A client may be known by email only: no stand-in for meeting in person or for time.
     client = assess(Evidence(calls=3, messages=3, conversations=2, ties=(Tie.CLIENT,)))
