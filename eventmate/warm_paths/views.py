@@ -44,7 +44,8 @@ def history(contact_id: int):
         for message in errors.values():
             flash(message, "error")
         return back_to(contact)
-    contact.ties = [ContactTie(kind=tie) for tie in ties]
+    kept = {tie.kind: tie for tie in contact.ties}  # a tie kept stays the same row
+    contact.ties = [kept.get(tie) or ContactTie(kind=tie) for tie in ties]
     contact.past_companies = "\n".join(past)
     db.session.commit()
     flash(_("Saved how you know %(name)s.", name=contact.display_name), "success")

@@ -97,6 +97,7 @@ def test_ana_asks_ben_who_introduces_her_to_cara_at_globex(new_phone):
     note_how_known(ana, ties=["Former colleague"])
     expect(ana.locator("#relationship .level")).to_have_text("Know well")
     expect(ana.locator("#relationship .reasons")).to_contain_text("Former colleague")
+    expect(ana.get_by_role("link", name="Used to work at Globex")).to_be_visible()
     ana.locator("#how-known summary").click()
     ana.evaluate("document.getElementById('relationship').scrollIntoView()")
     small_and_large(ana, "warm-how-known")

@@ -79,6 +79,12 @@ def test_how_you_know_them_feeds_the_level_with_its_reasons(app, ana, ben):
         assert contact.tie_kinds == ("former_colleague", "friend")
         assert contact.past_company_list == ["Lisbon Maps"]
 
+    # Saving again keeps what stays, adds and removes the rest.
+    ana.post(f"/contacts/{marta}/history", data={"ties": ["friend", "client"]})
+    with app.app_context():
+        assert db.session.get(Contact, marta).tie_kinds == ("client", "friend")
+    ana.post(f"/contacts/{marta}/history", data={"ties": ["former_colleague", "friend"]})
+
     # A value not in the list is refused with a sentence, and nothing changes.
     refused = ana.post(f"/contacts/{marta}/history", data={"ties": ["boss"]}, follow_redirects=True)
     assert refused.status_code == 200 and "Choose from the list." in visible_text(refused)
