@@ -260,6 +260,7 @@ def test_an_ask_in_the_app_is_answered_with_a_double_opt_in_introduction(
     # Ben sees the ask with who he knows at Globex; nothing Ana kept for herself.
     home = visible_text(ben.get("/"))
     assert "Can you help?" in home and "Asks whether you know someone at Globex" in home
+    assert "Asks whether you know someone at Globex" in visible_text(ben.get("/inbox"))
     received = ben.get(f"/asks/{ask.id}")
     text = visible_text(received)
     assert message in text and "Introduce Ana to Cara" in text
