@@ -327,6 +327,8 @@ def test_the_connector_can_say_no_and_the_asker_can_withdraw(app, ana, ben, make
     assert ben.post(f"/asks/{first.id}/decline").status_code == 302
     assert the_ask(app).state == AskState.DECLINED
     assert "Ben couldn't help this time" in visible_text(ana.get(f"/asks/{first.id}"))
+    on_bens_page = visible_text(ana.get(f"/contacts/{known['ana_ben']}"))
+    assert "You asked about Globex · Couldn't help this time" in on_bens_page
     assert "Can you help?" not in visible_text(ben.get("/"))
 
     ana.post(f"/warm-paths/ask/{known['ana_ben']}", data=data | {"company": "Initech"})
