@@ -13,7 +13,8 @@ from ..models import Contact, ContactTag, PromptAnswer, Tag, User
 MAX_QUERY_LENGTH = 100
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE … ESCAPE '\\', with the text's own wildcards escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -52,7 +53,7 @@ def search_contacts(
         )
     words = query.strip()[:MAX_QUERY_LENGTH].split()
     for word in words:
-        pattern = _like(word.casefold())
+        pattern = like_pattern(word.casefold())
         tagged = (
             sa.select(ContactTag.contact_id)
             .join(Tag)

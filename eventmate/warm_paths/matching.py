@@ -49,6 +49,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
+def needles(term: str) -> set[str]:
+    """Texts that any link or mention of the company must contain (casefolded): its first
+    word, and its name spelled as a domain. A cheap filter before the exact rules."""
+    words = _words(term)
+    return ({words[0]} | _slugs(term)) if words else set()
+
+
 def _slugs(term: str) -> set[str]:
     """The company's name as a domain label could spell it."""
     words = _words(term)

@@ -8,11 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..contacts.search import like_pattern
 from ..extensions import db
-from ..models import Contact, User
+from ..models import Contact, PromptAnswer, User
 from ..relationships.evidence import assess_contact
 from ..relationships.levels import LEVELS, Assessment
-from .matching import Link, clean_term, company_links, mention
+from .matching import Link, clean_term, company_links, mention, needles
 
 MAX_COMPANY_CHIPS = 12
 
@@ -57,11 +58,40 @@ def noted_mention(contact: Contact, term: str) -> str | None:
     return None
 
 
-def _contacts(owner: User) -> list[Contact]:
+def _could_lead_to(term: str):
+    """A WHERE clause keeping the contacts whose fields contain one of the term's `needles`:
+    the exact rules then run on a few rows, not on the whole address book. Everything, for a
+    name with letters beyond ASCII (SQLite's lower() and the JSON columns' escapes would miss
+    them)."""
+    found = needles(term)
+    if not all(needle.isascii() for needle in found):
+        return sa.true()
+    patterns = [like_pattern(needle) for needle in found]
+    texts = (
+        Contact.company,
+        Contact.past_companies,
+        Contact.notes,
+        sa.cast(Contact.emails, sa.Text),
+        sa.cast(Contact.urls, sa.Text),
+    )
+    answered = sa.select(PromptAnswer.contact_id).where(
+        sa.or_(*(sa.func.lower(PromptAnswer.answer).like(p, escape="\\") for p in patterns))
+    )
+    return sa.or_(
+        *(sa.func.lower(text).like(p, escape="\\") for text in texts for p in patterns),
+        Contact.id.in_(answered),
+    )
+
+
+def _candidates(owner: User, term: str) -> list[Contact]:
     return list(
         db.session.scalars(
             sa.select(Contact)
-            .where(Contact.owner_id == owner.id, Contact.source != "to_identify")
+            .where(
+                Contact.owner_id == owner.id,
+                Contact.source != "to_identify",
+                _could_lead_to(term),
+            )
             .options(
                 selectinload(Contact.ties),
                 selectinload(Contact.answers),
@@ -79,8 +109,8 @@ def _ranked(paths: list[Path]) -> list[Path]:
 def who_i_know_at(owner: User, company: str, *, now: datetime) -> WarmPaths:
     term = clean_term(company)
     people, connectors = [], []
-    if term:
-        for contact in _contacts(owner):
+    if needles(term):
+        for contact in _candidates(owner, term):
             links = links_of(contact, term)
             said = None if links else noted_mention(contact, term)
             if links or said:

@@ -115,6 +115,10 @@ def test_who_do_i_know_at_lists_the_best_known_first_with_the_reason(app, ana):
     assert "Zed" not in text
     assert f"/warm-paths/ask/{marta}?company=globex" in html
 
+    # A name beyond ASCII is found too, whatever the case.
+    add(app, "Élodie Roy", company="Éclair Études")
+    assert "Élodie Roy" in visible_text(ana.get("/warm-paths?company=éclair"))
+
     # Without a company: the companies your contacts work at, one tap each.
     chips = ana.get("/warm-paths").get_data(as_text=True)
     assert 'href="/warm-paths?company=Globex+Corp"' in chips
