@@ -18,7 +18,6 @@ from ..extensions import db
 from ..i18n import _
 from ..introductions import service as introductions
 from ..models import AskState, Contact, Introduction, IntroductionAsk, User
-from ..relationships.evidence import assess_contact
 
 MAX_COMPANY, MAX_TOPIC, MAX_MESSAGE = 120, 200, 2000
 MIN_MESSAGE = 10
@@ -33,11 +32,6 @@ class AskInput:
     topic: str = ""
     message: str = ""
     reason: str = ""
-
-
-def familiarity(contact: Contact, *, now: datetime) -> introductions.Familiarity:
-    """How well the asker knows them: the same rule that warns before introducing someone."""
-    return introductions.Familiarity(contact, assess_contact(contact, now=now))
 
 
 def draft(asker: User, contact: Contact, company: str, topic: str) -> tuple[str, str]:
@@ -224,7 +218,7 @@ def barely_known_sides(
     )
     names = []
     for contact, name in ((asker_contact, ask.asker.display_name), (person, person.display_name)):
-        if contact is None or familiarity(contact, now=now).barely_known:
+        if contact is None or introductions.familiarity_with(contact, now=now).barely_known:
             names.append(name)
     return names
 

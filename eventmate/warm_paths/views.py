@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..followups.channels import channels_for
+from ..followups.tone import check_tone
 from ..i18n import _
 from ..ids import database_id
 from ..introductions import service as introductions
@@ -70,9 +71,10 @@ def index():
 
 def ask_context(contact, data: asks.AskInput, *, errors=None) -> dict:
     now = utcnow()
-    familiarity = asks.familiarity(contact, now=now)
+    familiarity = introductions.familiarity_with(contact, now=now)
     return {
         "templates": asks.draft_templates(current_user, contact),
+        "findings": check_tone(data.message),
         "contact": contact,
         "familiarity": familiarity,
         "data": data,
@@ -106,7 +108,7 @@ def send_ask(contact_id: int):
     if contact.needs_identifying:
         abort(404)
     now = utcnow()
-    barely = asks.familiarity(contact, now=now).barely_known
+    barely = introductions.familiarity_with(contact, now=now).barely_known
     data, errors = asks.parse_ask(request.form, barely_known=barely)
     how = request.form.get("how")
     if how not in ("channel", "app"):

@@ -111,6 +111,13 @@ def test_ana_asks_ben_who_introduces_her_to_cara_at_globex(new_phone):
     ana.get_by_label("What you'd like to talk about").fill("their maps team")
     message = ana.get_by_label("Message", exact=True)
     expect(message).to_have_value(re.compile("someone there I could talk to about their maps team"))
+    tone = ana.locator("#ask-tone")
+    expect(tone).to_have_text("Reads friendly and light.")
+    drafted = message.input_value()
+    message.fill(drafted + "\nYou must reply by Friday.")
+    expect(tone.locator(".tone-findings")).to_be_visible()  # the inbox's tone coach
+    message.fill(drafted)
+    expect(tone).to_have_text("Reads friendly and light.")
     small_and_large(ana, "warm-ask")
     ana.get_by_role("button", name="Ask Ben in EventMate").click()
     expect_flash(ana, "Asked Ben Okafor")
