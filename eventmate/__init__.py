@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from .review.views import bp as review_bp
     from .scanning.views import bp as scanning_bp
     from .shared_details.views import bp as shared_bp
+    from .warm_paths.views import bp as warm_bp
 
     blueprints = (
         home_bp,
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         relationships_bp,
         introductions_bp,
+        warm_bp,
         shared_bp,
         inbox_bp,
         reminders_bp,

@@ -11,7 +11,7 @@ from .contacts.service import card_contact, record_meeting
 from .events.questions import BUILTIN
 from .events.service import create_event, join_by_code, membership
 from .extensions import db
-from .models import Contact, FollowUp, Meeting, PromptAnswer, User
+from .models import Contact, ContactTie, FollowUp, Meeting, PromptAnswer, Tie, User
 from .models.base import utcnow
 from .scanning.exchange import exchange_cards
 
@@ -41,6 +41,11 @@ ATTENDEES = (
         ("design",),
         ("advice", "Talk to users every week, even when it feels slow."),
     ),
+)
+# Warm paths: a former colleague now at Globex, and an attendee who knows people there.
+FORMER_COLLEAGUE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Marta Silva\r\nORG:Globex\r\nTITLE:Engineering Manager\r\n"
+    "EMAIL:marta@globex.example\r\nTEL:+351 912 000 111\r\nEND:VCARD\r\n"
 )
 DEMO_GOAL = 6  # four met so far: the home screen shows progress, not a goal long reached
 BADGE = (
@@ -94,6 +99,7 @@ def seed_demo_data() -> bool:
     record_meeting(badge, kind="scan", met_at=utcnow(), event=event, event_id=event.id)
     badge.notes = "Met at the coffee line. Runs a research team; curious about user interviews."
     _seed_network(demo, utcnow())
+    _former_colleague(demo)
     db.session.commit()
     return True
 
@@ -133,3 +139,16 @@ def _seed_network(demo: User, now) -> None:
         if name == "Priya Nair":
             due = now - timedelta(days=30)
             db.session.add(FollowUp(owner_id=demo.id, contact_id=contact.id, due_at=due))
+
+
+def _former_colleague(demo: User) -> None:
+    """Marta worked with the demo user before she joined Globex; they had coffee last month
+    (not at the demo event: its goal counts new people)."""
+    card = parse_payload(FORMER_COLLEAGUE).card
+    marta, _ = card_contact(demo, card, raw=FORMER_COLLEAGUE, source="badge")
+    record_meeting(
+        marta, kind="meeting", met_at=utcnow() - timedelta(days=30), event=None, event_id=None
+    )
+    marta.ties = [ContactTie(kind=Tie.FORMER_COLLEAGUE)]
+    marta.past_companies = "Lisbon Maps"
+    marta.notes = "We shipped the routing rewrite together. Happy to talk about Globex's teams."

@@ -1,11 +1,20 @@
 """Conversation prompts: questions worth asking someone you just met.
 
 The built-in ones come from the contact's event (its creator's choice, by default the usual
-ones for its kind: events/questions.py); the user's own questions always join them."""
+ones for its kind: events/questions.py); the user's own questions always join them. The deeper
+"do they know somebody who works there?" joins once the user knows someone beyond a first
+meeting: a first meeting's questions stay curious."""
 
 import sqlalchemy as sa
 
-from ..events.questions import DEFAULT_KIND, OWN_PREFIX, Prompt, builtin_prompts, chosen_keys
+from ..events.questions import (
+    DEFAULT_KIND,
+    KNOWS_SOMEONE,
+    OWN_PREFIX,
+    Prompt,
+    builtin_prompts,
+    chosen_keys,
+)
 from ..extensions import db
 from ..models import Contact, CustomPrompt, Event, User
 
@@ -34,6 +43,12 @@ def prompts_for(user: User, event: Event | None = None) -> list[Prompt]:
     return [*builtin, *own_prompts(user)]
 
 
+def beyond_first_meeting(contact: Contact) -> bool:
+    """Known from before (a tie such as former colleague), or met, called or written to more
+    than once."""
+    return bool(contact.ties) or len(contact.meetings) > 1
+
+
 def prompts_for_contact(user: User, contact: Contact, *, moving_to: Event | None = None):
     """The questions a contact's capture asks and accepts: those of its event (and of the event
     this save moves it to), the user's own, then any it holds an answer to that these no longer
@@ -44,6 +59,8 @@ def prompts_for_contact(user: User, contact: Contact, *, moving_to: Event | None
     prompts = prompts_for(user, event)
     if moving_to is not None and moving_to.id != contact.event_id:
         prompts += [p for p in event_prompts(moving_to) if p not in prompts]
+    if beyond_first_meeting(contact):
+        prompts.append(KNOWS_SOMEONE)
     asked = {prompt.key for prompt in prompts}
     earlier = [
         Prompt(answer.prompt_key, answer.question)

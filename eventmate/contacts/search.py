@@ -1,5 +1,7 @@
-"""Finding my contacts by name, company, tag or note text, filtered by event and tag."""
+"""Finding my contacts by name, company (now or before), email, website, tag or note text,
+filtered by event and tag; and why each one matched, for the list to say."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,7 +17,8 @@ def is_archived():
     return Contact.archived_at.is_not(None)
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE … ESCAPE '\\', with the text's own wildcards escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -38,6 +41,7 @@ def search_contacts(
         .where(Contact.owner_id == owner.id)
         .options(
             selectinload(Contact.tags),
+            selectinload(Contact.ties),
             selectinload(Contact.event),
             selectinload(Contact.answers),
             selectinload(Contact.meetings),
@@ -58,7 +62,7 @@ def search_contacts(
         )
     words = query.strip()[:MAX_QUERY_LENGTH].split()
     for word in words:
-        pattern = _like(word.casefold())
+        pattern = like_pattern(word.casefold())
         tagged = (
             sa.select(ContactTag.contact_id)
             .join(Tag)
@@ -71,10 +75,55 @@ def search_contacts(
             sa.or_(
                 *(
                     sa.func.lower(column).like(pattern, escape="\\")
-                    for column in (Contact.full_name, Contact.company, Contact.title, Contact.notes)
+                    for column in (
+                        Contact.full_name,
+                        Contact.company,
+                        Contact.title,
+                        Contact.notes,
+                        Contact.past_companies,
+                        # The lists' JSON text: "globex" finds ana@globex.example.
+                        sa.cast(Contact.emails, sa.Text),
+                        sa.cast(Contact.urls, sa.Text),
+                    )
                 ),
                 Contact.id.in_(tagged),
                 Contact.id.in_(answered),
             )
         )
     return list(db.session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a contact is in the results, when it isn't their name (templates word `field`)."""
+
+    field: str  # company, title, email, website, past, tag, notes, answer
+    detail: str
+
+
+def why_matched(contact: Contact, query: str) -> list[Match]:
+    """What the query's words found besides the name: "Email ana@globex.example"."""
+    words = [word.casefold() for word in query.strip()[:MAX_QUERY_LENGTH].split()]
+    if not words:
+        return []
+    fields = [
+        ("company", [contact.company]),
+        ("title", [contact.title]),
+        ("email", list(contact.emails or ())),
+        ("website", list(contact.urls or ())),
+        ("past", contact.past_company_list),
+        ("tag", [tag.name for tag in contact.tags]),
+        ("answer", [answer.answer for answer in contact.answers]),
+        ("notes", [contact.notes]),
+    ]
+    found: dict[tuple[str, str], Match] = {}
+    for word in words:
+        if word in contact.full_name.casefold():
+            continue
+        for name, values in fields:
+            value = next((v for v in values if word in v.casefold()), None)
+            if value is not None:
+                detail = "" if name in ("answer", "notes") else value
+                found.setdefault((name, detail), Match(name, detail))
+                break
+    return list(found.values())

@@ -17,6 +17,8 @@ def contact_json(contact: Contact) -> dict:
         "emails": list(contact.emails),
         "phones": list(contact.phones),
         "urls": list(contact.urls),
+        "past_companies": contact.past_company_list,
+        "ties": list(contact.tie_kinds),
         "source": contact.source,
         "needs_identifying": contact.needs_identifying,
         "needs_checking": contact.needs_checking,

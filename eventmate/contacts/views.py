@@ -27,7 +27,7 @@ from .card_check import card_region, confirm_card, fields_to_check, parse_check
 from .card_check import form_values as check_values
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
-from .search import search_contacts
+from .search import search_contacts, why_matched
 from .serialize import contact_vcard
 from .service import cards_to_check, get_own
 from .wording import about, cue, meeting_sentence
@@ -61,6 +61,7 @@ def index():
         "contacts/index.html",
         contacts=contacts,
         to_check=cards_to_check(current_user),
+        matches={contact.id: why_matched(contact, query) for contact in contacts},
         query=query,
         event_id=event_id,
         tag_id=tag_id,

@@ -39,6 +39,9 @@ BUILTIN_PROMPTS = (
     Prompt("meet_next", "Whom here should I meet?"),
 )
 BUILTIN = {prompt.key: prompt for prompt in BUILTIN_PROMPTS}
+# The deeper question waits for a deeper relationship: asked only about someone the user knows
+# beyond a first meeting (contacts/prompts.py), never chosen for an event's first meetings.
+KNOWS_SOMEONE = Prompt("knows_someone", "Do they know somebody who works where I'm curious about?")
 
 # What each kind of event asks by default, in the order the chips show.
 KIND_QUESTIONS = {

@@ -181,8 +181,13 @@ class Familiarity:
         return not self.assessment.at_least(KNOW_WELL)
 
 
+def familiarity_with(contact: Contact, *, now: datetime) -> Familiarity:
+    """How well the user knows one person: introducing them, or asking them for one."""
+    return Familiarity(contact, assess_contact(contact, now=now))
+
+
 def familiarity(a: Contact, b: Contact, *, now: datetime) -> list[Familiarity]:
-    return [Familiarity(c, assess_contact(c, now=now)) for c in (a, b)]
+    return [familiarity_with(c, now=now) for c in (a, b)]
 
 
 def clean_text(value, *, limit: int) -> str:

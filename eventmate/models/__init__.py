@@ -18,18 +18,22 @@ from .push import PushDelivery, PushMessage, PushSubscription
 from .shared import ReviewState, SharedDetails
 from .user import MAX_EMAIL_BOUNCES, LoginSession, ReminderChannel, User
 from .verification import EmailVerification, Purpose
+from .warm import AskState, ContactTie, IntroductionAsk, Tie
 
 __all__ = [
     "MAX_EMAIL_BOUNCES",
+    "AskState",
     "ClientRequest",
     "Contact",
     "ContactTag",
+    "ContactTie",
     "CustomPrompt",
     "EmailVerification",
     "Event",
     "EventMembership",
     "FollowUp",
     "Introduction",
+    "IntroductionAsk",
     "IntroductionSide",
     "LoginSession",
     "Meeting",
@@ -44,5 +48,6 @@ __all__ = [
     "ReviewState",
     "SharedDetails",
     "Tag",
+    "Tie",
     "User",
 ]

@@ -1,12 +1,16 @@
 """A user's contacts and what they remember about them."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import HasPhoto, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .warm import ContactTie
 
 # How a contact came to be.
 # "card_to_check": read from a photo of a paper card; the user has not confirmed the fields yet.
@@ -47,6 +51,8 @@ class Contact(HasPhoto, db.Model):
     card_fields: Mapped[dict | None] = mapped_column(sa.JSON)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where they worked before, one company a line: "who came from Globex" needs it.
+    past_companies: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     met_face_to_face: Mapped[bool] = mapped_column(default=False)
     # Set by the owner: never suggest or accept an introduction to this person.
     do_not_introduce: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -82,6 +88,9 @@ class Contact(HasPhoto, db.Model):
     answers: Mapped[list["PromptAnswer"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    ties: Mapped[list["ContactTie"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ContactTie.kind"
+    )
 
     @property
     def display_name(self) -> str:
@@ -90,6 +99,14 @@ class Contact(HasPhoto, db.Model):
     @property
     def is_role_model(self) -> bool:
         return self.role_model_since is not None
+
+    @property
+    def tie_kinds(self) -> tuple[str, ...]:
+        return tuple(tie.kind for tie in self.ties)
+
+    @property
+    def past_company_list(self) -> list[str]:
+        return [line.strip() for line in self.past_companies.splitlines() if line.strip()]
 
     @property
     def needs_identifying(self) -> bool:

@@ -82,6 +82,7 @@ def evidence_for(contact: Contact, *, now: datetime) -> Evidence:
         introductions=_introductions_between(contact),
         known_days=max(0, (now - known_since(contact)).days),
         is_ally=contact.is_ally,
+        ties=contact.tie_kinds,
     )
 
 

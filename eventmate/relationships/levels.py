@@ -11,6 +11,9 @@ kind alone (ten scans at one conference) cannot make a stranger a close contact:
     conversation noted (notes, prompt answers)      1              2
     introduction between us                         2              2
     known for ≥ 30 days / ≥ 90 days / ≥ 365 days    1 / 2 / 3 (once)
+    how you know them beyond events (ties)     former colleague 12, friend 12,
+                                               worked together 10, studied together 6,
+                                               client 4 — the two strongest count
 
     just met          fewer than 6 points
     getting to know   6 points or more
@@ -20,9 +23,17 @@ kind alone (ten scans at one conference) cannot make a stranger a close contact:
 One meeting with notes (3 + 2) stays "just met"; meeting twice, or meeting and following up
 with a call, is "getting to know". Knowing someone well takes time and at least one meeting
 in person: a year of calls and messages alone stops at "getting to know".
+
+A tie is history from before EventMate: a former colleague, someone you worked or studied
+with, or a friend was met in person and known for long enough, so those ties stand in for the
+meeting and the time the "know well" rule asks for (a client may be known by email only).
+A former colleague met again once (12 + 3) is known well: they can vouch for your work.
 """
 
 from dataclasses import dataclass, field
+
+from ..i18n import _
+from .ties import Tie
 
 JUST_MET = "just_met"
 GETTING_TO_KNOW = "getting_to_know"
@@ -50,6 +61,25 @@ TIME_POINTS = ((365, 3), (90, 2), (30, 1))
 GETTING_TO_KNOW_POINTS = 6
 KNOW_WELL_POINTS = 14
 KNOW_WELL_MIN_DAYS = 60
+TIE_POINTS = {
+    Tie.FORMER_COLLEAGUE: 12,
+    Tie.FRIEND: 12,
+    Tie.WORKED_TOGETHER: 10,
+    Tie.STUDIED_TOGETHER: 6,
+    Tie.CLIENT: 4,
+}
+TIES_COUNTED = 2
+# Ties that mean you met in person and have known them a while.
+HISTORY_TIES = frozenset(
+    {Tie.FORMER_COLLEAGUE, Tie.FRIEND, Tie.WORKED_TOGETHER, Tie.STUDIED_TOGETHER}
+)
+TIE_REASONS = {
+    Tie.FORMER_COLLEAGUE: _("Former colleague"),
+    Tie.WORKED_TOGETHER: _("You worked together"),
+    Tie.STUDIED_TOGETHER: _("You studied together"),
+    Tie.CLIENT: _("Client"),
+    Tie.FRIEND: _("Friend"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,10 +94,16 @@ class Evidence:
     introductions: int = 0
     known_days: int = 0
     is_ally: bool = False
+    ties: tuple[str, ...] = ()  # Tie values
+
+    @property
+    def history(self) -> bool:
+        """Known from before: a tie that means met in person and known a while."""
+        return any(tie in HISTORY_TIES for tie in self.ties)
 
     @property
     def face_to_face(self) -> bool:
-        return self.met_in_person > 0
+        return self.met_in_person > 0 or self.history
 
     @property
     def only_online(self) -> bool:
@@ -89,8 +125,15 @@ class Assessment:
         return LEVELS.index(self.level) >= LEVELS.index(level)
 
 
+def tie_points(ties) -> int:
+    """The two strongest ties' points: a former colleague who is a friend counts both."""
+    points = sorted((TIE_POINTS.get(tie, 0) for tie in set(ties)), reverse=True)
+    return sum(points[:TIES_COUNTED])
+
+
 def score(evidence: Evidence) -> int:
     total = sum(min(getattr(evidence, name), cap) * each for name, each, cap in POINTS)
+    total += tie_points(evidence.ties)
     for days, points in TIME_POINTS:
         if evidence.known_days >= days:
             return total + points
@@ -118,6 +161,7 @@ def reasons(evidence: Evidence) -> list[str]:
     found = []
     if evidence.is_ally:
         found.append("You chose them as one of your trusted allies")
+    found.extend(TIE_REASONS[tie] for tie in Tie if tie in evidence.ties)
     if evidence.met_in_person:
         found.append(_times(evidence.met_in_person, "Met in person once", "Met in person {} times"))
     elif evidence.only_online:
@@ -148,7 +192,7 @@ def _derived_level(evidence: Evidence, points: int) -> str:
     if (
         points >= KNOW_WELL_POINTS
         and evidence.face_to_face
-        and evidence.known_days >= KNOW_WELL_MIN_DAYS
+        and (evidence.known_days >= KNOW_WELL_MIN_DAYS or evidence.history)
     ):
         return KNOW_WELL
     if points >= GETTING_TO_KNOW_POINTS:
@@ -164,7 +208,7 @@ def next_steps(evidence: Evidence, level: str, points: int) -> list[str]:
     steps = []
     if not evidence.face_to_face:
         steps.append("Meet in person at least once: some things only show face to face.")
-    if evidence.known_days < KNOW_WELL_MIN_DAYS:
+    if evidence.known_days < KNOW_WELL_MIN_DAYS and not evidence.history:
         steps.append("Give it time: knowing someone well takes at least two months.")
     if points < KNOW_WELL_POINTS:
         steps.append("Keep in touch: meetings, calls, follow-ups and noted conversations add up.")

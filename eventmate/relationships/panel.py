@@ -6,6 +6,7 @@ from ..introductions.consent import status
 from ..introductions.service import involving, refusal
 from ..models import Contact, User
 from ..models.contact import MAX_ALLIES
+from ..warm_paths.asks import asks_sent
 from .allies import KEEP_IN_TOUCH_CHOICES, ally_count, next_reminder
 from .evidence import assess_contact
 from .role_models import last_met_in_person
@@ -28,6 +29,7 @@ def relationship_panel(user: User, contact: Contact, *, now: datetime) -> dict:
         "refusal": refusal(contact),
         "last_met": last_met_in_person(contact),
         "made": [item for item in introductions if item["side"].contact_id == contact.id],
+        "asks": asks_sent(user, contact),
         "brought_by": [
             item for item in introductions if item["side"].received_contact_id == contact.id
         ],

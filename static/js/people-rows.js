@@ -5,16 +5,20 @@
 export const fold = (text) => String(text ?? "").toLocaleLowerCase();
 
 // Bump ROWS_VERSION when a row's shape changes: the phone then rebuilds them from the records.
-export const ROWS_VERSION = 1;
+export const ROWS_VERSION = 2;
 
-// The name, title, company, notes, tags and answers, folded once: what a search looks in
-// (the server's search, eventmate/contacts/search.py, on the phone's copy).
+// The name, title, company (now and before), emails, websites, notes, tags and answers, folded
+// once: what a search looks in (the server's search, eventmate/contacts/search.py, on the
+// phone's copy: "globex" finds ana@globex.example).
 const searchText = (person) =>
   [
     person.full_name,
     person.name,
     person.title,
     person.company,
+    ...(person.past_companies ?? []),
+    ...(person.emails ?? []),
+    ...(person.urls ?? []),
     person.notes,
     ...person.tags,
     ...person.answers.map((answer) => answer.answer),

@@ -86,3 +86,9 @@ def test_card_ocr_bench_reads_a_photo_and_prints_the_table(testdata):
     out = run_bench("card_ocr.py", str(photos / "veryfi-1.jpg"), str(photos / "andremsouza-9.jpg"))
     for line in ("emails", "phones", "name", "company", "title", "CPU s/card", "peak memory"):
         assert line in out, out
+
+
+def test_warm_paths_bench_finds_the_people_it_made():
+    output = run_bench("warm_paths.py", "--contacts", "60")
+    assert "who_i_know_at, 60 contacts:" in output and "(4 there or came from there" in output
+    assert "search q=globex, 60 contacts:" in output, output

@@ -42,6 +42,9 @@ SIGNED_IN_SCREENS = (
     "/giving-back",
     "/allies",
     "/introductions/new?a={contact}",
+    "/warm-paths",
+    "/warm-paths?company=Fjord+Analytics",
+    "/warm-paths/ask/{contact}?company=Fjord+Analytics",
     "/offline/capture",
 )
 ENJOY = "What do they enjoy most about their work?"

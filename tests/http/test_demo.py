@@ -55,3 +55,13 @@ def test_demo_shows_a_role_model_and_a_review_with_stale_contacts(app, client, a
     for level, name in (("Know well", "Marco"), ("Getting to know", "Lena"), ("Just met", "Tom")):
         assert level in review and name in review
     assert "Follow-ups that never happened" in review and "Priya Nair" in review
+
+
+def test_demo_shows_a_former_colleague_at_a_company(app, client, accounts):
+    """Warm paths have something to show: Marta, a former colleague, now at Globex."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    accounts.login(client, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert "Globex" in visible_text(client.get("/warm-paths"))
+    there = visible_text(client.get("/warm-paths?company=Globex"))
+    assert "Marta Silva" in there and "Former colleague" in there and "Know well" in there
+    assert "Works at Globex" in there and "Email at globex.example" in there

@@ -31,6 +31,7 @@ from eventmate.introductions import service as introductions
 from eventmate.models import (
     CustomPrompt,
     FollowUp,
+    IntroductionAsk,
     IntroductionSide,
     PasswordReset,
     PushSubscription,
@@ -193,6 +194,11 @@ TARGETS = {
     "shared.decide": Target(
         ("decision", "contact_id", "keep_note", "name", "email", "phone", "company", "url")
     ),
+    "warm.decline": Target(),
+    "warm.history": Target(("ties", "past_companies")),
+    "warm.introduce": Target(("person", "why_a", "why_b", "confirm")),
+    "warm.send_ask": Target(("company", "topic", "message", "reason", "how")),
+    "warm.withdraw": Target(),
 }
 
 
@@ -223,8 +229,9 @@ class World:
 def build_world(app) -> World:
     """Ana (logged in by the caller) met Ben and Cara and scanned a badge; she has an event, a
     prompt, a device and a calendar feed, introduced Ben to Cara (with a consent link), and Ben
-    introduced her. Bea shared her details with Ana; Nia is signing up and Ana changing her
-    email (both waiting for their codes); Ana has a password reset link and an unsubscribe one."""
+    introduced her. Ana asked Ben for an introduction at Globex, and Ben asked Ana. Bea shared
+    her details with Ana; Nia is signing up and Ana changing her email (both waiting for their
+    codes); Ana has a password reset link and an unsubscribe one."""
     with app.app_context():
         ana = db.session.scalar(db.select(User).where(User.email == "ana@example.org"))
         ben, cara = (
@@ -265,6 +272,14 @@ def build_world(app) -> World:
             ben, bens_ana, bens_cara, why_a="Hello there.", why_b="Hello there.", confirmed=True,
             now=now,
         )  # fmt: skip
+        asks = [
+            IntroductionAsk(
+                asker_id=asker.id, contact_id=contact.id, connector_id=connector.id,
+                company="Globex", topic="", message="Do you know someone at Globex?",
+            )
+            for asker, contact, connector in ((ana, ana_ben, ben), (ben, bens_ana, ana))
+        ]  # fmt: skip
+        db.session.add_all(asks)
         shared = receive(
             ana,
             name="Bea Costa",
@@ -304,6 +319,7 @@ def build_world(app) -> World:
                 "prompt_id": list(db.session.scalars(db.select(CustomPrompt.id))),
                 "device_id": list(db.session.scalars(db.select(PushSubscription.id))),
                 "shared_id": [shared.id],
+                "ask_id": [ask.id for ask in asks],
             },
             tokens={
                 "c": [ben.card_token, ana.card_token],
@@ -361,6 +377,9 @@ PLAUSIBLE = {
     "starts_on": [datetime.now(UTC).date().isoformat()],
     "follow_up": ["none", "tomorrow", "date"],
     "follow_up_on": [(datetime.now(UTC).date() + timedelta(days=3)).isoformat()],
+    "ties": ["former_colleague", "client"],
+    "how": ["channel", "app"],
+    "message": ["Do you know someone at Globex I could talk to?"],
     "why_a": ["You both map cities."],
     "why_b": ["You both map cities."],
     "next": ["/contacts/", "/\r\nSet-Cookie: a=b", "//evil.example", "/\\evil"],
@@ -370,7 +389,7 @@ PLAUSIBLE = {
     "scanned_at": [datetime.now(UTC).isoformat()],
     "id": ["0f8c2f4e-7b1a-4c1e-9a57-3d2b6f1e8a90", "6a1d9c3b-2e4f-4a8b-b1c7-9e0d5f2a4c61"],
 }
-CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to", "contact_id")
+CONTACT_ID_FIELDS = ("a", "b", "add", "remove", "back_to", "contact_id", "person")
 
 
 def form_bodies(target: Target, world: World):

@@ -98,6 +98,15 @@ test("rows kept up to date by refreshes are the rows of the records, whatever ch
   }
 });
 
+test("an email's domain, a website or a past company finds them, as on the server", () => {
+  const rui = { ...camille, emails: ["rui@globex.example"], urls: ["https://rui.example"],
+    past_companies: ["Initech"] };
+  assert.ok(matches(listRow(rui), "globex"));
+  assert.ok(matches(listRow(rui), "rui.example"));
+  assert.ok(matches(listRow(rui), "initech"));
+  assert.ok(!matches(listRow(camille), "globex"));
+});
+
 test("a tag filter matches the whole tag, whatever the case", () => {
   assert.ok(hasTag(camille, ""));
   assert.ok(hasTag(camille, "hiring"));
