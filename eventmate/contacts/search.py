@@ -7,13 +7,54 @@ from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
 from ..models import Contact, ContactTag, PromptAnswer, Tag, User
+from ..pagination import Page, keyset_page
 
 MAX_QUERY_LENGTH = 100
+PAGE_SIZE = 50
+NEWEST_FIRST = (Contact.created_at.desc(), Contact.id.desc())
 
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def matching(
+    owner: User, query: str = "", *, event_id: int | None = None, tag_id: int | None = None
+) -> sa.Select:
+    """The owner's contacts that match, newest first, with nothing loaded beside them.
+
+    Tags and answers are looked up per candidate row (EXISTS), so that a page of matches
+    stops reading once it is full instead of scanning every answer first."""
+    statement = sa.select(Contact).where(Contact.owner_id == owner.id).order_by(*NEWEST_FIRST)
+    if event_id is not None:
+        statement = statement.where(Contact.event_id == event_id)
+    if tag_id is not None:
+        statement = statement.where(
+            sa.exists().where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == tag_id)
+        )
+    for word in query.strip()[:MAX_QUERY_LENGTH].split():
+        pattern = _like(word.casefold())
+        tagged = (
+            sa.exists()
+            .where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == Tag.id)
+            .where(Tag.owner_id == owner.id, Tag.key.like(pattern, escape="\\"))
+        )
+        answered = sa.exists().where(
+            PromptAnswer.contact_id == Contact.id,
+            sa.func.lower(PromptAnswer.answer).like(pattern, escape="\\"),
+        )
+        statement = statement.where(
+            sa.or_(
+                *(
+                    sa.func.lower(column).like(pattern, escape="\\")
+                    for column in (Contact.full_name, Contact.company, Contact.title, Contact.notes)
+                ),
+                tagged,
+                answered,
+            )
+        )
+    return statement
 
 
 def search_contacts(
@@ -25,47 +66,46 @@ def search_contacts(
     changed_since: datetime | None = None,
     photos: bool = False,
 ) -> list[Contact]:
-    """`photos`: load the photos' bytes too, in the same query (an export)."""
-    statement = (
-        sa.select(Contact)
-        .where(Contact.owner_id == owner.id)
-        .options(
-            selectinload(Contact.tags),
-            selectinload(Contact.event),
-            selectinload(Contact.answers),
-            selectinload(Contact.meetings),
-        )
-        .order_by(Contact.created_at.desc(), Contact.id.desc())
+    """Every match with what the API shows of it; `photos`: the photos' bytes too (an export)."""
+    statement = matching(owner, query, event_id=event_id, tag_id=tag_id).options(
+        selectinload(Contact.tags),
+        selectinload(Contact.event),
+        selectinload(Contact.answers),
+        selectinload(Contact.meetings),
     )
     if changed_since is not None:
         statement = statement.where(Contact.updated_at > changed_since)
     if photos:
         statement = statement.options(undefer(Contact.photo))
-    if event_id is not None:
-        statement = statement.where(Contact.event_id == event_id)
-    if tag_id is not None:
-        statement = statement.where(
-            Contact.id.in_(sa.select(ContactTag.contact_id).where(ContactTag.tag_id == tag_id))
-        )
-    words = query.strip()[:MAX_QUERY_LENGTH].split()
-    for word in words:
-        pattern = _like(word.casefold())
-        tagged = (
-            sa.select(ContactTag.contact_id)
-            .join(Tag)
-            .where(Tag.owner_id == owner.id, Tag.key.like(pattern, escape="\\"))
-        )
-        answered = sa.select(PromptAnswer.contact_id).where(
-            sa.func.lower(PromptAnswer.answer).like(pattern, escape="\\")
-        )
-        statement = statement.where(
-            sa.or_(
-                *(
-                    sa.func.lower(column).like(pattern, escape="\\")
-                    for column in (Contact.full_name, Contact.company, Contact.title, Contact.notes)
-                ),
-                Contact.id.in_(tagged),
-                Contact.id.in_(answered),
-            )
-        )
     return list(db.session.scalars(statement))
+
+
+def after_contact(owner: User, contact_id: int):
+    """Newer-first rows past this contact; none at all when it is not the owner's."""
+    anchor = (
+        sa.select(Contact.created_at)
+        .where(Contact.id == contact_id, Contact.owner_id == owner.id)
+        .scalar_subquery()
+    )
+    return sa.or_(
+        Contact.created_at < anchor,
+        sa.and_(Contact.created_at == anchor, Contact.id < contact_id),
+    )
+
+
+def people_page(
+    owner: User,
+    query: str = "",
+    *,
+    event_id: int | None = None,
+    tag_id: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[Contact]:
+    """A page of the People list, with what each row shows (event, tags, answers) loaded."""
+    statement = matching(owner, query, event_id=event_id, tag_id=tag_id).options(
+        selectinload(Contact.tags), selectinload(Contact.event), selectinload(Contact.answers)
+    )
+    if after is not None:
+        statement = statement.where(after_contact(owner, after))
+    return keyset_page(statement, size)

@@ -23,7 +23,7 @@ from ..models.base import utcnow
 from .capture import apply_capture, parse_capture, prompts_about, recent_tags
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
-from .search import search_contacts
+from .search import people_page
 from .serialize import contact_vcard
 from .service import get_own
 from .wording import about, cue, meeting_sentence
@@ -47,12 +47,17 @@ def int_arg(name: str) -> int | None:
 @bp.get("/")
 @login_required
 def index():
+    """People, newest first, a page at a time: "More people" (or scrolling, with
+    static/js/more.js) asks for the next page after the last row shown."""
     query = request.args.get("q", "")
-    event_id, tag_id = int_arg("event"), int_arg("tag")
-    contacts = search_contacts(current_user, query, event_id=event_id, tag_id=tag_id)
+    event_id, tag_id, after = int_arg("event"), int_arg("tag"), int_arg("after")
+    page = people_page(current_user, query, event_id=event_id, tag_id=tag_id, after=after)
+    filters = {"q": query or None, "event": event_id, "tag": tag_id}
     return render_template(
         "contacts/index.html",
-        contacts=contacts,
+        contacts=page.items,
+        more_url=url_for("contacts.index", **filters, after=page.after) if page.after else None,
+        later_page=after is not None,
         query=query,
         event_id=event_id,
         tag_id=tag_id,
