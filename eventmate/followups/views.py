@@ -76,22 +76,36 @@ def back_to_inbox():
 @bp.get("/inbox")
 @login_required
 def index():
+    """Each section a page at a time: drafts are composed only for the follow-ups shown.
+    `?section=overdue&after=<id>` is a section's next page ("More", which static/js/more.js
+    loads in place)."""
     now = utcnow()
-    plan_keep_in_touch_now(current_user, now=now)  # allies not contacted for their period
-    sections = service.inbox(current_user, now)
-
-    def items(follow_ups):
-        return [inbox_item(follow_up, current_user, now) for follow_up in follow_ups]
-
+    only = request.args.get("section")
+    only = only if only in service.SECTIONS else None
+    after = request.args.get("after", type=database_id) if only else None
+    opened = request.args.get("open", type=database_id)  # "Follow up" on a contact's page
+    if only is None:
+        plan_keep_in_touch_now(current_user, now=now)  # allies not contacted for their period
+    found = service.inbox(current_user, now, only=only, after=after, pinned=opened)
+    sections = [
+        (
+            section,
+            [inbox_item(follow_up, current_user, now) for follow_up in section.items],
+            url_for("inbox.index", section=section.key, after=section.after)
+            if section.after
+            else None,
+        )
+        for key, section in found.sections.items()
+        if only in (None, key)
+    ]
     return render_template(
         "inbox/index.html",
-        today=items(sections.today),
-        overdue=items(sections.overdue),
-        upcoming=items(sections.upcoming),
-        done=sections.done,
-        empty=sections.is_empty,
+        sections=sections,
+        only=only,
+        done=found.done,
+        empty=found.is_empty,
         snooze_days=service.SNOOZE_DAYS,
-        opened=request.args.get("open", type=database_id),  # "Follow up" on a contact's page
+        opened=opened,
     )
 
 

@@ -25,6 +25,8 @@ class Contact(HasPhoto, db.Model):
         sa.UniqueConstraint("owner_id", "linked_user_id", name="uq_contacts_owner_linked_user"),
         # Same for a badge or shared-back card: keyed by email, else by the raw payload's hash.
         sa.UniqueConstraint("owner_id", "dedupe_key", name="uq_contacts_owner_dedupe_key"),
+        # People, newest first, a page at a time (contacts/search.py).
+        sa.Index("ix_contacts_owner_created", "owner_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

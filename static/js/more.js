@@ -44,7 +44,9 @@ async function load(link, { focus }) {
     observer?.unobserve(link);
     return;
   }
-  const added = [...rows.children].map((row) => document.adoptNode(row));
+  // A row already shown (the inbox shows an opened follow-up first, out of its order) stays once.
+  const fresh = [...rows.children].filter((row) => !row.id || !document.getElementById(row.id));
+  const added = fresh.map((row) => document.adoptNode(row));
   list.append(...added);
   list.dispatchEvent(new CustomEvent("more-added", { bubbles: true, detail: added }));
   const next = page.querySelector(`[data-more-for="${key}"]`);

@@ -1,0 +1,32 @@
+"""Indexes for lists read a page at a time (issue 13: a heavy networker)
+
+- contacts (owner_id, created_at, id): People, newest first, read 50 rows at a time in index
+  order instead of sorting every contact of the owner.
+- follow_ups (owner_id, state, due_at, id): each inbox section (overdue, today, upcoming) a
+  page at a time, and its count, from the index.
+
+Revision ID: e1_heavy_user_indexes
+Revises: d1_mail_reminder_channels
+Create Date: 2026-12-06 11:30:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'e1_heavy_user_indexes'
+down_revision = 'd1_mail_reminder_channels'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index('ix_contacts_owner_created', 'contacts', ['owner_id', 'created_at', 'id'])
+    op.create_index(
+        'ix_follow_ups_owner_state_due', 'follow_ups', ['owner_id', 'state', 'due_at', 'id']
+    )
+
+
+def downgrade():
+    op.drop_index('ix_follow_ups_owner_state_due', table_name='follow_ups')
+    op.drop_index('ix_contacts_owner_created', table_name='contacts')
