@@ -41,7 +41,7 @@ from servers import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(1, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 BASE_URL = "http://127.0.0.1:5000"
 TARGET = 1.5
@@ -377,7 +377,7 @@ def report(small: int, large: int, before: dict[str, Figures], after: dict[str, 
             f"{name:<14} {a.median_ms:12.1f} / {a.p95_ms:8.1f} ms {b.median_ms:12.1f} / "
             f"{b.p95_ms:8.1f} ms {ratio:9.2f}x {a.statements:>3} → {b.statements:<3}{mark}"
         )
-    print(f"\nExports (streamed): first chunk, peak Python memory while read, size")
+    print("\nExports (streamed): first chunk, peak Python memory while read, size")
     for name in EXPORTS:
         a, b = before[name], after[name]
         print(
