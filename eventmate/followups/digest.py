@@ -138,17 +138,21 @@ def digest_summary(follow_ups: list[FollowUp]) -> DigestSummary:
 
 def summarize(people: list[Person]) -> DigestSummary:
     """One line for all of them: "Follow up with Ana, Ben and 3 others from DevConf"."""
-    count = len(people)
+    events = list(dict.fromkeys(filter(None, (person.event_name for person in people))))
+    return worded(len(people), [person.name for person in people], events)
+
+
+def worded(count: int, names: list[str], events: list[str]) -> DigestSummary:
+    """The summary of `count` people: the first names (`MAX_NAMES` of them are enough) and
+    the events they were met at, in order of first appearance (three are enough)."""
     if count == 0:
         return DigestSummary("No follow-ups today", "Nobody to follow up with today.", count=0)
-    names = [person.name for person in people]
     shown = names[:NAMES_SHOWN] if count > NAMES_SHOWN + 1 else names
     others = count - len(shown)
     if others:
         who = f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
     else:
         who = shown[0] if count == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    events = list(dict.fromkeys(filter(None, (person.event_name for person in people))))
     where = ""
     if len(events) == 1:
         where = f" from {_clip(events[0], MAX_EVENT)}"
@@ -162,6 +166,50 @@ def summarize(people: list[Person]) -> DigestSummary:
         count=count,
         names=names[:MAX_NAMES],
     )
+
+
+def banner_summary(user: User, now: datetime) -> DigestSummary:
+    """`summarize` of the user's due people, for the home banner, in three small queries
+    whatever their number: the count, the first `MAX_NAMES` names and the first three events
+    (where we met, as `place_of` decides it, computed in SQL)."""
+    F, C = FollowUp, Contact
+    due = sa.and_(F.owner_id == user.id, is_due(now))
+    count = db.session.scalar(sa.select(sa.func.count(sa.distinct(F.contact_id))).where(due))
+    if not count:
+        return worded(0, [], [])
+    first_due = sa.func.min(F.due_at)
+    names = db.session.execute(
+        sa.select(C.full_name, C.company)
+        .join(F, F.contact_id == C.id)
+        .where(due)
+        .group_by(C.id, C.full_name, C.company)
+        .order_by(first_due, sa.func.min(F.id))
+        .limit(MAX_NAMES)
+    )
+    met_at_event = (
+        sa.select(Meeting.event_name)
+        .where(Meeting.contact_id == C.id, Meeting.kind != "follow_up", Meeting.event_name != "")
+        .order_by(Meeting.met_at, Meeting.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    place = sa.func.coalesce(met_at_event, Event.name).label("place")
+    places = (
+        sa.select(place, F.due_at, F.id)
+        .select_from(F)
+        .join(C, C.id == F.contact_id)
+        .outerjoin(Event, Event.id == C.event_id)
+        .where(due)
+        .subquery()
+    )
+    events = db.session.scalars(
+        sa.select(places.c.place)
+        .where(places.c.place.is_not(None), places.c.place != "")
+        .group_by(places.c.place)
+        .order_by(sa.func.min(places.c.due_at), sa.func.min(places.c.id))
+        .limit(3)
+    )
+    return worded(count, [_short(*row) for row in names], list(events))
 
 
 def due_people_by_user(user_ids, now: datetime) -> dict[int, list[Person]]:

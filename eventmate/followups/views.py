@@ -40,7 +40,7 @@ def follow_up_counts():
     def inbox_digest():
         if not current_user.is_authenticated:
             return None
-        return digest.digest_summary(digest.due_follow_ups(current_user, utcnow()))
+        return digest.banner_summary(current_user, utcnow())
 
     return {"inbox_due_count": inbox_due_count, "inbox_digest": inbox_digest}
 
