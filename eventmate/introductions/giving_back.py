@@ -6,13 +6,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..events.service import Progress, my_events, progress
+from ..events.service import Progress, event_count, my_events, progress_of_events
 from ..extensions import db
 from ..models import FollowUp, Introduction, IntroductionSide, User
 from ..models.contact import MAX_ALLIES
 from ..relationships.allies import ally_count
 from .consent import status
 from .service import introductions_made, requests_for
+
+
+EVENTS_SHOWN = 10
 
 
 @dataclass
@@ -26,7 +29,8 @@ class GivingBack:
     allies: int = 0
     max_allies: int = MAX_ALLIES
     introductions: list[tuple[Introduction, str]] = field(default_factory=list)
-    events: list[Progress] = field(default_factory=list)
+    events: list[Progress] = field(default_factory=list)  # the latest EVENTS_SHOWN
+    event_count: int = 0
     requests: list[IntroductionSide] = field(default_factory=list)
 
 
@@ -48,6 +52,7 @@ def giving_back_summary(user: User, *, now: datetime) -> GivingBack:
         sa.select(sa.func.count()).where(FollowUp.owner_id == user.id, FollowUp.state == "done")
     )
     summary.allies = ally_count(user)
-    summary.events = [progress(user, event, member, now=now) for event, member in my_events(user)]
+    summary.events = progress_of_events(user, my_events(user, limit=EVENTS_SHOWN), now=now)
+    summary.event_count = event_count(user)
     summary.requests = requests_for(user, now=now)
     return summary
