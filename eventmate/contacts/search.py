@@ -1,5 +1,6 @@
 """Finding my contacts by name, company, tag or note text, filtered by event and tag."""
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -66,18 +67,31 @@ def search_contacts(
     changed_since: datetime | None = None,
     photos: bool = False,
 ) -> list[Contact]:
-    """Every match with what the API shows of it; `photos`: the photos' bytes too (an export)."""
-    statement = matching(owner, query, event_id=event_id, tag_id=tag_id).options(
+    """Every match with what the API shows of it; `photos`: the photos' bytes too."""
+    statement = _in_full(matching(owner, query, event_id=event_id, tag_id=tag_id), photos)
+    if changed_since is not None:
+        statement = statement.where(Contact.updated_at > changed_since)
+    return list(db.session.scalars(statement))
+
+
+def _in_full(statement: sa.Select, photos: bool) -> sa.Select:
+    statement = statement.options(
         selectinload(Contact.tags),
         selectinload(Contact.event),
         selectinload(Contact.answers),
         selectinload(Contact.meetings),
     )
-    if changed_since is not None:
-        statement = statement.where(Contact.updated_at > changed_since)
-    if photos:
-        statement = statement.options(undefer(Contact.photo))
-    return list(db.session.scalars(statement))
+    return statement.options(undefer(Contact.photo)) if photos else statement
+
+
+def each_contact(owner: User, *, photos: bool = False, batch: int = 200) -> Iterator[Contact]:
+    """Every contact, as `search_contacts` loads them, read `batch` at a time (a server-side
+    cursor on PostgreSQL), for the exports: memory stays that of one batch."""
+    statement = _in_full(matching(owner), photos).execution_options(yield_per=batch)
+    for rows in db.session.scalars(statement).partitions():
+        yield from rows
+        for contact in rows:  # done with: let the session forget them
+            db.session.expunge(contact)
 
 
 def after_contact(owner: User, contact_id: int):

@@ -1,6 +1,7 @@
 """Follow-up operations the views, the contact service and the CLI call; the caller commits."""
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -400,15 +401,16 @@ def choice_from_form(
     return planning.parse_choice(value, on, today=today, late_is_today=late_is_today)
 
 
-def follow_ups_json(user: User) -> list[dict]:
-    """Every follow-up of the user, for the data export."""
+def follow_ups_json(user: User, *, batch: int = 500) -> Iterator[dict]:
+    """Every follow-up of the user, for the data export, read `batch` at a time."""
     rows = db.session.scalars(
         sa.select(FollowUp)
         .where(FollowUp.owner_id == user.id)
         .options(selectinload(FollowUp.contact))
         .order_by(FollowUp.due_at, FollowUp.id)
+        .execution_options(yield_per=batch)
     )
-    return [
+    return (
         {
             "contact_id": follow_up.contact_id,
             "contact": follow_up.contact.display_name,
@@ -419,4 +421,4 @@ def follow_ups_json(user: User) -> list[dict]:
             "done_at": follow_up.done_at.isoformat() if follow_up.done_at else None,
         }
         for follow_up in rows
-    ]
+    )

@@ -14,7 +14,6 @@ from ..relationships.allies import ally_count
 from .consent import status
 from .service import introductions_made, requests_for
 
-
 EVENTS_SHOWN = 10
 
 
