@@ -55,7 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--contacts", type=int, nargs="+", default=[100, 10_000], help="sizes (100 10000)"
     )
-    parser.add_argument("--requests", type=int, default=20, help="per page and size (20)")
+    parser.add_argument("--requests", type=int, default=30, help="per page and size (30)")
     parser.add_argument(
         "--database",
         default=os.environ.get("DATABASE_URL", ""),
@@ -282,30 +282,19 @@ class Browser:
         response.close()
         return first * 1000, (time.perf_counter() - started) * 1000, size
 
-    def measure(self, path: str, requests: int, *, export: bool = False) -> Figures:
+    def statements_of(self, path: str) -> int:
         self.get(path)  # warm-up: compiled statements, templates
         self.statements = 0
         self.get(path)
-        statements = self.statements
-        firsts, times = [], []
-        for _ in range(requests):
-            first, total, size = self.get(path)
-            firsts.append(first)
-            times.append(total)
-        if not export:
-            return Figures(statistics.median(times), p95(times), statements)
+        return self.statements
+
+    def peak_kb(self, path: str) -> float:
+        """Peak Python memory while the whole answer is read."""
         tracemalloc.start()
         self.get(path)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        return Figures(
-            statistics.median(times),
-            p95(times),
-            statements,
-            first_chunk_ms=statistics.median(firsts),
-            peak_kb=peak / 1024,
-            size_kb=size / 1024,
-        )
+        return peak / 1024
 
 
 def pages(account: Account) -> dict[str, str]:
@@ -328,7 +317,18 @@ EXPORTS = {
 }
 
 
-def run_size(database_uri: str, size: int, requests: int) -> tuple[Account, dict[str, Figures]]:
+@dataclass
+class Size:
+    """One account size: its app (own database) and logged-in browser."""
+
+    contacts: int
+    account: Account
+    browser: Browser
+    app: object
+    drop: object = None
+
+
+def open_size(database_uri: str, size: int, drop) -> Size:
     from eventmate_app import create_bench_app
 
     from eventmate.extensions import db
@@ -346,16 +346,41 @@ def run_size(database_uri: str, size: int, requests: int) -> tuple[Account, dict
         f"{account.events} events, {account.meetings:,} meetings: written in {built:.1f} s",
         flush=True,
     )
-    browser = Browser(app, engine)
-    results = {}
-    for name, path in pages(account).items():
-        results[name] = browser.measure(path, requests)
-    for name, path in EXPORTS.items():
-        results[name] = browser.measure(path, max(3, requests // 4), export=True)
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
-    return account, results
+    return Size(size, account, Browser(app, engine), app, drop)
+
+
+def measure(sizes: list[Size], requests: int) -> dict[int, dict[str, Figures]]:
+    """Each page at every size in turn, round after round, so that the machine's other work
+    falls on all sizes alike."""
+    results: dict[int, dict[str, Figures]] = {size.contacts: {} for size in sizes}
+    names = list(pages(sizes[0].account)) + list(EXPORTS)
+    for name in names:
+        export = name in EXPORTS
+        rounds = max(3, requests // 4) if export else requests
+        paths = {
+            size.contacts: EXPORTS[name] if export else pages(size.account)[name] for size in sizes
+        }
+        statements = {s.contacts: s.browser.statements_of(paths[s.contacts]) for s in sizes}
+        firsts = {size.contacts: [] for size in sizes}
+        times = {size.contacts: [] for size in sizes}
+        for _ in range(rounds):
+            for size in sizes:
+                first, total, _ = size.browser.get(paths[size.contacts])
+                firsts[size.contacts].append(first)
+                times[size.contacts].append(total)
+        for size in sizes:
+            key = size.contacts
+            extra = {}
+            if export:
+                extra = {
+                    "first_chunk_ms": statistics.median(firsts[key]),
+                    "peak_kb": size.browser.peak_kb(paths[key]),
+                    "size_kb": size.browser.get(paths[key])[2] / 1024,
+                }
+            results[key][name] = Figures(
+                statistics.median(times[key]), p95(times[key]), statements[key], **extra
+            )
+    return results
 
 
 def report(small: int, large: int, before: dict[str, Figures], after: dict[str, Figures]) -> bool:
@@ -413,23 +438,34 @@ def main(argv=None) -> int:
     if len(sizes) < 2:
         print("Give two sizes or more, e.g. --contacts 100 10000", file=sys.stderr)
         return 2
-    results = {}
+    label = "PostgreSQL" if args.database.startswith("postgres") else "SQLite"
+    opened: list[Size] = []
     with tempfile.TemporaryDirectory(prefix="eventmate-heavy-") as tmp:
-        for size in sizes:
-            drop = None
-            if args.database.startswith("postgres"):
-                uri, drop = server_databases(args.database)
-                label = "PostgreSQL"
-            else:
-                uri, label = f"sqlite:///{Path(tmp) / f'heavy-{size}.sqlite3'}", "SQLite"
-            print(f"{label}, {size:,} contacts ({date.today()}):", flush=True)
-            try:
-                results[size] = run_size(uri, size, args.requests)[1]
-            finally:
-                if drop:
-                    drop()
+        try:
+            for size in sizes:
+                drop = None
+                if label == "PostgreSQL":
+                    uri, drop = server_databases(args.database)
+                else:
+                    uri = f"sqlite:///{Path(tmp) / f'heavy-{size}.sqlite3'}"
+                print(f"{label}, {size:,} contacts ({date.today()}):", flush=True)
+                opened.append(open_size(uri, size, drop))
+            results = measure(opened, args.requests)
+        finally:
+            for size in opened:
+                close_size(size)
     met = report(sizes[0], sizes[-1], results[sizes[0]], results[sizes[-1]])
     return 1 if args.check_target and not met else 0
+
+
+def close_size(size: Size) -> None:
+    from eventmate.extensions import db
+
+    with size.app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if size.drop:
+        size.drop()
 
 
 if __name__ == "__main__":

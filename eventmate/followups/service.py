@@ -239,7 +239,7 @@ def reschedule_for_settings(user: User, *, old_zone: str, old_hour: int, now: da
 
 
 SECTIONS = ("today", "overdue", "upcoming")  # in the order the inbox shows them
-INBOX_PAGE = 20  # drafts composed per section and page: the work of a page stays the same
+INBOX_PAGE = 20  # drafts composed per page: the work of a page stays the same
 
 
 @dataclass
@@ -315,8 +315,10 @@ def inbox(
     size: int = INBOX_PAGE,
     pinned: int | None = None,
 ) -> Inbox:
-    """The user's open follow-ups by section, a page of each (oldest due first) with the
-    sections' counts in one query, and the latest closed ones. `only` (one of SECTIONS): that
+    """The user's open follow-ups by section with the sections' counts (one query), and the
+    latest closed ones. A page holds `size` follow-ups in all: today's first, then the
+    overdue, then the upcoming ones, each oldest due first; a section left out or cut short
+    has a "More" link. `only` (one of SECTIONS): that
     section alone, its page after the follow-up `after`, the inbox's "More" link. `pinned`:
     an open follow-up shown first in its section even when beyond its first page ("Follow up"
     on a contact's page opens its draft)."""
@@ -326,7 +328,10 @@ def inbox(
         sa.select(*(sa.func.count().filter(bound) for bound in bounds.values())).where(mine)
     ).one()
     result = Inbox({key: Section(key, count) for key, count in zip(bounds, counts, strict=True)})
+    left = size
     for key in SECTIONS if only is None else (only,):
+        if not left or not result.sections[key].count:
+            continue
         statement = (
             sa.select(FollowUp)
             .where(mine, bounds[key])
@@ -335,8 +340,9 @@ def inbox(
         )
         if after is not None:
             statement = statement.where(_after_follow_up(user, after))
-        page = keyset_page(statement, size)
+        page = keyset_page(statement, left)
         result.sections[key].items, result.sections[key].after = page.items, page.after
+        left -= len(page.items)
     if pinned is not None and only is None:
         _pin(result, user, pinned, now)
     if only is None:

@@ -73,6 +73,16 @@ def back_to_inbox():
     return redirect(url_for("inbox.index"))
 
 
+def more_link(section: service.Section) -> str | None:
+    """The section's next page; its first when the page had no room left for it (or only for
+    the follow-up opened from a contact's page)."""
+    if section.after:
+        return url_for("inbox.index", section=section.key, after=section.after)
+    if section.count > len(section.items):
+        return url_for("inbox.index", section=section.key)
+    return None
+
+
 @bp.get("/inbox")
 @login_required
 def index():
@@ -91,9 +101,7 @@ def index():
         (
             section,
             [inbox_item(follow_up, current_user, now) for follow_up in section.items],
-            url_for("inbox.index", section=section.key, after=section.after)
-            if section.after
-            else None,
+            more_link(section),
         )
         for key, section in found.sections.items()
         if only in (None, key)
