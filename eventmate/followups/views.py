@@ -73,12 +73,12 @@ def back_to_inbox():
     return redirect(url_for("inbox.index"))
 
 
-def more_link(section: service.Section) -> str | None:
-    """The section's next page; its first when the page had no room left for it (or only for
-    the follow-up opened from a contact's page)."""
+def more_link(section: service.Section, *, whole_inbox: bool) -> str | None:
+    """The section's next page; on the whole inbox, its first when the page had no room left
+    for it (or only for the follow-up opened from a contact's page)."""
     if section.after:
         return url_for("inbox.index", section=section.key, after=section.after)
-    if section.count > len(section.items):
+    if whole_inbox and section.count > len(section.items):
         return url_for("inbox.index", section=section.key)
     return None
 
@@ -101,7 +101,7 @@ def index():
         (
             section,
             [inbox_item(follow_up, current_user, now) for follow_up in section.items],
-            more_link(section),
+            more_link(section, whole_inbox=only is None),
         )
         for key, section in found.sections.items()
         if only in (None, key)
