@@ -12,14 +12,18 @@ database. The app runs in this process (no HTTP server, as `scan_queries.py`), l
 the user, and each page is requested `--requests` times after a warm-up: median and p95
 wall time, and the SQL statements one request runs (exact, from `before_cursor_execute`).
 
-Exports are streamed, so their time grows with the data by nature: for them the figures to
-compare are the time to the first chunk and the peak Python memory while reading the whole
-response (`tracemalloc`), next to the total time and size.
+Exports are streamed, so their time grows with the data by nature (and their statements with
+the batches of 200 contacts they read): for them the figures to compare are the time to the
+first chunk and the peak Python memory while reading the whole response (`tracemalloc`),
+next to the total time and size.
 
-Target: each page's p95 at the largest size ≤ 1.5 × its p95 at the smallest, with the same
-number of statements. Exit status 1 when a page misses it (`--check-target`), 2 when the
-bench could not run. `--database` (or `DATABASE_URL`) names a PostgreSQL server: the bench
-creates a database of its own on it and drops it at the end; SQLite is a temporary file.
+Target: each page's p95 at the largest size ≤ 1.5 × its p95 at the smallest, with no more
+statements. The sizes are measured in turns, page by page (`--requests` rounds of one request
+at each size), so that the machine's other work falls on every size alike.
+
+`--database` (or `DATABASE_URL`) names a PostgreSQL server: the bench creates a database of
+its own on it and drops it at the end; SQLite is a temporary file. Exit status 1 when a page
+misses the target (with `--check-target`), 2 when the bench could not run.
 """
 
 import argparse
@@ -393,7 +397,7 @@ def report(small: int, large: int, before: dict[str, Figures], after: dict[str, 
     for name, a in before.items():
         b = after[name]
         ratio = b.p95_ms / a.p95_ms if a.p95_ms else float("inf")
-        ok = ratio <= TARGET and b.statements == a.statements
+        ok = ratio <= TARGET and b.statements <= a.statements
         export = name in EXPORTS
         if not export:
             met &= ok
@@ -411,7 +415,10 @@ def report(small: int, large: int, before: dict[str, Figures], after: dict[str, 
             f"{b.size_kb:8.0f} KB"
         )
     verdict = "every page within" if met else "OVER for some page"
-    print(f"\nTarget: p95 at {large:,} ≤ {TARGET} × p95 at {small:,}, same SQL count: {verdict}.")
+    print(
+        f"\nTarget: p95 at {large:,} ≤ {TARGET} × p95 at {small:,}, no more SQL statements: "
+        f"{verdict}."
+    )
     return met
 
 

@@ -16,7 +16,7 @@ from ..events.service import my_events
 from ..extensions import db
 from ..followups.service import follow_ups_json
 from ..introductions.export import introductions_json
-from ..models import CustomPrompt, Event, EventMembership, User
+from ..models import Contact, CustomPrompt, Event, EventMembership, User
 from ..models.base import HasPhoto
 from ..shared_details.service import shared_json
 from ..streaming import Streamed, chunked, json_document
@@ -38,7 +38,9 @@ CSV_COLUMNS = (
 
 def contacts_vcf(user: User) -> Iterator[str]:
     """With each contact's photo: this is the export an address book reads."""
-    return chunked(contact_vcard(contact) for contact in each_contact(user, photos=True))
+    return chunked(
+        contact_vcard(contact) for contact in each_contact(user, photos=True, related=())
+    )
 
 
 def contacts_csv(user: User) -> Iterator[str]:
@@ -58,7 +60,7 @@ def _csv_lines(user: User) -> Iterator[str]:
         return text
 
     yield line(CSV_COLUMNS)
-    for contact in each_contact(user):
+    for contact in each_contact(user, related=(Contact.tags, Contact.event)):
         row = (
             contact.display_name,
             contact.title,
