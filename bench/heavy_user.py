@@ -367,9 +367,10 @@ def measure(sizes: list[Size], requests: int) -> dict[int, dict[str, Figures]]:
         statements = {s.contacts: s.browser.statements_of(paths[s.contacts]) for s in sizes}
         firsts = {size.contacts: [] for size in sizes}
         times = {size.contacts: [] for size in sizes}
+        lengths = {}
         for _ in range(rounds):
             for size in sizes:
-                first, total, _ = size.browser.get(paths[size.contacts])
+                first, total, lengths[size.contacts] = size.browser.get(paths[size.contacts])
                 firsts[size.contacts].append(first)
                 times[size.contacts].append(total)
         for size in sizes:
@@ -379,7 +380,7 @@ def measure(sizes: list[Size], requests: int) -> dict[int, dict[str, Figures]]:
                 extra = {
                     "first_chunk_ms": statistics.median(firsts[key]),
                     "peak_kb": size.browser.peak_kb(paths[key]),
-                    "size_kb": size.browser.get(paths[key])[2] / 1024,
+                    "size_kb": lengths[key] / 1024,
                 }
             results[key][name] = Figures(
                 statistics.median(times[key]), p95(times[key]), statements[key], **extra
