@@ -169,23 +169,26 @@ def worded(count: int, names: list[str], events: list[str]) -> DigestSummary:
 
 
 def banner_summary(user: User, now: datetime) -> DigestSummary:
-    """`summarize` of the user's due people, for the home banner, in three small queries
-    whatever their number: the count, the first `MAX_NAMES` names and the first three events
-    (where we met, as `place_of` decides it, computed in SQL)."""
+    """`summarize` of the user's due people, for the home banner, without loading them all:
+    the count, then the due follow-ups in order (the index's) only as far as the names and
+    the events need. A contact has at most two open follow-ups (its own and a keep-in-touch
+    one), so `2 × MAX_NAMES` rows hold `MAX_NAMES` people; where we met (as `place_of`
+    decides it) is computed in SQL, row by row, until three events are found. Only someone
+    whose due people were all met at one or two events has every row read."""
     F, C = FollowUp, Contact
     due = sa.and_(F.owner_id == user.id, is_due(now))
+    in_order = (F.due_at, F.id)
     count = db.session.scalar(sa.select(sa.func.count(sa.distinct(F.contact_id))).where(due))
     if not count:
         return worded(0, [], [])
-    first_due = sa.func.min(F.due_at)
-    names = db.session.execute(
-        sa.select(C.full_name, C.company)
-        .join(F, F.contact_id == C.id)
+    rows = db.session.execute(
+        sa.select(F.contact_id, C.full_name, C.company)
+        .join(C, C.id == F.contact_id)
         .where(due)
-        .group_by(C.id, C.full_name, C.company)
-        .order_by(first_due, sa.func.min(F.id))
-        .limit(MAX_NAMES)
+        .order_by(*in_order)
+        .limit(2 * MAX_NAMES)
     )
+    people = {contact_id: _short(name, company) for contact_id, name, company in rows}
     met_at_event = (
         sa.select(Meeting.event_name)
         .where(Meeting.contact_id == C.id, Meeting.kind != "follow_up", Meeting.event_name != "")
@@ -193,23 +196,23 @@ def banner_summary(user: User, now: datetime) -> DigestSummary:
         .limit(1)
         .scalar_subquery()
     )
-    place = sa.func.coalesce(met_at_event, Event.name).label("place")
-    places = (
-        sa.select(place, F.due_at, F.id)
+    places = db.session.scalars(
+        sa.select(sa.func.coalesce(met_at_event, Event.name))
         .select_from(F)
         .join(C, C.id == F.contact_id)
         .outerjoin(Event, Event.id == C.event_id)
         .where(due)
-        .subquery()
+        .order_by(*in_order)
+        .execution_options(yield_per=50)
     )
-    events = db.session.scalars(
-        sa.select(places.c.place)
-        .where(places.c.place.is_not(None), places.c.place != "")
-        .group_by(places.c.place)
-        .order_by(sa.func.min(places.c.due_at), sa.func.min(places.c.id))
-        .limit(3)
-    )
-    return worded(count, [_short(*row) for row in names], list(events))
+    events: list[str] = []
+    for place in places:
+        if place and place not in events:
+            events.append(place)
+            if len(events) == 3:
+                break
+    places.close()
+    return worded(count, list(people.values())[:MAX_NAMES], events)
 
 
 def due_people_by_user(user_ids, now: datetime) -> dict[int, list[Person]]:

@@ -27,6 +27,8 @@ class Contact(HasPhoto, db.Model):
         sa.UniqueConstraint("owner_id", "dedupe_key", name="uq_contacts_owner_dedupe_key"),
         # People, newest first, a page at a time (contacts/search.py).
         sa.Index("ix_contacts_owner_created", "owner_id", "created_at", "id"),
+        # An event's new people, counted for its progress (home, giving back).
+        sa.Index("ix_contacts_owner_event", "owner_id", "event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,8 @@
 
 - contacts (owner_id, created_at, id): People, newest first, read 50 rows at a time in index
   order instead of sorting every contact of the owner.
+- contacts (owner_id, event_id): an event's new people counted for its progress (home,
+  giving back) from the index, not from all of the owner's contacts.
 - follow_ups (owner_id, state, due_at, id): each inbox section (overdue, today, upcoming) a
   page at a time, and its count, from the index.
 
@@ -22,6 +24,7 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_contacts_owner_created', 'contacts', ['owner_id', 'created_at', 'id'])
+    op.create_index('ix_contacts_owner_event', 'contacts', ['owner_id', 'event_id'])
     op.create_index(
         'ix_follow_ups_owner_state_due', 'follow_ups', ['owner_id', 'state', 'due_at', 'id']
     )
@@ -29,4 +32,5 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_follow_ups_owner_state_due', table_name='follow_ups')
+    op.drop_index('ix_contacts_owner_event', table_name='contacts')
     op.drop_index('ix_contacts_owner_created', table_name='contacts')
