@@ -29,6 +29,8 @@ class Contact(HasPhoto, db.Model):
         sa.Index("ix_contacts_owner_created", "owner_id", "created_at", "id"),
         # An event's new people, counted for its progress (home, giving back).
         sa.Index("ix_contacts_owner_event", "owner_id", "event_id"),
+        # The trusted allies (at most twelve) among thousands of contacts.
+        sa.Index("ix_contacts_owner_ally", "owner_id", "is_ally"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
