@@ -247,6 +247,7 @@ class Figures:
     median_ms: float
     p95_ms: float
     statements: int
+    items: int = 0  # list items on the page: a page with fewer rows does less work
     first_chunk_ms: float = 0.0
     peak_kb: float = 0.0
     size_kb: float = 0.0
@@ -286,11 +287,12 @@ class Browser:
         response.close()
         return first * 1000, (time.perf_counter() - started) * 1000, size
 
-    def statements_of(self, path: str) -> int:
+    def statements_of(self, path: str) -> tuple[int, int]:
+        """The statements one request runs, and the items (`<li>`, `<article>`) it shows."""
         self.get(path)  # warm-up: compiled statements, templates
         self.statements = 0
-        self.get(path)
-        return self.statements
+        body = self.client.get(path, base_url=BASE_URL).get_data(as_text=True)
+        return self.statements, body.count("<li") + body.count("<article")
 
     def peak_kb(self, path: str) -> float:
         """Peak Python memory while the whole answer is read."""
@@ -364,7 +366,7 @@ def measure(sizes: list[Size], requests: int) -> dict[int, dict[str, Figures]]:
         paths = {
             size.contacts: EXPORTS[name] if export else pages(size.account)[name] for size in sizes
         }
-        statements = {s.contacts: s.browser.statements_of(paths[s.contacts]) for s in sizes}
+        counted = {s.contacts: s.browser.statements_of(paths[s.contacts]) for s in sizes}
         firsts = {size.contacts: [] for size in sizes}
         times = {size.contacts: [] for size in sizes}
         lengths = {}
@@ -382,8 +384,9 @@ def measure(sizes: list[Size], requests: int) -> dict[int, dict[str, Figures]]:
                     "peak_kb": size.browser.peak_kb(paths[key]),
                     "size_kb": lengths[key] / 1024,
                 }
+            statements, items = counted[key]
             results[key][name] = Figures(
-                statistics.median(times[key]), p95(times[key]), statements[key], **extra
+                statistics.median(times[key]), p95(times[key]), statements, items=items, **extra
             )
     return results
 
@@ -392,7 +395,7 @@ def report(small: int, large: int, before: dict[str, Figures], after: dict[str, 
     """The table; whether every page met the target."""
     head = f"{small:,} contacts"
     tail = f"{large:,} contacts"
-    print(f"\n{'page':<14} {head:>26} {tail:>26} {'p95 ratio':>10} {'SQL':>8}")
+    print(f"\n{'page':<14} {head:>26} {tail:>26} {'p95 ratio':>10} {'SQL':>8} {'items':>10}")
     print(f"{'':<14} {'median / p95 ms':>26} {'median / p95 ms':>26}")
     met = True
     for name, a in before.items():
@@ -405,7 +408,8 @@ def report(small: int, large: int, before: dict[str, Figures], after: dict[str, 
         mark = "" if export else ("  ok" if ok else "  OVER")
         print(
             f"{name:<14} {a.median_ms:12.1f} / {a.p95_ms:8.1f} ms {b.median_ms:12.1f} / "
-            f"{b.p95_ms:8.1f} ms {ratio:9.2f}x {a.statements:>3} → {b.statements:<3}{mark}"
+            f"{b.p95_ms:8.1f} ms {ratio:9.2f}x {a.statements:>3} → {b.statements:<3}"
+            f" {a.items:>4} → {b.items:<4}{mark}"
         )
     print("\nExports (streamed): first chunk, peak Python memory while read, size")
     for name in EXPORTS:

@@ -330,7 +330,7 @@ def inbox(
     result = Inbox({key: Section(key, count) for key, count in zip(bounds, counts, strict=True)})
     left = size
     for key in SECTIONS if only is None else (only,):
-        if not left or not result.sections[key].count:
+        if not left:  # the page is full: the section gets a link, and no query
             continue
         statement = (
             sa.select(FollowUp)
