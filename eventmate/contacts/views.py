@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..downloads import vcard_download
-from ..events.service import my_events
+from ..events.service import event_names, my_events
 from ..extensions import db
 from ..flashes import not_saved
 from ..followups.service import (
@@ -61,7 +61,7 @@ def index():
         query=query,
         event_id=event_id,
         tag_id=tag_id,
-        events=my_events(current_user),
+        events=event_names(current_user),
         tags=recent_tags(current_user, limit=50),
     )
 
