@@ -171,3 +171,19 @@ def test_exports_stream_whole_documents_past_a_batch(app, ana, ben):
         "profile", "events", "my_prompts", "contacts", "follow_ups", "introductions",
         "shared_with_me",
     ]  # fmt: skip
+
+
+def test_odd_page_arguments_answer_a_page(app, ana, ben):
+    theirs = grow(app, "ben@example.org", 3)
+    grow(app, "ana@example.org", 3)
+    for path in (
+        "/contacts/?after=-1",
+        "/contacts/?after=99999999999999999999999",
+        "/inbox?section=bogus&after=1",
+        "/inbox?section=overdue&after=zero",
+        f"/inbox?section=today&after={theirs[0]}",
+        "/events/?page=-3",
+        "/events/?page=99999999999999999999",
+        "/events/?page=x",
+    ):
+        assert ana.get(path).status_code == 200, path
