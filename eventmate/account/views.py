@@ -1,6 +1,18 @@
 """Profile, my own prompts, export and account deletion."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Iterable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..auth import code_pages, verification
@@ -28,9 +40,10 @@ CARD_FIELDS = (
 REMINDER_FIELDS = ("reminder_channel", "reminder_hour", "timezone", "quiet_days", "locale")
 
 
-def download(body: str, mimetype: str, filename: str) -> Response:
+def download(body: Iterable[str], mimetype: str, filename: str) -> Response:
+    """An export, sent while it is written (the request stays open for the generator)."""
     return Response(
-        body,
+        stream_with_context(body),
         mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

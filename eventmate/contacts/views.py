@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..downloads import vcard_download
-from ..events.service import my_events
+from ..events.service import event_names, my_events
 from ..extensions import db
 from ..flashes import not_saved
 from ..followups.links import inbox_link
@@ -27,7 +27,7 @@ from .card_check import card_region, confirm_card, fields_to_check, parse_check
 from .card_check import form_values as check_values
 from .contract import CONTRACT, form_values
 from .prompts import MAX_CUSTOM_PROMPTS
-from .search import search_contacts, why_matched
+from .search import people_page, why_matched
 from .serialize import contact_vcard
 from .service import cards_to_check, get_own
 from .wording import about, cue, meeting_sentence
@@ -51,23 +51,28 @@ def int_arg(name: str) -> int | None:
 @bp.get("/")
 @login_required
 def index():
+    """People, newest first, a page at a time: "More people" (or scrolling, with
+    static/js/more.js) asks for the next page after the last row shown."""
     query = request.args.get("q", "")
-    event_id, tag_id = int_arg("event"), int_arg("tag")
+    event_id, tag_id, after = int_arg("event"), int_arg("tag"), int_arg("after")
     archived = request.args.get("archived") == "1"  # archived people only when asked
-    contacts = search_contacts(
-        current_user, query, event_id=event_id, tag_id=tag_id, archived=archived
+    page = people_page(
+        current_user, query, event_id=event_id, tag_id=tag_id, after=after, archived=archived
     )
+    filters = {"q": query or None, "event": event_id, "tag": tag_id, "archived": archived or None}
     return render_template(
         "contacts/index.html",
-        contacts=contacts,
+        contacts=page.items,
+        more_url=url_for("contacts.index", **filters, after=page.after) if page.after else None,
+        later_page=after is not None,
         to_check=cards_to_check(current_user),
-        matches={contact.id: why_matched(contact, query) for contact in contacts},
+        matches={contact.id: why_matched(contact, query) for contact in page.items},
         query=query,
         event_id=event_id,
         tag_id=tag_id,
         archived=archived,
         archived_count=archived_count(current_user),
-        events=my_events(current_user),
+        events=event_names(current_user),
         tags=recent_tags(current_user, limit=50),
     )
 

@@ -29,14 +29,37 @@ def running_event(user: User, moment: datetime) -> Event | None:
     return None if event is None or event.is_over(moment) else event
 
 
-def my_events(user: User) -> list[tuple[Event, EventMembership]]:
+def my_events(
+    user: User, *, limit: int | None = None, offset: int = 0
+) -> list[tuple[Event, EventMembership]]:
+    """The user's events, latest first; `limit` and `offset`: a page of them."""
     rows = db.session.execute(
         sa.select(Event, EventMembership)
         .join(EventMembership)
         .where(EventMembership.user_id == user.id)
         .order_by(Event.starts_on.desc().nulls_last(), Event.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return [(event, member) for event, member in rows]
+
+
+def event_names(user: User) -> list[tuple[int, str]]:
+    """(id, name) of the user's events, latest first, as a filter lists them: plain rows, since
+    a long-time user has hundreds."""
+    return [
+        (event_id, name)
+        for event_id, name in db.session.execute(
+            sa.select(Event.id, Event.name)
+            .join(EventMembership)
+            .where(EventMembership.user_id == user.id)
+            .order_by(Event.starts_on.desc().nulls_last(), Event.id.desc())
+        )
+    ]
+
+
+def event_count(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(EventMembership.user_id == user.id))
 
 
 def create_event(user: User, **fields) -> Event:
@@ -82,14 +105,33 @@ def _local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
 
 def progress(user: User, event: Event, member: EventMembership, *, now=None) -> Progress:
     """New people met at the event (contacts first met there), in total and today."""
+    return progress_of_events(user, [(event, member)], now=now)[0]
+
+
+def progress_of_events(
+    user: User, events: list[tuple[Event, EventMembership]], *, now=None
+) -> list[Progress]:
+    """`progress` of each of these events, counted in one query."""
     now = now or utcnow()
     start, end = _local_day_bounds(now.astimezone(ZoneInfo(user.timezone)).date(), user.timezone)
-    mine = sa.and_(Contact.owner_id == user.id, Contact.event_id == event.id)
-    total, today, in_person = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.count().filter(Contact.created_at >= start, Contact.created_at < end),
-            sa.func.count().filter(Contact.met_face_to_face.is_(True)),
-        ).where(mine)
-    ).one()
-    return Progress(event, member.goal, total, today, in_person)
+    ids = [event.id for event, _ in events]
+    counts = (
+        {
+            event_id: (total, today, in_person)
+            for event_id, total, today, in_person in db.session.execute(
+                sa.select(
+                    Contact.event_id,
+                    sa.func.count(),
+                    sa.func.count().filter(Contact.created_at >= start, Contact.created_at < end),
+                    sa.func.count().filter(Contact.met_face_to_face.is_(True)),
+                )
+                .where(Contact.owner_id == user.id, Contact.event_id.in_(ids))
+                .group_by(Contact.event_id)
+            )
+        }
+        if ids
+        else {}
+    )
+    return [
+        Progress(event, member.goal, *counts.get(event.id, (0, 0, 0))) for event, member in events
+    ]

@@ -1,6 +1,6 @@
 """Event pages: my events, create, join by code, current event, goal and summary."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -32,10 +32,21 @@ def my_membership_or_404(event_id: int):
     return member
 
 
+EVENTS_PAGE = 20
+
+
 def render_events(form: EventForm, status: int = 200):
+    """A page of the user's events, latest first (`?page=2`: More events, by offset: a user
+    joins a few events a year, not thousands)."""
+    number = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    events = service.my_events(
+        current_user, limit=EVENTS_PAGE + 1, offset=(number - 1) * EVENTS_PAGE
+    )
+    more = len(events) > EVENTS_PAGE
     page = render_template(
         "events/index.html",
-        events=service.my_events(current_user),
+        events=events[:EVENTS_PAGE],
+        more_url=url_for("events.index", page=number + 1) if more else None,
         form=form,
         join_form=JoinForm(),
         timezones=timezone_names(),

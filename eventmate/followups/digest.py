@@ -138,17 +138,21 @@ def digest_summary(follow_ups: list[FollowUp]) -> DigestSummary:
 
 def summarize(people: list[Person]) -> DigestSummary:
     """One line for all of them: "Follow up with Ana, Ben and 3 others from DevConf"."""
-    count = len(people)
+    events = list(dict.fromkeys(filter(None, (person.event_name for person in people))))
+    return worded(len(people), [person.name for person in people], events)
+
+
+def worded(count: int, names: list[str], events: list[str]) -> DigestSummary:
+    """The summary of `count` people: the first names (`MAX_NAMES` of them are enough) and
+    the events they were met at, in order of first appearance (three are enough)."""
     if count == 0:
         return DigestSummary("No follow-ups today", "Nobody to follow up with today.", count=0)
-    names = [person.name for person in people]
     shown = names[:NAMES_SHOWN] if count > NAMES_SHOWN + 1 else names
     others = count - len(shown)
     if others:
         who = f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
     else:
         who = shown[0] if count == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    events = list(dict.fromkeys(filter(None, (person.event_name for person in people))))
     where = ""
     if len(events) == 1:
         where = f" from {_clip(events[0], MAX_EVENT)}"
@@ -162,6 +166,53 @@ def summarize(people: list[Person]) -> DigestSummary:
         count=count,
         names=names[:MAX_NAMES],
     )
+
+
+def banner_summary(user: User, now: datetime) -> DigestSummary:
+    """`summarize` of the user's due people, for the home banner, without loading them all:
+    the count, then the due follow-ups in order (the index's) only as far as the names and
+    the events need. A contact has at most two open follow-ups (its own and a keep-in-touch
+    one), so `2 × MAX_NAMES` rows hold `MAX_NAMES` people; where we met (as `place_of`
+    decides it) is computed in SQL, row by row, until three events are found. Only someone
+    whose due people were all met at one or two events has every row read."""
+    F, C = FollowUp, Contact
+    due = sa.and_(F.owner_id == user.id, is_due(now))
+    in_order = (F.due_at, F.id)
+    count = db.session.scalar(sa.select(sa.func.count(sa.distinct(F.contact_id))).where(due))
+    if not count:
+        return worded(0, [], [])
+    rows = db.session.execute(
+        sa.select(F.contact_id, C.full_name, C.company)
+        .join(C, C.id == F.contact_id)
+        .where(due)
+        .order_by(*in_order)
+        .limit(2 * MAX_NAMES)
+    )
+    people = {contact_id: _short(name, company) for contact_id, name, company in rows}
+    met_at_event = (
+        sa.select(Meeting.event_name)
+        .where(Meeting.contact_id == C.id, Meeting.kind != "follow_up", Meeting.event_name != "")
+        .order_by(Meeting.met_at, Meeting.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    places = db.session.scalars(
+        sa.select(sa.func.coalesce(met_at_event, Event.name))
+        .select_from(F)
+        .join(C, C.id == F.contact_id)
+        .outerjoin(Event, Event.id == C.event_id)
+        .where(due)
+        .order_by(*in_order)
+        .execution_options(yield_per=50)
+    )
+    events: list[str] = []
+    for place in places:
+        if place and place not in events:
+            events.append(place)
+            if len(events) == 3:
+                break
+    places.close()
+    return worded(count, list(people.values())[:MAX_NAMES], events)
 
 
 def due_people_by_user(user_ids, now: datetime) -> dict[int, list[Person]]:

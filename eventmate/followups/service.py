@@ -1,6 +1,7 @@
 """Follow-up operations the views, the contact service and the CLI call; the caller commits."""
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Contact, Event, FollowUp, Meeting, User
+from ..pagination import keyset_page
 from . import planning
 from .planning import Choice, Venue
 
@@ -236,16 +238,28 @@ def reschedule_for_settings(user: User, *, old_zone: str, old_hour: int, now: da
 # --- the inbox --------------------------------------------------------------------------------
 
 
+SECTIONS = ("today", "overdue", "upcoming")  # in the order the inbox shows them
+INBOX_PAGE = 20  # drafts composed per page: the work of a page stays the same
+
+
+@dataclass
+class Section:
+    """A page of one of the inbox's sections, and how many follow-ups it holds in all."""
+
+    key: str
+    count: int = 0
+    items: list[FollowUp] = field(default_factory=list)
+    after: int | None = None  # the next page's cursor, None on its last page
+
+
 @dataclass
 class Inbox:
-    today: list[FollowUp] = field(default_factory=list)
-    overdue: list[FollowUp] = field(default_factory=list)
-    upcoming: list[FollowUp] = field(default_factory=list)
+    sections: dict[str, Section]
     done: list[FollowUp] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.today or self.overdue or self.upcoming or self.done)
+        return not (any(s.count for s in self.sections.values()) or self.done)
 
 
 def _with_contact():
@@ -262,40 +276,107 @@ def _not_archived():
     return FollowUp.contact_id.in_(sa.select(Contact.id).where(Contact.archived_at.is_(None)))
 
 
-def inbox(user: User, now: datetime) -> Inbox:
-    """The user's follow-ups by section; "today" is the user's local day."""
+def _local_today(user: User, now: datetime) -> tuple[datetime, datetime]:
     zone = ZoneInfo(user.timezone)
     today = now.astimezone(zone).date()
-    start = datetime.combine(today, time(), zone)
-    end = datetime.combine(today + timedelta(days=1), time(), zone)
-    result = Inbox()
-    open_ones = db.session.scalars(
-        sa.select(FollowUp)
-        .where(FollowUp.owner_id == user.id, FollowUp.state == "open", _not_archived())
-        .options(_with_contact())
-        .order_by(FollowUp.due_at, FollowUp.id)
+    return datetime.combine(today, time(), zone), datetime.combine(
+        today + timedelta(days=1), time(), zone
     )
-    for follow_up in open_ones:
-        if follow_up.due_at < start:
-            result.overdue.append(follow_up)
-        elif follow_up.due_at < end:
-            result.today.append(follow_up)
-        else:
-            result.upcoming.append(follow_up)
-    result.done = list(
-        db.session.scalars(
+
+
+def section_of(user: User, due_at: datetime, now: datetime) -> str:
+    start, end = _local_today(user, now)
+    return "overdue" if due_at < start else "today" if due_at < end else "upcoming"
+
+
+def _section_bounds(user: User, now: datetime) -> dict[str, sa.ColumnElement[bool]]:
+    """Which open follow-ups each section holds; "today" is the user's local day."""
+    start, end = _local_today(user, now)
+    return {
+        "today": sa.and_(FollowUp.due_at >= start, FollowUp.due_at < end),
+        "overdue": FollowUp.due_at < start,
+        "upcoming": FollowUp.due_at >= end,
+    }
+
+
+def _after_follow_up(user: User, follow_up_id: int):
+    """Rows due later than this follow-up (oldest first); none when it is not the user's."""
+    anchor = (
+        sa.select(FollowUp.due_at)
+        .where(FollowUp.id == follow_up_id, FollowUp.owner_id == user.id)
+        .scalar_subquery()
+    )
+    return sa.or_(
+        FollowUp.due_at > anchor, sa.and_(FollowUp.due_at == anchor, FollowUp.id > follow_up_id)
+    )
+
+
+def inbox(
+    user: User,
+    now: datetime,
+    *,
+    only: str | None = None,
+    after: int | None = None,
+    size: int = INBOX_PAGE,
+    pinned: int | None = None,
+) -> Inbox:
+    """The user's open follow-ups by section with the sections' counts (one query), and the
+    latest closed ones. A page holds `size` follow-ups in all: today's first, then the
+    overdue, then the upcoming ones, each oldest due first; a section left out or cut short
+    has a "More" link. `only` (one of SECTIONS): that
+    section alone, its page after the follow-up `after`, the inbox's "More" link. `pinned`:
+    an open follow-up shown first in its section even when beyond its first page ("Follow up"
+    on a contact's page opens its draft)."""
+    bounds = _section_bounds(user, now)
+    mine = sa.and_(FollowUp.owner_id == user.id, FollowUp.state == "open", _not_archived())
+    counts = db.session.execute(
+        sa.select(*(sa.func.count().filter(bound) for bound in bounds.values())).where(mine)
+    ).one()
+    result = Inbox({key: Section(key, count) for key, count in zip(bounds, counts, strict=True)})
+    left = size
+    for key in SECTIONS if only is None else (only,):
+        if not left:  # the page is full: the section gets a link, and no query
+            continue
+        statement = (
             sa.select(FollowUp)
-            .where(
-                FollowUp.owner_id == user.id,
-                FollowUp.state.in_(("done", "dismissed")),
-                _not_archived(),
-            )
+            .where(mine, bounds[key])
             .options(_with_contact())
-            .order_by(sa.func.coalesce(FollowUp.done_at, FollowUp.due_at).desc(), FollowUp.id)
-            .limit(DONE_SHOWN)
+            .order_by(FollowUp.due_at, FollowUp.id)
         )
-    )
+        if after is not None:
+            statement = statement.where(_after_follow_up(user, after))
+        page = keyset_page(statement, left)
+        result.sections[key].items, result.sections[key].after = page.items, page.after
+        left -= len(page.items)
+    if pinned is not None and only is None:
+        _pin(result, user, pinned, now)
+    if only is None:
+        result.done = list(
+            db.session.scalars(
+                sa.select(FollowUp)
+                .where(
+                    FollowUp.owner_id == user.id,
+                    FollowUp.state.in_(("done", "dismissed")),
+                    _not_archived(),
+                )
+                .options(selectinload(FollowUp.contact))
+                .order_by(sa.func.coalesce(FollowUp.done_at, FollowUp.due_at).desc(), FollowUp.id)
+                .limit(DONE_SHOWN)
+            )
+        )
     return result
+
+
+def _pin(result: Inbox, user: User, follow_up_id: int, now: datetime) -> None:
+    follow_up = db.session.scalar(
+        sa.select(FollowUp)
+        .where(FollowUp.id == follow_up_id, FollowUp.owner_id == user.id, FollowUp.state == "open")
+        .options(_with_contact())
+    )
+    if follow_up is not None:
+        section = result.sections[section_of(user, follow_up.due_at, now)]
+        if follow_up not in section.items:
+            section.items.insert(0, follow_up)
 
 
 def own_follow_up(user: User, follow_up_id: int) -> FollowUp | None:
@@ -335,15 +416,16 @@ def choice_from_form(
     return planning.parse_choice(value, on, today=today, late_is_today=late_is_today)
 
 
-def follow_ups_json(user: User) -> list[dict]:
-    """Every follow-up of the user, for the data export."""
+def follow_ups_json(user: User, *, batch: int = 500) -> Iterator[dict]:
+    """Every follow-up of the user, for the data export, read `batch` at a time."""
     rows = db.session.scalars(
         sa.select(FollowUp)
         .where(FollowUp.owner_id == user.id)
         .options(selectinload(FollowUp.contact))
         .order_by(FollowUp.due_at, FollowUp.id)
+        .execution_options(yield_per=batch)
     )
-    return [
+    return (
         {
             "contact_id": follow_up.contact_id,
             "contact": follow_up.contact.display_name,
@@ -354,4 +436,4 @@ def follow_ups_json(user: User) -> list[dict]:
             "done_at": follow_up.done_at.isoformat() if follow_up.done_at else None,
         }
         for follow_up in rows
-    ]
+    )

@@ -41,7 +41,7 @@ def follow_up_counts():
     def inbox_digest():
         if not current_user.is_authenticated:
             return None
-        return digest.digest_summary(digest.due_follow_ups(current_user, utcnow()))
+        return digest.banner_summary(current_user, utcnow())
 
     return {"inbox_due_count": inbox_due_count, "inbox_digest": inbox_digest}
 
@@ -71,25 +71,47 @@ def back_to_inbox():
     return redirect(url_for("inbox.index"))
 
 
+def more_link(section: service.Section, *, whole_inbox: bool) -> str | None:
+    """The section's next page; on the whole inbox, its first when the page had no room left
+    for it (or only for the follow-up opened from a contact's page)."""
+    if section.after:
+        return url_for("inbox.index", section=section.key, after=section.after)
+    if whole_inbox and section.count > len(section.items):
+        return url_for("inbox.index", section=section.key)
+    return None
+
+
 @bp.get("/inbox")
 @login_required
 def index():
+    """Each section a page at a time: drafts are composed only for the follow-ups shown.
+    `?section=overdue&after=<id>` is a section's next page ("More", which static/js/more.js
+    loads in place)."""
     now = utcnow()
-    plan_reminders_now(current_user, now=now)  # allies' keep-in-touch, role models' lunches
-    sections = service.inbox(current_user, now)
-
-    def items(follow_ups):
-        return [inbox_item(follow_up, current_user, now) for follow_up in follow_ups]
-
+    only = request.args.get("section")
+    only = only if only in service.SECTIONS else None
+    after = request.args.get("after", type=database_id) if only else None
+    opened = request.args.get("open", type=database_id)  # "Follow up" on a contact's page
+    if only is None:
+        plan_reminders_now(current_user, now=now)  # allies' keep-in-touch, role models' lunches
+    found = service.inbox(current_user, now, only=only, after=after, pinned=opened)
+    sections = [
+        (
+            section,
+            [inbox_item(follow_up, current_user, now) for follow_up in section.items],
+            more_link(section, whole_inbox=only is None),
+        )
+        for key, section in found.sections.items()
+        if only in (None, key)
+    ]
     return render_template(
         "inbox/index.html",
-        today=items(sections.today),
-        overdue=items(sections.overdue),
-        upcoming=items(sections.upcoming),
-        done=sections.done,
-        empty=sections.is_empty,
+        sections=sections,
+        only=only,
+        done=found.done,
+        empty=found.is_empty,
         snooze_days=service.SNOOZE_DAYS,
-        opened=request.args.get("open", type=database_id),  # "Follow up" on a contact's page
+        opened=opened,
     )
 
 

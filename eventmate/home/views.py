@@ -23,7 +23,9 @@ def index():
     recent = db.session.scalars(
         sa.select(Contact)
         .where(Contact.owner_id == current_user.id, Contact.archived_at.is_(None))
-        .options(selectinload(Contact.tags), selectinload(Contact.answers))  # in each row
+        .options(  # what each row shows
+            selectinload(Contact.tags), selectinload(Contact.answers), selectinload(Contact.event)
+        )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
         .limit(5)
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..events.service import Progress, my_events, progress
+from ..events.service import Progress, event_count, my_events, progress_of_events
 from ..extensions import db
 from ..models import FollowUp, Introduction, IntroductionSide, User
 from ..models.contact import MAX_ALLIES
@@ -14,6 +14,8 @@ from ..relationships.allies import ally_count
 from ..relationships.role_models import NotMet, not_met_lately, role_models_of
 from .consent import status
 from .service import introductions_made, requests_for
+
+EVENTS_SHOWN = 10
 
 
 @dataclass
@@ -27,7 +29,8 @@ class GivingBack:
     allies: int = 0
     max_allies: int = MAX_ALLIES
     introductions: list[tuple[Introduction, str]] = field(default_factory=list)
-    events: list[Progress] = field(default_factory=list)
+    events: list[Progress] = field(default_factory=list)  # the latest EVENTS_SHOWN
+    event_count: int = 0
     requests: list[IntroductionSide] = field(default_factory=list)
     role_models: int = 0
     role_models_not_met: list[NotMet] = field(default_factory=list)  # in six months
@@ -51,7 +54,8 @@ def giving_back_summary(user: User, *, now: datetime) -> GivingBack:
         sa.select(sa.func.count()).where(FollowUp.owner_id == user.id, FollowUp.state == "done")
     )
     summary.allies = ally_count(user)
-    summary.events = [progress(user, event, member, now=now) for event, member in my_events(user)]
+    summary.events = progress_of_events(user, my_events(user, limit=EVENTS_SHOWN), now=now)
+    summary.event_count = event_count(user)
     summary.requests = requests_for(user, now=now)
     summary.role_models = len(role_models_of(user))
     summary.role_models_not_met = not_met_lately(user, now=now)

@@ -31,6 +31,12 @@ class Contact(HasPhoto, db.Model):
         sa.UniqueConstraint("owner_id", "linked_user_id", name="uq_contacts_owner_linked_user"),
         # Same for a badge or shared-back card: keyed by email, else by the raw payload's hash.
         sa.UniqueConstraint("owner_id", "dedupe_key", name="uq_contacts_owner_dedupe_key"),
+        # People, newest first, a page at a time (contacts/search.py).
+        sa.Index("ix_contacts_owner_created", "owner_id", "created_at", "id"),
+        # An event's new people, counted for its progress (home, giving back).
+        sa.Index("ix_contacts_owner_event", "owner_id", "event_id"),
+        # The trusted allies (at most twelve) among thousands of contacts.
+        sa.Index("ix_contacts_owner_ally", "owner_id", "is_ally"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,8 @@ class FollowUp(db.Model):
     __table_args__ = (
         # The dispatcher and the inbox look for open follow-ups that are due.
         sa.Index("ix_follow_ups_state_due_at", "state", "due_at"),
+        # One user's inbox sections, a page at a time, and their counts.
+        sa.Index("ix_follow_ups_owner_state_due", "owner_id", "state", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..followups.planning import local_day, local_morning, next_active_day
 from ..models import Contact, FollowUp, User
 from ..models.contact import KEEP_IN_TOUCH_DAYS, MAX_ALLIES
-from .evidence import last_touch
+from .evidence import last_touch, last_touches
 
 KEEP_IN_TOUCH_CHOICES = (14, 30, 60, 90, 180, 365)
 KEEP_IN_TOUCH_REASON = "keep_in_touch"
@@ -61,15 +61,21 @@ def ally_count(owner: User) -> int:
 
 
 def _open_reminders(contact: Contact) -> list[FollowUp]:
-    return list(
-        db.session.scalars(
-            sa.select(FollowUp).where(
-                FollowUp.contact_id == contact.id,
-                FollowUp.reason == KEEP_IN_TOUCH_REASON,
-                FollowUp.state == "open",
-            )
+    return _open_reminders_of([contact]).get(contact.id, [])
+
+
+def _open_reminders_of(contacts: list[Contact]) -> dict[int, list[FollowUp]]:
+    """The open keep-in-touch reminders of these contacts, by contact id, in one query."""
+    found: dict[int, list[FollowUp]] = {}
+    for reminder in db.session.scalars(
+        sa.select(FollowUp).where(
+            FollowUp.contact_id.in_([contact.id for contact in contacts]),
+            FollowUp.reason == KEEP_IN_TOUCH_REASON,
+            FollowUp.state == "open",
         )
-    )
+    ):
+        found.setdefault(reminder.contact_id, []).append(reminder)
+    return found
 
 
 def _add(owner: User, contact: Contact, *, now: datetime, days: int | None) -> None:
@@ -147,11 +153,14 @@ def keep_in_touch_due(
     return max(local_morning(day, owner.reminder_hour, zone), ally_since)
 
 
-def next_reminder(owner: User, contact: Contact) -> datetime | None:
+def next_reminder(
+    owner: User, contact: Contact, *, touched: datetime | None = None
+) -> datetime | None:
+    """When the ally's next reminder is due; `touched`: their `last_touch`, if known."""
     if not contact.is_ally or contact.ally_since is None:
         return None
     return keep_in_touch_due(
-        last_touch=last_touch(contact),
+        last_touch=touched or last_touch(contact),
         days=contact.keep_in_touch_days,
         ally_since=contact.ally_since,
         owner=owner,
@@ -166,15 +175,18 @@ def plan_keep_in_touch(
     commits. Safe to call often and from several processes (the owner's row is locked)."""
     lock_circle(owner)
     created = []
-    for ally in allies_of(owner):
-        touched = last_touch(ally)
-        pending = _open_reminders(ally)
+    allies = allies_of(owner)
+    touches = last_touches(allies)
+    reminders = _open_reminders_of(allies)
+    for ally in allies:
+        touched = touches[ally.id]
+        pending = reminders.get(ally.id, [])
         for reminder in pending:
             if touched >= reminder.created_at:
                 reminder.state = "dismissed"
         if any(reminder.state == "open" for reminder in pending):
             continue
-        due = next_reminder(owner, ally)
+        due = next_reminder(owner, ally, touched=touched)
         if due is not None and due <= now + horizon:
             reminder = FollowUp(
                 owner_id=owner.id,

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Contact, FollowUp, Introduction, IntroductionSide
+from ..models import Contact, FollowUp, Introduction, IntroductionSide, Meeting
 from .levels import Assessment, Evidence, assess
 
 # Meeting kinds that were not a meeting in person: online touches, and the rows the follow-up
@@ -22,15 +22,36 @@ def known_since(contact: Contact) -> datetime:
 
 def last_touch(contact: Contact) -> datetime:
     """The last time the user was in touch: a meeting, a call, a message or a follow-up done."""
-    latest_done = db.session.scalar(
-        sa.select(sa.func.max(FollowUp.done_at)).where(
-            FollowUp.contact_id == contact.id, FollowUp.state == "done"
-        )
+    return last_touches([contact])[contact.id]
+
+
+def last_touches(contacts: list[Contact]) -> dict[int, datetime]:
+    """`last_touch` of each contact (by id), in two queries however many they are."""
+    ids = [contact.id for contact in contacts]
+    if not ids:
+        return {}
+    met = dict(
+        db.session.execute(
+            sa.select(Meeting.contact_id, sa.func.max(Meeting.met_at))
+            .where(Meeting.contact_id.in_(ids))
+            .group_by(Meeting.contact_id)
+        ).all()
     )
-    moments = [contact.created_at, *(meeting.met_at for meeting in contact.meetings)]
-    if latest_done is not None:
-        moments.append(latest_done)
-    return max(moments)
+    done = dict(
+        db.session.execute(
+            sa.select(FollowUp.contact_id, sa.func.max(FollowUp.done_at))
+            .where(FollowUp.contact_id.in_(ids), FollowUp.state == "done")
+            .group_by(FollowUp.contact_id)
+        ).all()
+    )
+    return {
+        contact.id: max(
+            moment
+            for moment in (contact.created_at, met.get(contact.id), done.get(contact.id))
+            if moment is not None
+        )
+        for contact in contacts
+    }
 
 
 def _introductions_between(contact: Contact) -> int:

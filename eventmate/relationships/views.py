@@ -11,6 +11,7 @@ from ..models import Contact
 from ..models.base import utcnow
 from ..models.contact import MAX_ALLIES
 from . import allies, role_models
+from .evidence import last_touches
 from .panel import relationship_panel
 from .touches import TOUCH_KINDS, NotesFull, local_today, log_touch, parse_touch
 
@@ -131,7 +132,11 @@ def introductions_preference(contact_id: int):
 @login_required
 def ally_list():
     circle = allies.allies_of(current_user)
-    reminders = {ally.id: allies.next_reminder(current_user, ally) for ally in circle}
+    touches = last_touches(circle)
+    reminders = {
+        ally.id: allies.next_reminder(current_user, ally, touched=touches[ally.id])
+        for ally in circle
+    }
     return render_template(
         "allies/index.html", allies=circle, reminders=reminders, max_allies=MAX_ALLIES
     )

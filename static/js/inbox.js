@@ -172,26 +172,48 @@ function enhanceItem(item) {
   });
 }
 
-async function enhanceInbox(root) {
-  watchForReturn();
-  for (const form of root.querySelectorAll("form[data-mark-done]")) {
+// The elements matching `selector` in `scope`, `scope` itself included.
+const within = (scope, selector) => [
+  ...(scope.matches?.(selector) ? [scope] : []),
+  ...scope.querySelectorAll(selector),
+];
+
+function enhanceItems(scope) {
+  for (const form of within(scope, "form[data-mark-done]")) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       markDone(form.closest("[data-follow-up]"));
     });
   }
-  for (const item of root.querySelectorAll("[data-follow-up]")) enhanceItem(item);
+  for (const item of within(scope, "[data-follow-up]")) enhanceItem(item);
+}
+
+function coachTone(scope, rules) {
+  for (const body of within(scope, "[data-draft-body]")) {
+    const output = body.closest("[data-draft]").querySelector("[data-tone-output]");
+    attachToneCoach(body, output, rules, { firstContact: body.dataset.firstContact === "true" });
+  }
+}
+
+async function enhanceInbox(root) {
+  watchForReturn();
+  let rules = null;
+  // Follow-ups a "More" link brought in (static/js/more.js) get what the first ones got.
+  root.addEventListener("more-added", (event) => {
+    for (const added of event.detail) {
+      enhanceItems(added);
+      if (rules) coachTone(added, rules);
+    }
+    hideQueuedDone(root).catch(() => {});
+  });
+  enhanceItems(root);
   hideQueuedDone(root).catch(() => {});
-  let rules;
   try {
     rules = await loadRules(root.dataset.toneRules);
   } catch {
     return; // offline and not cached yet: the server's check stays on screen
   }
-  for (const body of root.querySelectorAll("[data-draft-body]")) {
-    const output = body.closest("[data-draft]").querySelector("[data-tone-output]");
-    attachToneCoach(body, output, rules, { firstContact: body.dataset.firstContact === "true" });
-  }
+  coachTone(root, rules);
 }
 
 const root = document.querySelector("[data-inbox]");

@@ -48,6 +48,26 @@ def test_scan_queries_bench_lists_each_kind_of_scan():
     assert "INSERT contacts" in output
 
 
+def test_heavy_user_bench_measures_every_page_and_export():
+    output = run_bench("heavy_user.py", "--contacts", "20", "120", "--requests", "2")
+    for page in ("home", "People search", "Follow-ups", "giving back", "allies", "events"):
+        assert f"\n{page} " in output, output
+    assert "export JSON" in output and "first chunk" in output
+    assert "120 contacts, 36 open follow-ups, 2 events, 600 meetings" in output
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(bool(POSTGRES_PROBLEM), reason=f"needs PostgreSQL: {POSTGRES_PROBLEM}")
+def test_heavy_user_bench_runs_on_postgresql():
+    from tests.databases import _server_url
+
+    url = _server_url().render_as_string(hide_password=False)
+    output = run_bench(
+        "heavy_user.py", "--contacts", "20", "60", "--requests", "2", "--database", url
+    )
+    assert "PostgreSQL, 60 contacts" in output and "export CSV" in output
+
+
 def test_shell_size_bench_reports_the_budget():
     assert "KB" in run_bench("shell_size.py")
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from eventmate.extensions import db
 from eventmate.followups.digest import (
+    banner_summary,
     digest_summary,
     due_follow_ups,
     due_people_by_user,
@@ -371,7 +372,8 @@ def test_digest_summary_names_two_and_counts_the_rest(app, ana, accounts):
 
 
 def test_the_dispatchers_light_summary_says_what_the_inbox_says(app, ana):
-    """`due_people_by_user` (plain rows, for planning thousands) against `digest_summary`
+    """`due_people_by_user` (plain rows, for planning thousands) and `banner_summary` (three
+    queries, for the home banner) against `digest_summary`
     over the inbox's model objects: names, companies, nameless scans, two events, a contact
     filed under an event but met elsewhere, and a done follow-up that is not a meeting."""
     create_event(ana, "DevConf")
@@ -394,6 +396,7 @@ def test_the_dispatchers_light_summary_says_what_the_inbox_says(app, ana):
             expected = digest_summary(due_follow_ups(user, now))
             [people] = due_people_by_user([user.id], now).values() or [[]]
             assert summarize(people) == expected
+            assert banner_summary(user, now) == expected  # the home banner's, in SQL
         assert "PyData Lisbon" in expected.body
         assert {"Acme", "someone you scanned", "Chloé"} <= set(expected.names)
 
