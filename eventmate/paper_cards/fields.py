@@ -139,6 +139,8 @@ def read_fields(lines: list[OcrLine], region: str | None) -> CardFields:
     people = [line for line in rest if line not in masthead] if len(masthead) > 1 else rest
     fields.name = _name(_rows(people), fields.emails, rest)
     rest = [line for line in rest if not (fields.name and line.text in fields.name.value)]
+    if not all(line in rest for line in masthead):  # the largest line was the person's name
+        masthead = _masthead(rest, domains, lines)
     fields.company = _company(rest, domains, masthead)
     return fields
 
@@ -425,7 +427,6 @@ def _company(lines: list[OcrLine], domains: set[str], masthead: list[OcrLine]) -
     for line in lines:
         if _COMPANY_SUFFIX.search(line.text):
             return ReadField(line.text, round(line.score * 0.9, 2))
-    masthead = [line for line in masthead if line in lines]
     for line in lines:
         if _spelled_by_domain(line.text, domains):
             if line in masthead:
