@@ -130,8 +130,9 @@ def read_fields(lines: list[OcrLine], region: str | None) -> CardFields:
             fields.website = ReadField(website, line.score)
         if not (emails or website or phones):
             rest.append(line)
-    fields.address = _address(rest)
-    rest = [line for line in rest if not _is_address(line.text)]
+    address_lines = _address_lines(rest)
+    fields.address = _address(address_lines)
+    rest = [line for line in rest if line not in address_lines]
     fields.title = _title(rest)
     rest = [line for line in rest if not (fields.title and line.text == fields.title.value)]
     domains = _domains(fields.emails, fields.website)
@@ -219,8 +220,23 @@ def _is_address(text: str) -> bool:
     return bool(_ADDRESS.search(text) or _HOUSE_NUMBER.search(text))
 
 
-def _address(lines: list[OcrLine]) -> ReadField | None:
-    parts = [line for line in lines if _is_address(line.text)]
+def _address_lines(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines with a street cue, and the lines printed right under one of them in its column,
+    no larger ("Near the Central Station", "2nd floor, east wing"): they go on with it."""
+    parts: list[OcrLine] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        above = _column_neighbour(line, lines, below=False)
+        goes_on = (
+            above in parts
+            and line.height <= 1.1 * above.height
+            and not (_looks_like_name(line.text) or _COMPANY_SUFFIX.search(line.text))
+        )
+        if _is_address(line.text) or goes_on:
+            parts.append(line)
+    return parts
+
+
+def _address(parts: list[OcrLine]) -> ReadField | None:
     if not parts:
         return None
     score = min(line.score for line in parts)

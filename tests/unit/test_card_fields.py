@@ -198,3 +198,18 @@ def test_a_street_and_house_number_without_a_street_word_is_the_address():
     )
     assert fields.address.value == "Via Marina Alta, 1.215"
     assert fields.company.value == "Quayside Works"
+
+
+def test_a_line_right_under_the_address_goes_on_with_it_but_a_name_there_does_not():
+    fields = read_fields(
+        [
+            box("Quayside Works Ltd", 100, 100, 700, 90),
+            box("12 Harbour Road", 100, 300, 600, 45),
+            box("near the Central Station", 100, 350, 600, 40),
+            box("Jordan Lee", 100, 400, 600, 45),
+        ],
+        "GB",
+    )
+    assert fields.address.value == "12 Harbour Road, near the Central Station"
+    assert fields.name.value == "Jordan Lee"
+    assert fields.company.value == "Quayside Works Ltd"
