@@ -51,6 +51,8 @@ _ADDRESS = re.compile(
     r"|〒|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b\d{5}-\d{3}\b|都|県|区",
     re.IGNORECASE,
 )
+# "Av Amador Bueno, 1.215", "Harbour Road, nº 36": a street and its house number after a comma.
+_HOUSE_NUMBER = re.compile(r"[A-Za-zÀ-ÿ]{2,},\s*(?:n[°º.]?\s*)?\d[\d.]*[A-Za-z]?$")
 _NAME_CONNECTORS = {
     "de",
     "da",
@@ -128,13 +130,19 @@ def read_fields(lines: list[OcrLine], region: str | None) -> CardFields:
             fields.website = ReadField(website, line.score)
         if not (emails or website or phones):
             rest.append(line)
-    fields.address = _address(rest)
-    rest = [line for line in rest if not _ADDRESS.search(line.text)]
+    address_lines = _address_lines(rest)
+    fields.address = _address(address_lines)
+    rest = [line for line in rest if line not in address_lines]
     fields.title = _title(rest)
     rest = [line for line in rest if not (fields.title and line.text == fields.title.value)]
-    fields.name = _name(_rows(rest), fields.emails)
+    domains = _domains(fields.emails, fields.website)
+    masthead = _masthead(rest, domains, lines)
+    people = [line for line in rest if line not in masthead] if len(masthead) > 1 else rest
+    fields.name = _name(_rows(people), fields.emails, rest)
     rest = [line for line in rest if not (fields.name and line.text in fields.name.value)]
-    fields.company = _company(rest, fields.emails, fields.website)
+    if not all(line in rest for line in masthead):  # the largest line was the person's name
+        masthead = _masthead(rest, domains, lines)
+    fields.company = _company(rest, domains, masthead)
     return fields
 
 
@@ -208,8 +216,27 @@ def _has_prefix(printed: str, region: str | None) -> bool:
     return start.startswith("+") or bool(prefix and start.startswith(prefix))
 
 
-def _address(lines: list[OcrLine]) -> ReadField | None:
-    parts = [line for line in lines if _ADDRESS.search(line.text)]
+def _is_address(text: str) -> bool:
+    return bool(_ADDRESS.search(text) or _HOUSE_NUMBER.search(text))
+
+
+def _address_lines(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines with a street cue, and the lines printed right under one of them in its column,
+    no larger ("Near the Central Station", "2nd floor, east wing"): they go on with it."""
+    parts: list[OcrLine] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        above = _column_neighbour(line, lines, below=False)
+        goes_on = (
+            above in parts
+            and line.height <= 1.1 * above.height
+            and not (_looks_like_name(line.text) or _COMPANY_SUFFIX.search(line.text))
+        )
+        if _is_address(line.text) or goes_on:
+            parts.append(line)
+    return parts
+
+
+def _address(parts: list[OcrLine]) -> ReadField | None:
     if not parts:
         return None
     score = min(line.score for line in parts)
@@ -266,11 +293,13 @@ def _side_by_side(one: OcrLine, other: OcrLine) -> bool:
     )
 
 
-def _name(rows: list[OcrLine], emails: list[ReadField]) -> ReadField | None:
+def _name(rows: list[OcrLine], emails: list[ReadField], lines: list[OcrLine]) -> ReadField | None:
     locals_ = [_letters(email.value.split("@")[0]) for email in emails]
     best, best_confidence = None, 0.0
     for row in rows:
         if _COMPANY_SUFFIX.search(row.text) or _DEPARTMENT.search(row.text):
+            continue
+        if _continues_sentence(row, lines):
             continue
         if _CJK.search(row.text):
             confidence = 0.5 if _CJK_NAME.match(row.text) else 0
@@ -329,26 +358,102 @@ def _domain_label(address: str) -> str:
     return _letters(host.split(".")[0]) if "." in host else ""
 
 
-def _company(
-    lines: list[OcrLine], emails: list[ReadField], website: ReadField | None
-) -> ReadField | None:
-    for line in lines:
-        if _COMPANY_SUFFIX.search(line.text):
-            return ReadField(line.text, round(line.score * 0.9, 2))
+def _domains(emails: list[ReadField], website: ReadField | None) -> set[str]:
+    """The company's own domain labels ("contoso" for ana@contoso.com), not a mail provider's."""
     domains = {_domain_label(email.value) for email in emails}
     if website:
         domains.add(_domain_label(website.value))
-    domains -= {"", "gmail", "hotmail", "outlook", "yahoo", "icloud", "live", "uol", "bol"}
-    for line in lines:
-        letters = _letters(line.text)
-        # "CONTOSO" for contoso.com, "Chevroleste Peças" for chevroleste.com.br; not "H".
-        if len(letters) >= 4 and any(domain in letters or letters in domain for domain in domains):
-            return ReadField(_not_shouting(line.text), round(line.score * 0.8, 2))
+    return domains - {"", "gmail", "hotmail", "outlook", "yahoo", "icloud", "live", "uol", "bol"}
+
+
+def _column_neighbour(line: OcrLine, lines: list[OcrLine], below: bool) -> OcrLine | None:
+    """The line printed right above (or below) this one in the same column, if any."""
+
+    def close(other: OcrLine) -> bool:
+        gap = other.top - line.bottom if below else line.top - other.bottom
+        overlaps = other.left < line.right and line.left < other.right
+        return other is not line and overlaps and -0.5 * line.height <= gap < 0.6 * line.height
+
+    near = [other for other in lines if close(other)]
+    return min(near, key=lambda other: abs(other.middle - line.middle), default=None)
+
+
+def _continues_sentence(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """A line that goes on from the one above ("Cables, chargers," / "Phones and Tablets")
+    or starts in lower case is part of a sentence: neither a name nor a company."""
+    above = _column_neighbour(line, lines, below=False)
+    return line.text[:1].islower() or bool(above and above.text.rstrip().endswith((",", ";")))
+
+
+def _in_paragraph(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """Whether the line is one of three or more stacked lines of one size: a list of products
+    or services, printed as body text, not the company's name."""
+
+    def similar(other: OcrLine | None) -> bool:
+        return other is not None and 0.8 < other.height / max(line.height, 1) < 1.25
+
+    above = _column_neighbour(line, lines, below=False)
+    below = _column_neighbour(line, lines, below=True)
+    if similar(above) and similar(below):
+        return True
+    for side, is_below in ((above, False), (below, True)):
+        if similar(side) and similar(_column_neighbour(side, lines, below=is_below)):
+            return True
+    return False
+
+
+def _masthead(lines: list[OcrLine], domains: set[str], card: list[OcrLine]) -> list[OcrLine]:
+    """The largest text on the card and the lines printed right under it that go with it:
+    nearly as large ("MECHANICS & PAINT" / "JOHN AND SONS"), or spelled by the company's domain
+    ("NORTHWIND" / "AUTO PARTS" for autopartsnorthwind.com). Lines of one size (plain text)
+    give the first, alone: nothing stands out."""
     words = [line for line in lines if sum(char.isalpha() for char in line.text) >= 3]
+    body = [
+        line
+        for line in words
+        if not _continues_sentence(line, lines) and not _in_paragraph(line, lines)
+    ]
     if not words:
-        return None
-    tallest = max(words, key=lambda line: line.height)
-    return ReadField(_not_shouting(tallest.text), round(tallest.score * 0.4, 2))
+        return []
+    top = max(body or words, key=lambda line: line.height)
+    # The card's usual size of words (numbers are often printed large, words are what compares).
+    heights = sorted(line.height for line in card if sum(map(str.isalpha, line.text)) >= 3)
+    stands_out = top.height >= 1.25 * heights[len(heights) // 2]
+    block, bottom = [top], top.bottom
+    for line in sorted(body, key=lambda line: line.top):
+        if line is top or line.top < top.top + 0.5 * top.height:
+            continue
+        overlaps = line.left < top.right and top.left < line.right
+        spelled = bool(domains) and _spelled_by_domain(line.text, domains)
+        large = stands_out and line.height >= 0.7 * top.height
+        if overlaps and line.top - bottom < 0.6 * line.height and (large or spelled):
+            block.append(line)
+            bottom = max(bottom, line.bottom)
+    rows_first = sorted(block, key=lambda line: (round(line.middle / top.height), line.left))
+    return rows_first
+
+
+def _spelled_by_domain(text: str, domains: set[str]) -> bool:
+    letters = _letters(text)
+    # "CONTOSO" for contoso.com, "Chevroleste Peças" for chevroleste.com.br; not "H".
+    return len(letters) >= 4 and any(domain in letters or letters in domain for domain in domains)
+
+
+def _company(lines: list[OcrLine], domains: set[str], masthead: list[OcrLine]) -> ReadField | None:
+    for line in lines:
+        if _COMPANY_SUFFIX.search(line.text):
+            return ReadField(line.text, round(line.score * 0.9, 2))
+    for line in lines:
+        if _spelled_by_domain(line.text, domains):
+            if line in masthead:
+                return _joined(masthead, 0.8)
+            return ReadField(_not_shouting(line.text), round(line.score * 0.8, 2))
+    return _joined(masthead, 0.4) if masthead else None
+
+
+def _joined(block: list[OcrLine], confidence: float) -> ReadField:
+    text = " ".join(line.text for line in block)
+    return ReadField(_not_shouting(text), round(min(line.score for line in block) * confidence, 2))
 
 
 def _not_shouting(text: str) -> str:

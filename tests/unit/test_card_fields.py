@@ -141,3 +141,75 @@ def test_the_region_comes_from_the_first_time_zone_that_names_a_country():
     assert region_for_timezone(None) is None
     assert phone_region("UTC", "America/Sao_Paulo") == "BR"
     assert phone_region("Asia/Tokyo", "America/Sao_Paulo") == "JP"
+
+
+def box(text: str, left: float, top: float, right: float, height: float) -> OcrLine:
+    return OcrLine(text, 0.98, left, top, right, top + height)
+
+
+def test_a_business_name_printed_large_over_two_lines_is_the_company_not_a_person():
+    fields = read_fields(
+        [
+            box("Harbour Garden", 300, 100, 900, 140),  # the largest words on the card
+            box("Centre of Riverside", 320, 250, 880, 100),
+            box("Plants, seeds and tools", 320, 380, 880, 45),
+            box("Tel: 020 7946 0000", 320, 450, 880, 45),
+            box("harbourgardencr@gmail.com", 320, 510, 880, 45),
+        ],
+        "GB",
+    )
+    assert fields.company.value == "Harbour Garden Centre of Riverside"
+    assert fields.name is None  # the email spells "harbour", but the line is the company's
+
+
+def test_the_line_under_the_company_joins_it_when_the_domain_spells_it():
+    fields = read_fields(
+        [
+            box("NORTHWIND", 400, 100, 800, 90),
+            box("AUTO PARTS", 450, 195, 750, 50),  # small, but autopartsnorthwind spells it
+            box("Wheels and brakes", 450, 300, 750, 45),
+            box("sales@autopartsnorthwind.example", 400, 360, 900, 45),
+            box("Tel: 020 7946 0000", 400, 420, 900, 45),
+        ],
+        "GB",
+    )
+    assert fields.company.value == "Northwind Auto Parts"
+
+
+def test_a_list_of_products_is_neither_the_name_nor_the_company():
+    fields = read_fields(
+        [
+            box("CABLES AND CHARGERS", 600, 100, 1100, 68),  # taller than the brand
+            box("Phone Cases, Screens,", 600, 170, 1100, 66),
+            box("Memory Cards and Radios", 600, 240, 1100, 66),
+            box("Brightwire", 100, 180, 400, 60),
+            box("Jordan Lee", 100, 400, 400, 55),
+            box("Tel: 020 7946 0000", 100, 470, 400, 55),
+        ],
+        "GB",
+    )
+    assert fields.name.value == "Jordan Lee"
+    assert fields.company.value == "Brightwire"
+
+
+def test_a_street_and_house_number_without_a_street_word_is_the_address():
+    fields = fields_of(
+        "Jordan Lee\nQuayside Works\nVia Marina Alta, 1.215\nTel: 020 7946 0000", "GB"
+    )
+    assert fields.address.value == "Via Marina Alta, 1.215"
+    assert fields.company.value == "Quayside Works"
+
+
+def test_a_line_right_under_the_address_goes_on_with_it_but_a_name_there_does_not():
+    fields = read_fields(
+        [
+            box("Quayside Works Ltd", 100, 100, 700, 90),
+            box("12 Harbour Road", 100, 300, 600, 45),
+            box("near the Central Station", 100, 350, 600, 40),
+            box("Jordan Lee", 100, 400, 600, 45),
+        ],
+        "GB",
+    )
+    assert fields.address.value == "12 Harbour Road, near the Central Station"
+    assert fields.name.value == "Jordan Lee"
+    assert fields.company.value == "Quayside Works Ltd"
