@@ -2,8 +2,9 @@
 // the server's OCR reads at, EXIF gone) and saved in the outbox as a Blob before any network,
 // then sent to POST /api/card-photos. Online, the card's check screen opens once the server has
 // read it; offline it waits, listed as "Card photo … waiting to be read", and is read when it
-// syncs (sync.js then offers "Check"). The QR camera stops while the phone's camera takes the
-// photo and starts again after (scanner.js).
+// syncs (sync.js then offers "Check"). When the QR camera is filming, the photo is taken from
+// it in the same tap; otherwise (no camera allowed, or none yet) the phone's camera app opens,
+// and the QR camera stops while it takes the photo and starts again after (scanner.js).
 import { newId } from "./api.js";
 import { NOT_A_PHOTO, shrink } from "./contact-photo.js";
 import * as outbox from "./outbox.js";
@@ -40,10 +41,8 @@ async function refusal(report, id) {
   return kept.lastError;
 }
 
-async function photographed() {
-  const [file] = input.files;
+async function photographed(file) {
   if (!file) return;
-  input.value = ""; // the same card can be taken again
   say("Reading the card…");
   let photo;
   try {
@@ -68,15 +67,29 @@ async function photographed() {
   scanAgain();
 }
 
+function failed() {
+  say("This phone couldn't save the photo. Try again.", { error: true });
+  scanAgain();
+}
+
+function read(photo) {
+  photographed(photo).catch(failed);
+}
+
 if (input) {
-  // The phone's camera app needs the camera the QR scanner holds.
-  const cameraOpens = () => document.dispatchEvent(new CustomEvent("eventmate:card-photo"));
-  input.addEventListener("click", cameraOpens);
+  input.addEventListener("click", (event) => {
+    // The QR camera (scanner.js) takes the photo when it is filming; else it lets go of the
+    // camera for the phone's camera app.
+    const asked = { photo: null };
+    document.dispatchEvent(new CustomEvent("eventmate:card-photo", { detail: asked }));
+    if (!asked.photo) return;
+    event.preventDefault(); // no camera app: the camera on screen took it
+    asked.photo.then((photo) => (photo ? read(photo) : failed()), failed);
+  });
   input.addEventListener("cancel", scanAgain);
-  input.addEventListener("change", () =>
-    photographed().catch(() => {
-      say("This phone couldn't save the photo. Try again.", { error: true });
-      scanAgain();
-    }),
-  );
+  input.addEventListener("change", () => {
+    const [file] = input.files;
+    input.value = ""; // the same card can be taken again
+    read(file);
+  });
 }

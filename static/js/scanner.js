@@ -63,7 +63,8 @@ async function startCamera() {
   let media;
   try {
     media = await navigator.mediaDevices.getUserMedia({
-      video: { facingMode: "environment" },
+      // As sharp as the phone films (a card's small print is read from it), no more than 1080p.
+      video: { facingMode: "environment", width: { ideal: 1920 }, height: { ideal: 1080 } },
       audio: false,
     });
   } catch (error) {
@@ -224,6 +225,36 @@ async function readPhoto() {
   }
 }
 
+// ---- A photo of a paper card from the camera already filming it (card-photo.js) -------------
+
+// True when the QR camera is live and showing a picture: "Photograph a card" takes it from
+// here (one tap, no camera app to open and close).
+function cameraIsLive() {
+  const video = ui?.video;
+  return Boolean(stream && video && video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth);
+}
+
+// The camera's photo of what it films (full resolution where the browser takes photos:
+// ImageCapture), else the video's current frame; then the camera stops while the card is read.
+async function photographFromCamera() {
+  const track = stream.getVideoTracks()[0];
+  let photo = null;
+  if ("ImageCapture" in window) {
+    photo = await new window.ImageCapture(track).takePhoto().catch(() => null);
+  }
+  if (!photo) {
+    const { video } = ui;
+    const canvas = Object.assign(document.createElement("canvas"), {
+      width: video.videoWidth,
+      height: video.videoHeight,
+    });
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    photo = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+  }
+  stopCamera();
+  return photo;
+}
+
 // ---- Page ---------------------------------------------------------------------------------
 
 function resume() {
@@ -256,8 +287,12 @@ function init() {
     if (ui.fallback.hidden) startCamera();
     else say("Choose a photo of the next code, or type its text below.");
   });
-  // "Photograph a card" (card-photo.js): the phone's camera app needs the camera.
-  document.addEventListener("eventmate:card-photo", stopCamera);
+  // "Photograph a card" (card-photo.js): the photo from this camera when it is filming (the
+  // event's detail gets the photo's promise), else the phone's camera app needs the camera.
+  document.addEventListener("eventmate:card-photo", (event) => {
+    if (cameraIsLive()) event.detail.photo = photographFromCamera();
+    else stopCamera();
+  });
   document.addEventListener("visibilitychange", () => (document.hidden ? stopCamera() : resume()));
   window.addEventListener("pagehide", stopCamera);
   window.addEventListener("pageshow", (event) => event.persisted && resume());

@@ -20,14 +20,16 @@ FAKE_CAMERA = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-st
 @pytest.fixture
 def camera_phone(launch_chromium, new_phone, tmp_path) -> Callable:
     """`with camera_phone(image, **options) as page:` a tab on a phone whose camera films
-    `image` (a PIL image, fitted into a 640×480 clip). The clip is a Chromium launch flag, so
-    each call starts its own Chromium and closes it at the end of the `with` block. Options
-    go to the browser context, e.g. `storage_state=` to arrive logged in."""
+    `image` (a PIL image, fitted into a 640×480 clip, or `clip_size`). The clip is a Chromium
+    launch flag, so each call starts its own Chromium and closes it at the end of the `with`
+    block. Options go to the browser context, e.g. `storage_state=` to arrive logged in."""
     numbers = count(1)
 
     @contextmanager
-    def open_phone(image: Image.Image, **options) -> Iterator[Page]:
-        clip = write_y4m(image, tmp_path / f"camera-{next(numbers)}.y4m")
+    def open_phone(
+        image: Image.Image, clip_size: tuple[int, int] = (640, 480), **options
+    ) -> Iterator[Page]:
+        clip = write_y4m(image, tmp_path / f"camera-{next(numbers)}.y4m", size=clip_size)
         browser = launch_chromium([*FAKE_CAMERA, f"--use-file-for-fake-video-capture={clip}"])
         try:
             context = new_phone(browser=browser, permissions=["camera"], **options)

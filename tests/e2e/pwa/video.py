@@ -6,7 +6,6 @@ from pathlib import Path
 from PIL import Image
 
 WIDTH, HEIGHT = 640, 480
-HEADER = f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode("ascii")
 
 
 def fit_frame(image: Image.Image, width: int = WIDTH, height: int = HEIGHT) -> Image.Image:
@@ -36,11 +35,15 @@ def frame_bytes(frame: Image.Image) -> bytes:
     return b"".join([_video_range(y, 16, 219), *(_video_range(plane, 16, 224) for plane in chroma)])
 
 
-def write_y4m(image: Image.Image, path: Path, frames: int = 3) -> Path:
-    """Write `image`, fitted into 640×480, as a clip of `frames` identical frames."""
-    frame = frame_bytes(fit_frame(image))
+def write_y4m(
+    image: Image.Image, path: Path, frames: int = 3, size: tuple[int, int] = (WIDTH, HEIGHT)
+) -> Path:
+    """Write `image`, fitted into `size` (640×480 unless asked), as a clip of `frames`
+    identical frames."""
+    width, height = size
+    frame = frame_bytes(fit_frame(image, width, height))
     with path.open("wb") as clip:
-        clip.write(HEADER)
+        clip.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode("ascii"))
         for _ in range(frames):
             clip.write(b"FRAME\n")
             clip.write(frame)
