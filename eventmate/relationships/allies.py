@@ -11,6 +11,7 @@ meeting, call, message, or marking a follow-up done) starts the period again and
 reminder that is no longer needed.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -201,16 +202,13 @@ def plan_keep_in_touch(
     return created
 
 
-def plan_all_keep_in_touch(*, now: datetime, horizon: timedelta = timedelta(0)) -> int:
-    """For the reminder dispatcher, before it plans the morning digests: every user with
-    allies, one short write transaction each (committed here), in user-id order. Returns
-    how many reminders were created."""
+def plan_per_owner(having: sa.ColumnElement[bool], plan: Callable[[User], list]) -> int:
+    """For the reminder dispatcher, before it plans the morning digests: `plan(owner)` for
+    every user with a contact `having` this, one short write transaction each (committed
+    here), in user-id order. Returns how many reminders were created."""
     owner_ids = list(
         db.session.scalars(
-            sa.select(Contact.owner_id)
-            .where(Contact.is_ally.is_(True))
-            .distinct()
-            .order_by(Contact.owner_id)
+            sa.select(Contact.owner_id).where(having).distinct().order_by(Contact.owner_id)
         )
     )
     db.session.commit()
@@ -219,6 +217,14 @@ def plan_all_keep_in_touch(*, now: datetime, horizon: timedelta = timedelta(0)) 
         begin_write()
         owner = db.session.get(User, owner_id)
         if owner is not None:
-            created += len(plan_keep_in_touch(owner, now=now, horizon=horizon))
+            created += len(plan(owner))
         db.session.commit()
     return created
+
+
+def plan_all_keep_in_touch(*, now: datetime, horizon: timedelta = timedelta(0)) -> int:
+    """Every user's allies' keep-in-touch reminders (`plan_per_owner`)."""
+    return plan_per_owner(
+        Contact.is_ally.is_(True),
+        lambda owner: plan_keep_in_touch(owner, now=now, horizon=horizon),
+    )

@@ -20,7 +20,7 @@ from ..database import begin_write
 from ..extensions import db
 from ..followups.service import open_follow_up
 from ..models import Contact, FollowUp, PromptAnswer, User
-from .allies import ally_count, lock_circle, plan_keep_in_touch
+from .allies import ally_count, lock_circle, plan_keep_in_touch, plan_per_owner
 from .evidence import NOT_IN_PERSON
 from .touches import Touch, log_touch
 
@@ -213,27 +213,15 @@ def plan_reminders_now(owner: User, *, now: datetime) -> int:
 
 
 def plan_all_lunch_reminders(*, now: datetime) -> int:
-    """For the dispatcher, before it plans the digests: one short write per user with role
-    models. Two dispatchers at once: the owner's row lock (SQLite's write lock) serialises
-    them, and the second finds the reminder the first wrote."""
-    owner_ids = list(
-        db.session.scalars(
-            sa.select(Contact.owner_id)
-            .where(Contact.role_model_since.is_not(None))
-            .distinct()
-            .order_by(Contact.owner_id)
-        )
-    )
-    db.session.commit()
-    created = 0
-    for owner_id in owner_ids:
-        begin_write()
-        owner = db.session.get(User, owner_id)
-        if owner is not None:
-            lock_circle(owner)
-            created += len(plan_lunch_reminders(owner, now=now))
-        db.session.commit()
-    return created
+    """For the dispatcher, before it plans the digests (`plan_per_owner`). Two dispatchers at
+    once: the owner's row lock (SQLite's write lock) serialises them, and the second finds
+    the reminder the first wrote."""
+
+    def plan(owner: User) -> list:
+        lock_circle(owner)
+        return plan_lunch_reminders(owner, now=now)
+
+    return plan_per_owner(Contact.role_model_since.is_not(None), plan)
 
 
 def log_lunch(owner: User, contact: Contact, *, on: date, learned: str, now: datetime) -> None:
