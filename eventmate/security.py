@@ -1,6 +1,6 @@
 """HTTP security: CSRF on every state change, security headers, rate limits."""
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import csrf, limiter, talisman
@@ -34,6 +34,14 @@ def init_app(app: Flask) -> None:
         frame_options="DENY",
         permissions_policy={"camera": "(self)", "geolocation": "()", "microphone": "()"},
     )
+
+
+@limiter.request_filter
+def limits_switched_off() -> bool:
+    """The limiter is one object for every app in a process, and Flask-Limiter keeps the last
+    `init_app`'s RATELIMIT_ENABLED for all of them: each app's own setting is read per request
+    (the browser tests' live server switches limits off while other apps switch them on)."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
 
 
 def trust_proxies(app: Flask) -> None:

@@ -87,9 +87,11 @@ if (input) {
     asked.photo.then((photo) => (photo ? read(photo) : failed()), failed);
   });
   input.addEventListener("cancel", scanAgain);
-  input.addEventListener("change", () => {
+  const chosen = () => {
     const [file] = input.files;
     input.value = ""; // the same card can be taken again
     read(file);
-  });
+  };
+  input.addEventListener("change", chosen);
+  if (input.files.length) chosen(); // chosen while this module was still loading
 }

@@ -227,3 +227,18 @@ def test_requirements_pin_what_the_documented_storage_needs():
     for scheme in schemes:
         clients = {package.lower() for package in SCHEMES[scheme].DEPENDENCIES}  # any one of them
         assert clients & pinned, f"none of {clients} (for {scheme}://) in requirements.txt"
+
+
+def test_an_app_with_limits_off_stays_off_when_another_app_turns_them_on(tmp_path):
+    """One limiter serves every app in a process (the browser tests' live server beside the
+    HTTP tests' apps): each app's own RATELIMIT_ENABLED is what counts, per request."""
+    off = proxied_app(tmp_path, 0)
+    off.config["RATELIMIT_ENABLED"] = False  # as the live server's own config says
+    (tmp_path / "on").mkdir()
+    proxied_app(tmp_path / "on", 0)  # another app, created later, switches the limiter on
+    client = off.test_client()
+    statuses = [
+        client.post("/login", data={"email": f"s{n}@example.org", "password": "wrong"}).status_code
+        for n in range(25)
+    ]
+    assert 429 not in statuses
